@@ -1,0 +1,24 @@
+// One Jest config for the monorepo: `unit` runs the pure tests beside the code; `integration` runs test/
+// against real PostgreSQL and Redis (test/setup/global-setup.ts makes a fresh database per run).
+import { readFileSync } from 'node:fs';
+
+const swcrc = JSON.parse(readFileSync(new URL('./.swcrc', import.meta.url), 'utf8'));
+delete swcrc.$schema;
+swcrc.jsc.baseUrl = new URL('.', import.meta.url).pathname;
+swcrc.module = { type: 'es6' };
+
+const shared = {
+  extensionsToTreatAsEsm: ['.ts'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
+  moduleNameMapper: {
+    '^@baton/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+  ],
+};
