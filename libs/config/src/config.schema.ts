@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Comma-separated CIDR list, e.g. "169.254.0.0/16,fd00:ec2::254/128". */
+const cidrList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected a CIDR such as 169.254.0.0/16')));
+
+/** Link-local and cloud metadata addresses: refused by default for probes and webhooks (API.md). */
+export const DEFAULT_OUTBOUND_DENY = '169.254.0.0/16,fe80::/10,100.100.100.200/32,fd00:ec2::254/128';
+
+const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  BATON_DATA_DIR: z.string().min(1).default('./.baton'),
+  BATON_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16).max(200).optional()),
+  BATON_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - and {} (Redis Cluster hash tags) only')
+    .default('baton'),
+  BATON_OUTBOUND_DENY: z.preprocess((value) => value ?? DEFAULT_OUTBOUND_DENY, cidrList),
+  BATON_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  BATON_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  BATON_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

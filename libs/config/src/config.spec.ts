@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.queuePrefix).toBe('baton');
+    expect(config.dataDir.endsWith('.baton')).toBe(true);
+    expect(config.outboundDeny).toContain('169.254.0.0/16');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('names every bad variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BATON_QUEUE_PREFIX: 'a:b' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL/);
+    expect(problems).toMatch(/BATON_QUEUE_PREFIX/);
+  });
+
+  it('parses the outbound deny list', () => {
+    expect(loadConfig({ BATON_OUTBOUND_DENY: '10.0.0.0/8, 127.0.0.0/8' }).outboundDeny).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.0/8',
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { configSchema } from './config.schema.js';
+
+export interface BatonConfig {
+  port: number;
+  host: string;
+  /** Unset: the embedded default starts a PostgreSQL in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Unset: 127.0.0.1:6379 if it answers, else a redis-server in `dataDir`, else BullMQ's PostgreSQL backend. */
+  redisUrl: string | undefined;
+  dataDir: string;
+  adminToken: string | undefined;
+  queuePrefix: string;
+  outboundDeny: string[];
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  bodyLimit: number;
+  dbPoolSize: number;
+  relayIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates the environment once, at start. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): BatonConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const raw = parsed.data;
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL,
+    dataDir: resolve(raw.BATON_DATA_DIR),
+    adminToken: raw.BATON_ADMIN_TOKEN,
+    queuePrefix: raw.BATON_QUEUE_PREFIX,
+    outboundDeny: raw.BATON_OUTBOUND_DENY,
+    logLevel: raw.BATON_LOG_LEVEL,
+    bodyLimit: raw.BATON_BODY_LIMIT,
+    dbPoolSize: raw.BATON_DB_POOL_SIZE,
+    relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,
+  };
+}

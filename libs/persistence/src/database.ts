@@ -1,0 +1,107 @@
+import pg from 'pg';
+import { type DataSource } from 'typeorm';
+import { createDataSource, type DataSourceOptions } from './data-source.js';
+import { AuditStore } from './stores/audit.store.js';
+import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
+import { DeliverableStore } from './stores/deliverable.store.js';
+import { OutboxStore } from './stores/outbox.store.js';
+
+/** Any number taken at random: replicas starting together run migrations one at a time. */
+const MIGRATION_LOCK = 4_217_003_511;
+
+/** The connection pool and the stores over it. The rest of Baton sees these, never TypeORM. */
+export class Database {
+  readonly principals: PrincipalStore;
+  readonly services: ServiceStore;
+  readonly projects: ProjectStore;
+  readonly deliverables: DeliverableStore;
+  readonly audit: AuditStore;
+  readonly outbox: OutboxStore;
+
+  private constructor(
+    private readonly dataSource: DataSource,
+    private readonly url: string,
+  ) {
+    this.principals = new PrincipalStore(dataSource);
+    this.services = new ServiceStore(dataSource);
+    this.projects = new ProjectStore(dataSource);
+    this.deliverables = new DeliverableStore(dataSource);
+    this.audit = new AuditStore(dataSource);
+    this.outbox = new OutboxStore(dataSource);
+  }
+
+  static async connect(options: DataSourceOptions): Promise<Database> {
+    const dataSource = createDataSource(options);
+    await dataSource.initialize();
+    return new Database(dataSource, options.url);
+  }
+
+  /** Runs pending migrations under an advisory lock; returns the names of those it ran. */
+  async migrate(): Promise<string[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      const ran = await this.dataSource.runMigrations({ transaction: 'all' });
+      return ran.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel`, on a connection of its own that is opened again
+   * after it drops. Returns a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void, onError: (error: Error) => void): () => Promise<void> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let retry: NodeJS.Timeout | null = null;
+    const open = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.url, application_name: 'baton-listen' });
+      next.on('notification', () => onNotify());
+      next.on('error', (error) => {
+        onError(error);
+        reopen();
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${channel}`);
+        if (stopped) {
+          await next.end();
+          return;
+        }
+        client = next;
+        onNotify(); // catch up on anything missed while not listening
+      } catch (error) {
+        onError(error as Error);
+        await next.end().catch(() => undefined);
+        reopen();
+      }
+    };
+    const reopen = (): void => {
+      if (stopped || retry) return;
+      const current = client;
+      client = null;
+      void current?.end().catch(() => undefined);
+      retry = setTimeout(() => {
+        retry = null;
+        void open();
+      }, 1000);
+    };
+    void open();
+    return async () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

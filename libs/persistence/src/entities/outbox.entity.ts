@@ -1,0 +1,34 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Effects of a transition, committed with it and moved to BullMQ by the relay. The outbox id is the job id,
+ * so a relay that runs twice enqueues once.
+ */
+@Entity({ name: 'outbox' })
+@Index('outbox_unpublished_idx', ['createdAt'], { where: 'published_at IS NULL' })
+export class OutboxEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'outbox_pkey' })
+  id!: string;
+
+  @Column({ name: 'deliverable_id', type: 'uuid', nullable: true })
+  deliverableId!: string | null;
+
+  @Column({ type: 'text' })
+  queue!: string;
+
+  @Column({ name: 'job_name', type: 'text' })
+  jobName!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: object;
+
+  /** When set, the job is delayed until then. */
+  @Column({ name: 'run_at', type: 'timestamptz', nullable: true })
+  runAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

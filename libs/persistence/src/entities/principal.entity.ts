@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Someone or something that calls the API. Only a hash of the token is kept. */
+@Entity({ name: 'principals' })
+export class PrincipalEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'principals_pkey' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', array: true })
+  roles!: string[];
+
+  /** Hex SHA-256 of the bearer token: tokens are 256-bit random, so a fast hash is enough. */
+  @Index('principals_token_hash_key', { unique: true })
+  @Column({ name: 'token_hash', type: 'text' })
+  tokenHash!: string;
+
+  @Column({ type: 'text', nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

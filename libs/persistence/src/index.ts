@@ -1,0 +1,15 @@
+export { Database } from './database.js';
+export type { DataSourceOptions } from './data-source.js';
+export type { AuditEventRow } from './stores/audit.store.js';
+export type { PrincipalRow, ProjectRow, ServiceRow } from './stores/catalogue.store.js';
+export type {
+  AuditAppend,
+  DeliverableChange,
+  DeliverableFields,
+  DeliverableFilter,
+  DeliverableRow,
+  OutboxAppend,
+} from './stores/deliverable.store.js';
+export type { OutboxRow } from './stores/outbox.store.js';
+export { decodeCursor, encodeCursor, type Page, type PageCursor, type PageRequest } from './stores/pagination.js';
+export { isConnectionError } from './connection-errors.js';

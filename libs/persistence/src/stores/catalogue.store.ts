@@ -1,0 +1,116 @@
+import { type DataSource, type Repository } from 'typeorm';
+import { PrincipalEntity } from '../entities/principal.entity.js';
+import { ProjectEntity } from '../entities/project.entity.js';
+import { ServiceEntity } from '../entities/service.entity.js';
+import { type Page, type PageRequest, toPage } from './pagination.js';
+
+export type PrincipalRow = PrincipalEntity;
+export type ServiceRow = ServiceEntity;
+export type ProjectRow = ProjectEntity;
+
+/** Reads a keyset page, newest first, from a table with (created_at, id). */
+async function readPage<T extends { createdAt: Date; id: string }>(
+  repository: Repository<T>,
+  page: PageRequest,
+): Promise<Page<T>> {
+  const query = repository
+    .createQueryBuilder('row')
+    .orderBy('row.created_at', 'DESC')
+    .addOrderBy('row.id', 'DESC')
+    .limit(page.limit + 1);
+  if (page.cursor) {
+    query.where('(row.created_at, row.id) < (:createdAt, :id)', {
+      createdAt: page.cursor.createdAt,
+      id: page.cursor.id,
+    });
+  }
+  return toPage(await query.getMany(), page.limit);
+}
+
+export class PrincipalStore {
+  private readonly repository: Repository<PrincipalEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repository = dataSource.getRepository(PrincipalEntity);
+  }
+
+  async insert(row: PrincipalRow): Promise<void> {
+    await this.repository.insert(row);
+  }
+
+  /** Inserts unless the id exists; true when this call inserted it. */
+  async insertIfAbsent(row: PrincipalRow): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .insert()
+      .values(row)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async setTokenHash(id: string, tokenHash: string): Promise<void> {
+    await this.repository.update({ id }, { tokenHash, revokedAt: null });
+  }
+
+  findById(id: string): Promise<PrincipalRow | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  findByTokenHash(tokenHash: string): Promise<PrincipalRow | null> {
+    return this.repository.findOneBy({ tokenHash });
+  }
+
+  list(page: PageRequest): Promise<Page<PrincipalRow>> {
+    return readPage(this.repository, page);
+  }
+}
+
+export class ServiceStore {
+  private readonly repository: Repository<ServiceEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repository = dataSource.getRepository(ServiceEntity);
+  }
+
+  async insert(row: ServiceRow): Promise<void> {
+    await this.repository.insert(row);
+  }
+
+  findById(id: string): Promise<ServiceRow | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  list(page: PageRequest): Promise<Page<ServiceRow>> {
+    return readPage(this.repository, page);
+  }
+}
+
+export class ProjectStore {
+  private readonly repository: Repository<ProjectEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repository = dataSource.getRepository(ProjectEntity);
+  }
+
+  /** False when the key is taken. */
+  async insert(row: ProjectRow): Promise<boolean> {
+    const result = await this.repository
+      .createQueryBuilder()
+      .insert()
+      .values(row)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  findById(id: string): Promise<ProjectRow | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  list(page: PageRequest): Promise<Page<ProjectRow>> {
+    return readPage(this.repository, page);
+  }
+}

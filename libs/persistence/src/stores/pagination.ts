@@ -1,0 +1,43 @@
+/** Keyset pagination over (created_at, id), newest first. The cursor is opaque to clients. */
+export interface PageRequest {
+  limit: number;
+  cursor?: PageCursor;
+}
+
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: PageCursor | null;
+}
+
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
+}
+
+/** Null when the text is not a cursor this server made. */
+export function decodeCursor(text: string): PageCursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value as unknown[];
+    if (typeof at !== 'string' || typeof id !== 'string') return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime())) return null;
+    return { createdAt, id };
+  } catch {
+    return null;
+  }
+}
+
+/** Fetch limit + 1 rows; the extra one tells whether there is a next page. */
+export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
+  if (rows.length <= limit) return { items: rows, next: null };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1]!;
+  return { items, next: { createdAt: last.createdAt, id: last.id } };
+}
