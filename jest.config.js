@@ -12,6 +12,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
   moduleNameMapper: {
+    '^@baton/(api|worker)$': '<rootDir>/apps/$1/src/index.ts',
     '^@baton/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

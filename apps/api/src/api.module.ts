@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard.js';
+import { CatalogueService } from './catalogue/catalogue.service.js';
+import { PrincipalsController } from './catalogue/principals.controller.js';
+import { ProjectsController } from './catalogue/projects.controller.js';
+import { ServicesController } from './catalogue/services.controller.js';
+import { DeliverablesController } from './deliverables/deliverables.controller.js';
+import { DeliverablesService } from './deliverables/deliverables.service.js';
+import { HealthController } from './system/health.controller.js';
+import { ReferenceController } from './system/reference.controller.js';
+
+const controllers = [
+  HealthController,
+  ReferenceController,
+  PrincipalsController,
+  ServicesController,
+  ProjectsController,
+  DeliverablesController,
+];
+
+const providers = [{ provide: APP_GUARD, useClass: AuthGuard }, CatalogueService, DeliverablesService];
+
+/** HTTP only. Needs CoreModule (config, database, queues, command path) from whoever composes it. */
+@Module({ controllers, providers })
+export class ApiModule {}

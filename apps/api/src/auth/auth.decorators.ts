@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { type Principal } from '@baton/commands';
+import { type FastifyRequest } from 'fastify';
+
+export const PUBLIC_ROUTE = 'baton:public';
+export const REQUIRED_ROLES = 'baton:roles';
+
+/** No token needed (health, docs). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** One of these roles is needed; `admin` may do what pmo and smo may do. */
+export const Roles = (...roles: string[]): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_ROLES, roles);
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal on a public route');
+  return principal;
+});

@@ -1,0 +1,42 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Principal } from '@baton/commands';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { pageRequest, pageResponse } from '../http/paging.js';
+import { UuidParam } from '../http/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { CatalogueService } from './catalogue.service.js';
+import { presentProject } from './catalogue.presenter.js';
+import {
+  type CreateProjectBody,
+  createProjectSchema,
+  type ListQuery,
+  listQuerySchema,
+} from './catalogue.schemas.js';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller('v1/projects')
+export class ProjectsController {
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('pmo')
+  @ApiOperation({ summary: 'Register a project (pmo, admin)' })
+  async create(@CurrentPrincipal() by: Principal, @ValidBody(createProjectSchema) body: CreateProjectBody) {
+    return presentProject(await this.catalogue.createProject(body, by));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Projects, newest first' })
+  async list(@ValidQuery(listQuerySchema) query: ListQuery) {
+    return pageResponse(await this.catalogue.listProjects(pageRequest(query)), presentProject);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One project' })
+  async get(@UuidParam() id: string) {
+    return presentProject(await this.catalogue.getProject(id));
+  }
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { CHANGE_TYPES, DECISIONS, GATES, PRIORITIES, STATUSES } from '@baton/handover';
+import { description, key, name, pageQuery, role, text, timestamp, uuid } from '../http/schemas.js';
+
+export const createDeliverableSchema = z.strictObject({
+  projectId: uuid,
+  serviceId: uuid,
+  title: name,
+  description: description.nullish(),
+  changeType: z.enum(CHANGE_TYPES),
+  targetGoLive: timestamp,
+});
+export type CreateDeliverableBody = z.output<typeof createDeliverableSchema>;
+
+export const editDeliverableSchema = z
+  .strictObject({
+    title: name.optional(),
+    description: description.nullable().optional(),
+    changeType: z.enum(CHANGE_TYPES).optional(),
+    targetGoLive: timestamp.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'name at least one of title, description, changeType, targetGoLive');
+export type EditDeliverableBody = z.output<typeof editDeliverableSchema>;
+
+/** `status=a,b` or `status=a&status=b`. */
+const statusList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()))
+  .pipe(z.array(z.enum(STATUSES)).min(1));
+
+export const listDeliverablesSchema = z.strictObject({
+  ...pageQuery,
+  status: statusList.optional(),
+  projectId: uuid.optional(),
+  serviceId: uuid.optional(),
+  awaitingRole: role.optional(),
+});
+export type ListDeliverablesQuery = z.output<typeof listDeliverablesSchema>;
+
+const reason = text(1, 10_000);
+export const emptySchema = z.strictObject({});
+export const reasonSchema = z.strictObject({ reason });
+export const attestSchema = z.strictObject({ evidence: text(1, 2_000), note: text(0, 10_000).optional() });
+export const waiveSchema = z.strictObject({ reason });
+export const resultSchema = z.strictObject({ passed: z.boolean(), detail: text(0, 2_000).optional() });
+export const decisionSchema = z.strictObject({
+  gate: z.enum(GATES),
+  role,
+  decision: z.enum(DECISIONS),
+  comment: text(0, 10_000).optional(),
+});
+export const scheduleSchema = z.strictObject({ windowStart: timestamp, windowEnd: timestamp });
+export const incidentSchema = z.strictObject({
+  reference: key,
+  priority: z.enum(PRIORITIES),
+  summary: text(1, 2_000),
+});
+export const criterionKeyParam = key;

@@ -1,0 +1,166 @@
+import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type CommandInput, type Principal } from '@baton/commands';
+import { type DeliverableRow } from '@baton/persistence';
+import { type FastifyReply } from 'fastify';
+import { type z } from 'zod';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { pageRequest, pageResponse } from '../http/paging.js';
+import { UuidParam } from '../http/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { etag, presentAuditEvent, presentDeliverable } from './deliverable.presenter.js';
+import {
+  type CreateDeliverableBody,
+  createDeliverableSchema,
+  type EditDeliverableBody,
+  editDeliverableSchema,
+  emptySchema,
+  type ListDeliverablesQuery,
+  listDeliverablesSchema,
+  reasonSchema,
+} from './deliverable.schemas.js';
+import { actorOf, DeliverablesService } from './deliverables.service.js';
+import { IfMatch } from './if-match.js';
+
+const IF_MATCH_DOC = { name: 'If-Match', required: false, description: 'The version last seen, quoted or bare: a mismatch is 412' };
+
+@ApiTags('deliverables')
+@ApiBearerAuth()
+@Controller('v1/deliverables')
+export class DeliverablesController {
+  constructor(private readonly deliverables: DeliverablesService) {}
+
+  private reply(row: DeliverableRow, by: Principal, reply: FastifyReply) {
+    void reply.header('ETag', etag(row));
+    return presentDeliverable(row, actorOf(by));
+  }
+
+  @Post()
+  @HttpCode(201)
+  @Roles('pmo')
+  @ApiOperation({ summary: 'Create a deliverable in draft (pmo)' })
+  async create(
+    @CurrentPrincipal() by: Principal,
+    @ValidBody(createDeliverableSchema) body: CreateDeliverableBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.reply(await this.deliverables.create(body, by), by, reply);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Deliverables, newest first; filter by status (comma list), project, service' })
+  async list(@CurrentPrincipal() by: Principal, @ValidQuery(listDeliverablesSchema) query: ListDeliverablesQuery) {
+    const page = await this.deliverables.list(query, pageRequest(query));
+    return pageResponse(page, (row) => presentDeliverable(row, actorOf(by)));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One deliverable with its readiness, approvals and what the caller may do next' })
+  async get(@CurrentPrincipal() by: Principal, @UuidParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.reply(await this.deliverables.get(id), by, reply);
+  }
+
+  @Patch(':id')
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'Edit title, description, changeType, targetGoLive while draft or rework (pmo)' })
+  async edit(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(editDeliverableSchema) body: EditDeliverableBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const changes = {
+      ...body,
+      ...(body.targetGoLive ? { targetGoLive: body.targetGoLive.toISOString() } : {}),
+    };
+    const row = await this.deliverables.execute(id, { type: 'edit', changes }, by, ifMatch, body);
+    return this.reply(row, by, reply);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'The audit chain, oldest first, the creation first' })
+  async history(@UuidParam() id: string) {
+    return { items: (await this.deliverables.history(id)).map(presentAuditEvent) };
+  }
+
+  private async run(
+    id: string,
+    command: CommandInput,
+    by: Principal,
+    ifMatch: number | undefined,
+    reply: FastifyReply,
+  ) {
+    return this.reply(await this.deliverables.execute(id, command, by, ifMatch), by, reply);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'draft -> readiness (pmo)' })
+  submit(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'submit' } as CommandInput, by, ifMatch, reply);
+  }
+
+  @Post(':id/resubmit')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'rework -> readiness, opening a new round (pmo)' })
+  resubmit(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'resubmit' } as CommandInput, by, ifMatch, reply);
+  }
+
+  @Post(':id/hold')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'Pause the handover where it stands (pmo, smo)' })
+  hold(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'hold', reason: body.reason }, by, ifMatch, reply);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'Back to the status it was held in (pmo, smo)' })
+  resume(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'resume' }, by, ifMatch, reply);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiHeader(IF_MATCH_DOC)
+  @ApiOperation({ summary: 'Withdraw the deliverable: final (pmo, smo)' })
+  cancel(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'cancel', reason: body.reason }, by, ifMatch, reply);
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AppError,
+  AppErrorCode,
+  type CommandInput,
+  HandoverCommands,
+  type Principal,
+} from '@baton/commands';
+import { type Actor, DEFAULT_CHECKLIST } from '@baton/handover';
+import { type AuditEventRow, Database, type DeliverableFields, type DeliverableRow, type Page, type PageRequest } from '@baton/persistence';
+import { type CreateDeliverableBody, type ListDeliverablesQuery } from './deliverable.schemas.js';
+
+export const actorOf = (principal: Principal): Actor => ({ principalId: principal.id, roles: principal.roles });
+
+/** Deliverables over the command path; reads go straight to the stores. */
+@Injectable()
+export class DeliverablesService {
+  constructor(
+    private readonly db: Database,
+    private readonly commands: HandoverCommands,
+  ) {}
+
+  async create(body: CreateDeliverableBody, by: Principal): Promise<DeliverableRow> {
+    const [project, service] = await Promise.all([
+      this.db.projects.findById(body.projectId),
+      this.db.services.findById(body.serviceId),
+    ]);
+    const errors = [
+      ...(project ? [] : [{ path: 'projectId', message: 'no project with this id' }]),
+      ...(service ? [] : [{ path: 'serviceId', message: 'no service with this id' }]),
+    ];
+    if (errors.length > 0) {
+      throw new AppError(AppErrorCode.NotFound, 'The body names a project or service that does not exist', { errors });
+    }
+    return this.commands.create(
+      {
+        projectId: body.projectId,
+        serviceId: body.serviceId,
+        title: body.title,
+        description: body.description ?? null,
+        changeType: body.changeType,
+        targetGoLive: body.targetGoLive,
+        criteria: DEFAULT_CHECKLIST.criteria,
+      },
+      actorOf(by),
+    );
+  }
+
+  async get(id: string): Promise<DeliverableRow> {
+    const row = await this.db.deliverables.findById(id);
+    if (!row) throw AppError.notFound('Deliverable', id);
+    return row;
+  }
+
+  list(query: ListDeliverablesQuery, page: PageRequest): Promise<Page<DeliverableRow>> {
+    return this.db.deliverables.list(
+      { status: query.status, projectId: query.projectId, serviceId: query.serviceId },
+      page,
+    );
+  }
+
+  execute(
+    id: string,
+    command: CommandInput,
+    by: Principal,
+    ifMatch: number | undefined,
+    fields?: DeliverableFields,
+  ): Promise<DeliverableRow> {
+    return this.commands.execute(id, command, actorOf(by), { ifMatch, fields });
+  }
+
+  async history(id: string): Promise<AuditEventRow[]> {
+    await this.get(id);
+    return this.db.audit.history(id);
+  }
+}

@@ -1,0 +1,20 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { AppError, AppErrorCode } from '@baton/commands';
+import { type FastifyRequest } from 'fastify';
+
+/** If-Match with a deliverable version, quoted or bare (`"3"`, `3`, `W/"3"`); undefined when absent. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) {
+    throw new AppError(AppErrorCode.Invalid, 'If-Match must be a deliverable version, e.g. "3"', {
+      errors: [{ path: 'If-Match', message: 'must be a version number, quoted or bare' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+export const IfMatch = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined => {
+  const header = context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'];
+  return parseIfMatch(Array.isArray(header) ? header[0] : header);
+});

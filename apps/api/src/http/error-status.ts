@@ -1,0 +1,62 @@
+import { AppErrorCode } from '@baton/commands';
+import { HandoverErrorCode } from '@baton/handover';
+
+/** The one table from error codes to HTTP statuses. Exhaustive: a new code fails the type-check until mapped. */
+export function handoverErrorStatus(code: HandoverErrorCode): number {
+  switch (code) {
+    case HandoverErrorCode.InvalidWindow:
+    case HandoverErrorCode.InvalidDuration:
+    case HandoverErrorCode.InvalidPolicy:
+    case HandoverErrorCode.InvalidChecklist:
+    case HandoverErrorCode.InvalidCommand:
+    case HandoverErrorCode.NotAutomated:
+      return 400;
+    case HandoverErrorCode.RoleRequired:
+    case HandoverErrorCode.SeparationOfDuties:
+    case HandoverErrorCode.RoleNotInPolicy:
+    case HandoverErrorCode.RoleNotHeld:
+      return 403;
+    case HandoverErrorCode.UnknownCriterion:
+    case HandoverErrorCode.UnknownIncident:
+      return 404;
+    case HandoverErrorCode.ActionNotAllowed:
+    case HandoverErrorCode.AlreadyDecided:
+    case HandoverErrorCode.StaleResult:
+    case HandoverErrorCode.DuplicateIncident:
+    case HandoverErrorCode.IncidentAlreadyResolved:
+    case HandoverErrorCode.StaleTimer:
+      return 409;
+    // Stored data this code cannot read: a fault to alert on, not the caller's doing.
+    case HandoverErrorCode.SnapshotVersionUnknown:
+    case HandoverErrorCode.SnapshotInvalid:
+      return 500;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+export function appErrorStatus(code: AppErrorCode): number {
+  switch (code) {
+    case AppErrorCode.Invalid:
+      return 400;
+    case AppErrorCode.Unauthenticated:
+      return 401;
+    case AppErrorCode.Forbidden:
+      return 403;
+    case AppErrorCode.NotFound:
+      return 404;
+    case AppErrorCode.WriteConflict:
+    case AppErrorCode.ProjectKeyTaken:
+      return 409;
+    case AppErrorCode.VersionMismatch:
+      return 412;
+    case AppErrorCode.Unavailable:
+      return 503;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`Unmapped error code ${String(value)}`);
+}

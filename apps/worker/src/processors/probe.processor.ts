@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { HandoverCommands } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
+import { BATON_CONFIG } from '@baton/core';
+import { describeHandover, HandoverErrorCode, isHandoverError } from '@baton/handover';
+import { assertOutboundAllowed, denyList, OutboundRefused } from '@baton/outbound';
+import { Database } from '@baton/persistence';
+import { JobName, type ProbeCriterionPayload } from '@baton/queues';
+import { type JobHandler } from './job-handler.js';
+
+const SYSTEM = { principalId: null, roles: [] } as const;
+const PROBE_TIMEOUT_MS = 5000;
+
+/**
+ * An automated readiness criterion: GET its probeUrl (2xx passes) and report the result through the
+ * command path. Network errors and 5xx are retried with backoff by BullMQ; the last attempt reports a fail.
+ */
+@Injectable()
+export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
+  readonly jobName = JobName.ProbeCriterion;
+  private readonly logger = new Logger('Probes');
+  private readonly deny;
+
+  constructor(
+    private readonly db: Database,
+    private readonly commands: HandoverCommands,
+    @Inject(BATON_CONFIG) config: BatonConfig,
+  ) {
+    this.deny = denyList(config.outboundDeny);
+  }
+
+  async handle(job: Job<ProbeCriterionPayload>): Promise<string> {
+    const { deliverableId, key, round } = job.data;
+    const row = await this.db.deliverables.findById(deliverableId);
+    if (!row) throw new UnrecoverableError(`Deliverable ${deliverableId} is gone`);
+    const view = describeHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
+    const criterion = view.criteria.find((item) => item.key === key);
+    if (view.round !== round || !criterion?.probeUrl) return 'stale';
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let passed: boolean;
+    let detail: string;
+    try {
+      const url = await assertOutboundAllowed(criterion.probeUrl, this.deny);
+      const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      await response.body?.cancel();
+      passed = response.status >= 200 && response.status < 300;
+      detail = `GET ${url.href} answered ${response.status}`;
+      if (!passed && response.status >= 500 && !lastAttempt) throw new Error(detail);
+    } catch (error) {
+      if (!(error instanceof OutboundRefused) && !lastAttempt) throw error;
+      passed = false;
+      detail = error instanceof OutboundRefused ? `refused: ${error.message}` : `probe failed: ${(error as Error).message}`;
+    }
+    return this.report(deliverableId, key, round, passed, detail);
+  }
+
+  private async report(deliverableId: string, key: string, round: number, passed: boolean, detail: string): Promise<string> {
+    try {
+      await this.commands.execute(deliverableId, { type: 'result', key, passed, detail, round }, SYSTEM);
+      return passed ? 'passed' : 'failed';
+    } catch (error) {
+      if (isHandoverError(error, HandoverErrorCode.StaleResult) || isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) {
+        this.logger.debug(`Dropped probe result for ${deliverableId}/${key}: ${(error as Error).message}`);
+        return 'stale';
+      }
+      throw error;
+    }
+  }
+}

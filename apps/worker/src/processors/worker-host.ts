@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, Worker } from 'bullmq';
+import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
+import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
+
+const CONCURRENCY = 16;
+
+/** One BullMQ Worker per queue, dispatching each job to the handler of its name. */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private readonly workers: Worker[] = [];
+  private readonly handlers: Map<JobName, JobHandler>;
+
+  constructor(
+    private readonly queues: Queues,
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+  ) {
+    this.handlers = new Map(handlers.map((handler) => [handler.jobName, handler]));
+    const missing = ALL_JOB_NAMES.filter((name) => !this.handlers.has(name));
+    if (missing.length > 0) throw new Error(`No handler for the jobs: ${missing.join(', ')}`);
+  }
+
+  onApplicationBootstrap(): void {
+    for (const queue of this.queues.names()) {
+      const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
+        ...this.queues.connection,
+        prefix: this.queues.prefix,
+        concurrency: CONCURRENCY,
+      });
+      worker.on('failed', (job, error) => {
+        this.logger.warn(`${queue}/${job?.name ?? '?'} ${job?.id ?? ''} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+      });
+      worker.on('error', (error) => this.logger.warn(`${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+  }
+
+  private dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name as JobName);
+    if (!handler || JOB_QUEUE[handler.jobName] !== job.queueName) {
+      throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
+    }
+    return handler.handle(job);
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { EventProcessor } from './processors/event.processor.js';
+import { JOB_HANDLERS, type JobHandler } from './processors/job-handler.js';
+import { ProbeProcessor } from './processors/probe.processor.js';
+import { TimerProcessor } from './processors/timer.processor.js';
+import { WorkerHost } from './processors/worker-host.js';
+import { OutboxRelay } from './relay/outbox-relay.js';
+
+const processors = [EventProcessor, ProbeProcessor, TimerProcessor];
+
+const providers = [
+  ...processors,
+  {
+    provide: JOB_HANDLERS,
+    useFactory: (...handlers: JobHandler[]) => handlers,
+    inject: processors,
+  },
+  WorkerHost,
+  OutboxRelay,
+];
+
+/** BullMQ processors and the outbox relay; no HTTP. Needs CoreModule from whoever composes it. */
+@Module({ providers })
+export class WorkerModule {}

@@ -1,0 +1,10 @@
+export { Access, ADMIN_PRINCIPAL_ID, generateToken, hashToken, type Principal } from './access.js';
+export { AppError, AppErrorCode, type FieldError } from './app.errors.js';
+export { auditHash, canonicalJson, verifyChain, type ChainBreak, type HashedAuditContent } from './audit-hash.js';
+export { effectsToOutbox } from './effect-jobs.js';
+export {
+  HandoverCommands,
+  type CommandInput,
+  type CreateDeliverableInput,
+  type ExecuteOptions,
+} from './handover-commands.js';

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { Access, HandoverCommands } from '@baton/commands';
+import { Database } from '@baton/persistence';
+import { Queues } from '@baton/queues';
+import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
+import { type Runtime } from './runtime.js';
+
+/** Hands the opened runtime to Nest: one instance of each, shared by the api and worker modules. */
+@Module({})
+export class CoreModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    const providers = [
+      { provide: BATON_CONFIG, useValue: runtime.config },
+      { provide: QUEUE_BACKEND, useValue: runtime.queueBackend },
+      { provide: Database, useValue: runtime.db },
+      { provide: Queues, useValue: runtime.queues },
+      { provide: Access, useValue: runtime.access },
+      { provide: HandoverCommands, useValue: runtime.commands },
+    ];
+    return { module: CoreModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+  }
+}

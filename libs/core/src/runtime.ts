@@ -1,0 +1,120 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Access, HandoverCommands } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
+import { Database } from '@baton/persistence';
+import { Queues } from '@baton/queues';
+import {
+  configureQueueBackend,
+  type Infrastructure,
+  queueConnection,
+  redisAnswers,
+  startInfrastructure,
+} from '@baton/runtime';
+
+export type QueueBackend = Infrastructure['queue'];
+
+/** What api and worker share in one process: config, the database, the queues, the command path. */
+export interface Runtime {
+  config: BatonConfig;
+  db: Database;
+  queues: Queues;
+  queueBackend: QueueBackend;
+  access: Access;
+  commands: HandoverCommands;
+  /** Stops what openRuntime opened or started, in order; bounded in time. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Start what is missing (embedded PostgreSQL, a redis-server): `npm start`. Else DATABASE_URL is required. */
+  embedded: boolean;
+  applicationName: string;
+  log: (line: string) => void;
+}
+
+async function resolveInfrastructure(config: BatonConfig, options: OpenOptions): Promise<Infrastructure> {
+  if (options.embedded) {
+    return startInfrastructure({
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      dataDir: config.dataDir,
+      log: options.log,
+    });
+  }
+  if (!config.databaseUrl) {
+    throw new Error('DATABASE_URL is required here; `npm start` runs the embedded default instead');
+  }
+  const databaseUrl = config.databaseUrl;
+  const local = 'redis://127.0.0.1:6379';
+  const queue: QueueBackend = config.redisUrl
+    ? { backend: 'redis', url: config.redisUrl, origin: 'env' }
+    : (await redisAnswers(local, 300))
+      ? { backend: 'redis', url: local, origin: 'local' }
+      : { backend: 'postgres', databaseUrl };
+  return { databaseUrl, postgres: 'env', queue, stop: async () => undefined };
+}
+
+function describeQueue(queue: QueueBackend): string {
+  if (queue.backend === 'postgres') return "BullMQ's PostgreSQL backend (no Redis found)";
+  const where = new URL(queue.url);
+  return `Redis at ${where.host}${where.pathname.length > 1 ? where.pathname : ''} (${queue.origin})`;
+}
+
+export async function openRuntime(config: BatonConfig, options: OpenOptions): Promise<Runtime> {
+  const infra = await resolveInfrastructure(config, options);
+  let db: Database | undefined;
+  try {
+    db = await Database.connect({
+      url: infra.databaseUrl,
+      poolSize: config.dbPoolSize,
+      applicationName: options.applicationName,
+    });
+    const ran = await db.migrate();
+    if (ran.length > 0) options.log(`Applied migrations: ${ran.join(', ')}`);
+    await configureQueueBackend(infra.queue);
+    const queues = new Queues(queueConnection(infra.queue), config.queuePrefix);
+    const access = new Access(db);
+    const commands = new HandoverCommands(db);
+    options.log(`PostgreSQL: ${infra.postgres === 'embedded' ? `embedded, data in ${config.dataDir}` : 'DATABASE_URL'}`);
+    options.log(`Queues: ${describeQueue(infra.queue)}, prefix "${config.queuePrefix}"`);
+    const opened = db;
+    return {
+      config,
+      db: opened,
+      queues,
+      queueBackend: infra.queue,
+      access,
+      commands,
+      close: async () => {
+        await queues.close();
+        await opened.close();
+        await infra.stop();
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    await infra.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The admin principal: its token is BATON_ADMIN_TOKEN, or generated at first start, printed once and kept
+ * in the data folder (mode 600).
+ */
+export async function ensureAdmin(runtime: Runtime, log: (line: string) => void): Promise<void> {
+  const { generatedToken } = await runtime.access.ensureAdmin(runtime.config.adminToken);
+  if (!generatedToken) return;
+  const file = join(runtime.config.dataDir, 'admin-token');
+  try {
+    await mkdir(runtime.config.dataDir, { recursive: true });
+    await writeFile(file, `${generatedToken}\n`, { mode: 0o600 });
+  } catch (error) {
+    log(`Could not keep the admin token in ${file}: ${(error as Error).message}`);
+  }
+  log('');
+  log('  First start: the admin token is shown this once (also kept in ' + file + '):');
+  log(`    ${generatedToken}`);
+  log('');
+}

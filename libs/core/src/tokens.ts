@@ -1,0 +1,2 @@
+export const BATON_CONFIG = Symbol('BATON_CONFIG');
+export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');

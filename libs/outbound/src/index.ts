@@ -1,0 +1,1 @@
+export { assertOutboundAllowed, denyList, OutboundRefused } from './outbound-guard.js';

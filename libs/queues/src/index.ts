@@ -1,0 +1,12 @@
+export {
+  ALL_JOB_NAMES,
+  JOB_QUEUE,
+  JobName,
+  QueueName,
+  type DeliverEventPayload,
+  type FireTimerPayload,
+  type JobPayloads,
+  type ProbeCriterionPayload,
+} from './queue-names.js';
+export { JOB_OPTIONS } from './job-options.js';
+export { Queues, type QueueConnection } from './queues.js';

@@ -1,0 +1,14 @@
+import { type JobsOptions } from 'bullmq';
+import { JobName } from './queue-names.js';
+
+/**
+ * Completed jobs are kept for a day: BullMQ ignores an add whose job id exists, so while the job is kept a
+ * relay that publishes the same outbox row twice enqueues it once.
+ */
+const KEEP = { removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+
+export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
+  [JobName.DeliverEvent]: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.ProbeCriterion]: { ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  [JobName.FireTimer]: { ...KEEP, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+};

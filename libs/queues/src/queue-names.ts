@@ -1,0 +1,49 @@
+/** Every BullMQ queue Baton uses. A job's queue is fixed by its name (JOB_QUEUE). */
+export enum QueueName {
+  Notifications = 'notifications',
+  Probes = 'probes',
+  Timers = 'timers',
+}
+
+export enum JobName {
+  /** A domain event for webhook subscribers and e-mail. */
+  DeliverEvent = 'deliver-event',
+  /** GET an automated criterion's probeUrl and report the result as a command. */
+  ProbeCriterion = 'probe-criterion',
+  /** A durable timer came due: run its command. */
+  FireTimer = 'fire-timer',
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.DeliverEvent]: QueueName.Notifications,
+  [JobName.ProbeCriterion]: QueueName.Probes,
+  [JobName.FireTimer]: QueueName.Timers,
+};
+
+export interface DeliverEventPayload {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  deliverableId: string;
+  data: Record<string, unknown>;
+}
+
+export interface ProbeCriterionPayload {
+  deliverableId: string;
+  key: string;
+  round: number;
+}
+
+export interface FireTimerPayload {
+  deliverableId: string;
+  kind: string;
+  period?: number;
+}
+
+export interface JobPayloads {
+  [JobName.DeliverEvent]: DeliverEventPayload;
+  [JobName.ProbeCriterion]: ProbeCriterionPayload;
+  [JobName.FireTimer]: FireTimerPayload;
+}
+
+export const ALL_JOB_NAMES = Object.values(JobName);
