@@ -3,14 +3,14 @@
  * 127.0.0.1:6379, else BullMQ's PostgreSQL backend. Run as many as wanted.
  */
 import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { loadConfig } from '@baton/config';
 import { CoreModule, ensureAdmin, openRuntime, runUntilSignal } from '@baton/core';
 import { ApiModule } from './api.module.js';
 import { createHttpApp } from './api.app.js';
 
-const logger = new Logger('Baton');
-const log = (line: string): void => logger.log(line);
+// Start-up lines go to stdout whatever BATON_LOG_LEVEL says: where Baton listens, the first admin token.
+const log = (line: string): void => void process.stdout.write(`[baton] ${line}\n`);
 const config = loadConfig();
 const runtime = await openRuntime(config, { embedded: false, applicationName: 'baton-api', log });
 await ensureAdmin(runtime, log);

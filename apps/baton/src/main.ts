@@ -3,15 +3,15 @@
  * REDIS_URL are unset (a PostgreSQL and, if needed, a redis-server kept in BATON_DATA_DIR).
  */
 import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { loadConfig } from '@baton/config';
 import { CoreModule, ensureAdmin, openRuntime, runUntilSignal } from '@baton/core';
 import { ApiModule, createHttpApp } from '@baton/api';
 import { WorkerModule } from '@baton/worker';
 
 const started = performance.now();
-const logger = new Logger('Baton');
-const log = (line: string): void => logger.log(line);
+// Start-up lines go to stdout whatever BATON_LOG_LEVEL says: where Baton listens, the first admin token.
+const log = (line: string): void => void process.stdout.write(`[baton] ${line}\n`);
 const config = loadConfig();
 const runtime = await openRuntime(config, { embedded: true, applicationName: 'baton', log });
 await ensureAdmin(runtime, log);

@@ -28,9 +28,14 @@ export function effectsToOutbox(deliverableId: string, effects: readonly Effect[
         break;
       }
       case 'probe':
-        rows.push(job(JobName.ProbeCriterion, { deliverableId, key: effect.key, round: effect.round }, null));
+        rows.push(
+          job(JobName.ProbeCriterion, { deliverableId, key: effect.key, round: effect.round, url: effect.url }, null),
+        );
         break;
       case 'schedule_timer': {
+        // The ELS period end drives the workflow. Reminders, SLA escalations and follow-ups only notify:
+        // they are scheduled once their notifications exist.
+        if (effect.kind !== 'els_period_end') break;
         const dueAt = new Date(at.getTime() + parseIsoDuration(effect.delay));
         const payload = { deliverableId, kind: effect.kind, ...(effect.period === undefined ? {} : { period: effect.period }) };
         rows.push(job(JobName.FireTimer, payload, dueAt));

@@ -157,7 +157,11 @@ export class HandoverCommands {
   /** A submission carries the policy of the service's tier: it governs the round it opens. */
   private async complete(input: CommandInput, current: DeliverableRow): Promise<CommandInput> {
     if (!isSubmission(input)) return input;
-    return { ...input, policy: await this.policyFor(current.serviceId) };
+    return {
+      ...input,
+      policy: await this.policyFor(current.serviceId),
+      targetGoLive: current.targetGoLive.toISOString(),
+    };
   }
 
   private async policyFor(serviceId: string): Promise<Policy> {

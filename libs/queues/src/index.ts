@@ -10,3 +10,4 @@ export {
 } from './queue-names.js';
 export { JOB_OPTIONS } from './job-options.js';
 export { Queues, type QueueConnection } from './queues.js';
+export { publishRows, type PublishableRow } from './publish.js';

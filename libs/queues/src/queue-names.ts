@@ -32,6 +32,7 @@ export interface ProbeCriterionPayload {
   deliverableId: string;
   key: string;
   round: number;
+  url: string;
 }
 
 export interface FireTimerPayload {

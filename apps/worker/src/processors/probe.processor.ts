@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { type Job } from 'bullmq';
 import { HandoverCommands } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { describeHandover, HandoverErrorCode, isHandoverError } from '@baton/handover';
+import { HandoverErrorCode, isHandoverError } from '@baton/handover';
 import { assertOutboundAllowed, denyList, OutboundRefused } from '@baton/outbound';
-import { Database } from '@baton/persistence';
 import { JobName, type ProbeCriterionPayload } from '@baton/queues';
 import { type JobHandler } from './job-handler.js';
 
@@ -23,7 +22,6 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
   private readonly deny;
 
   constructor(
-    private readonly db: Database,
     private readonly commands: HandoverCommands,
     @Inject(BATON_CONFIG) config: BatonConfig,
   ) {
@@ -31,17 +29,12 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
   }
 
   async handle(job: Job<ProbeCriterionPayload>): Promise<string> {
-    const { deliverableId, key, round } = job.data;
-    const row = await this.db.deliverables.findById(deliverableId);
-    if (!row) throw new UnrecoverableError(`Deliverable ${deliverableId} is gone`);
-    const view = describeHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
-    const criterion = view.criteria.find((item) => item.key === key);
-    if (view.round !== round || !criterion?.probeUrl) return 'stale';
+    const { deliverableId, key, round, url: target } = job.data;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let passed: boolean;
     let detail: string;
     try {
-      const url = await assertOutboundAllowed(criterion.probeUrl, this.deny);
+      const url = await assertOutboundAllowed(target, this.deny);
       const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       await response.body?.cancel();
       passed = response.status >= 200 && response.status < 300;

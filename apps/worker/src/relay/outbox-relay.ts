@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { Database, type OutboxRow } from '@baton/persistence';
-import { JOB_OPTIONS, type JobName, type QueueName, Queues } from '@baton/queues';
+import { Database } from '@baton/persistence';
+import { publishRows, Queues } from '@baton/queues';
 
 const BATCH = 500;
 
@@ -62,7 +62,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Publishes until the outbox is empty; returns how many rows it moved. */
   async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.db.outbox.relay(BATCH, (rows) => this.publish(rows))) === BATCH) {
+      while (!this.stopped && (await this.db.outbox.relay(BATCH, (rows) => publishRows(this.queues, rows))) === BATCH) {
         // a full batch: there may be more
       }
       if (this.failures > 0) this.logger.log('Relaying again');
@@ -71,29 +71,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // Redis or PostgreSQL is down: the rows stay unpublished and the next poll tries again.
       if (this.failures++ % 30 === 0) this.logger.warn(`Outbox relay failed: ${(error as Error).message}`);
     }
-  }
-
-  private async publish(rows: OutboxRow[]): Promise<void> {
-    const byQueue = new Map<QueueName, OutboxRow[]>();
-    for (const row of rows) {
-      const queue = row.queue as QueueName;
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), row]);
-    }
-    const now = Date.now();
-    await Promise.all(
-      [...byQueue].map(([queue, batch]) =>
-        this.queues.get(queue).addBulk(
-          batch.map((row) => ({
-            name: row.jobName,
-            data: row.payload,
-            opts: {
-              ...JOB_OPTIONS[row.jobName as JobName],
-              jobId: row.id,
-              ...(row.runAt ? { delay: Math.max(0, row.runAt.getTime() - now) } : {}),
-            },
-          })),
-        ),
-      ),
-    );
   }
 }

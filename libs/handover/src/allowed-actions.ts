@@ -1,0 +1,77 @@
+import { refusalOf } from './command-rules.js';
+import { DEFAULT_POLICIES } from './default-policies.js';
+import { openIncidents } from './handover.context.js';
+import type { HandoverCommand } from './handover.commands.js';
+import { restoreHandover, type RestoredHandover } from './handover.snapshot.js';
+import { ACTIONS, DECISIONS, GATES, type Action, type Actor, type StoredHandover } from './handover.types.js';
+import { assertUnreachable } from './assert-unreachable.js';
+
+// Candidate commands carry a fixed time: no rule reads the clock, only the order of given times.
+const AT = '2000-01-01T00:00:00.000Z';
+const LATER = '2000-01-01T01:00:00.000Z';
+
+/** The actions this actor could take now: its roles allow them and the machine would take them. */
+export function allowedActions(stored: StoredHandover, actor: Actor): Action[] {
+  return allowedActionsOf(restoreHandover(stored), actor);
+}
+
+/**
+ * Decided by asking the same rules applyCommand applies, for a few candidate commands per action (every
+ * criterion, every role the actor holds...): an action is allowed when one of them would be accepted.
+ */
+export function allowedActionsOf(restored: RestoredHandover, actor: Actor): Action[] {
+  return ACTIONS.filter((action) =>
+    candidates(action, restored, actor).some((command) => refusalOf(restored, command, actor) === null),
+  );
+}
+
+function candidates(action: Action, restored: RestoredHandover, actor: Actor): HandoverCommand[] {
+  const { context } = restored;
+  switch (action) {
+    case 'edit':
+      return [{ type: 'edit', at: AT, changes: {} }];
+    case 'submit':
+    case 'resubmit':
+      // Any valid policy: which one does not change whether a submission is possible.
+      return [{ type: action, at: AT, policy: DEFAULT_POLICIES[4] }];
+    case 'attest':
+      return context.criteria.map(({ key }) => ({ type: 'attest', at: AT, key, evidence: 'evidence' }));
+    case 'waive':
+      return context.criteria.map(({ key }) => ({ type: 'waive', at: AT, key, reason: 'reason' }));
+    case 'result':
+      return context.criteria
+        .filter(({ kind }) => kind === 'automated')
+        .map(({ key }) => ({ type: 'result', at: AT, key, passed: true }));
+    case 'decide':
+      return GATES.flatMap((gate) =>
+        DECISIONS.flatMap((decision) =>
+          actor.roles.map((role): HandoverCommand => ({ type: 'decide', at: AT, gate, decision, role })),
+        ),
+      );
+    case 'schedule':
+      return [{ type: 'schedule', at: AT, windowStart: AT, windowEnd: LATER }];
+    case 'confirm':
+      return [{ type: 'confirm', at: AT }];
+    case 'rollback':
+      return [{ type: 'rollback', at: AT, reason: 'reason' }];
+    case 'record_incident':
+      return [{ type: 'record_incident', at: AT, reference: freshReference(restored), priority: 'P4', summary: 'summary' }];
+    case 'resolve_incident':
+      return openIncidents(context).map(({ reference }) => ({ type: 'resolve_incident', at: AT, reference }));
+    case 'hold':
+      return [{ type: 'hold', at: AT, reason: 'reason' }];
+    case 'resume':
+      return [{ type: 'resume', at: AT }];
+    case 'cancel':
+      return [{ type: 'cancel', at: AT, reason: 'reason' }];
+    default:
+      return assertUnreachable(action);
+  }
+}
+
+function freshReference(restored: RestoredHandover): string {
+  const taken = new Set(restored.context.incidents.map(({ reference }) => reference));
+  let n = taken.size;
+  while (taken.has(`candidate-${n}`)) n += 1;
+  return `candidate-${n}`;
+}

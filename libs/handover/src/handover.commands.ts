@@ -1,0 +1,219 @@
+import { assertUnreachable } from './assert-unreachable.js';
+import type { HandoverEvent } from './handover.events.js';
+import { HandoverError, HandoverErrorCode } from './handover.errors.js';
+import {
+  DECISIONS,
+  GATES,
+  PRIORITIES,
+  isOneOf,
+  type Action,
+  type Actor,
+  type Decision,
+  type Gate,
+  type Priority,
+  type SystemAction,
+} from './handover.types.js';
+import { isPlainObject, type JsonObject } from './json.types.js';
+import type { Policy } from './policy.js';
+
+// What callers send. `at` is the time the command happens, given by the caller: the domain never reads a
+// clock, so replaying a command gives the same result.
+
+export type HandoverCommand =
+  | { type: 'edit'; at: string; changes: JsonObject }
+  | { type: 'submit'; at: string; policy: Policy; targetGoLive?: string }
+  | { type: 'resubmit'; at: string; policy: Policy; targetGoLive?: string }
+  | { type: 'attest'; at: string; key: string; evidence: string; note?: string }
+  | { type: 'waive'; at: string; key: string; reason: string }
+  | { type: 'result'; at: string; key: string; passed: boolean; detail?: string; round?: number }
+  | { type: 'decide'; at: string; gate: Gate; role: string; decision: Decision; comment?: string }
+  | { type: 'schedule'; at: string; windowStart: string; windowEnd: string }
+  | { type: 'confirm'; at: string }
+  | { type: 'rollback'; at: string; reason: string }
+  | { type: 'record_incident'; at: string; reference: string; priority: Priority; summary: string }
+  | { type: 'resolve_incident'; at: string; reference: string }
+  | { type: 'els_period_elapsed'; at: string; period: number }
+  | { type: 'hold'; at: string; reason: string }
+  | { type: 'resume'; at: string }
+  | { type: 'cancel'; at: string; reason: string };
+
+export type HandoverCommandType = HandoverCommand['type'];
+export type CommandOf<T extends HandoverCommandType> = Extract<HandoverCommand, { type: T }>;
+
+// Compile-time check that the command names are exactly the actions plus the system's.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _commandsMatchActions: Same<HandoverCommandType, Action | SystemAction> = true;
+void _commandsMatchActions;
+
+const DECISION_EVENT = {
+  approve: 'APPROVE',
+  request_changes: 'REQUEST_CHANGES',
+  reject: 'REJECT',
+  reject_final: 'REJECT_FINAL',
+} as const;
+
+/** The machine event a command becomes; who sends it goes in where a guard needs it. */
+export function toHandoverEvent(command: HandoverCommand, actor: Actor): HandoverEvent {
+  const { at } = command;
+  switch (command.type) {
+    case 'edit':
+      return { type: 'EDIT', at };
+    case 'submit':
+    case 'resubmit':
+      return {
+        type: command.type === 'submit' ? 'SUBMIT' : 'RESUBMIT',
+        at,
+        principalId: actor.principalId,
+        policy: command.policy,
+        targetGoLive: command.targetGoLive ?? null,
+      };
+    case 'attest':
+      return {
+        type: 'ATTEST',
+        at,
+        principalId: actor.principalId,
+        key: command.key,
+        evidence: command.evidence,
+        note: command.note ?? null,
+      };
+    case 'waive':
+      return { type: 'WAIVE', at, principalId: actor.principalId, key: command.key, reason: command.reason };
+    case 'result':
+      return {
+        type: 'RESULT',
+        at,
+        principalId: actor.principalId,
+        key: command.key,
+        passed: command.passed,
+        detail: command.detail ?? null,
+      };
+    case 'decide':
+      return {
+        type: DECISION_EVENT[command.decision],
+        at,
+        gate: command.gate,
+        // applyCommand refuses decisions without a principal before this matters.
+        principalId: actor.principalId ?? '',
+        role: command.role,
+        comment: command.comment ?? null,
+      };
+    case 'schedule':
+      return { type: 'SCHEDULE_GO_LIVE', at, windowStart: command.windowStart, windowEnd: command.windowEnd };
+    case 'confirm':
+      return { type: 'CONFIRM_GO_LIVE', at };
+    case 'rollback':
+      return { type: 'ROLLBACK', at, reason: command.reason };
+    case 'record_incident':
+      return {
+        type: 'RECORD_INCIDENT',
+        at,
+        reference: command.reference,
+        priority: command.priority,
+        summary: command.summary,
+      };
+    case 'resolve_incident':
+      return { type: 'RESOLVE_INCIDENT', at, reference: command.reference };
+    case 'els_period_elapsed':
+      return { type: 'ELS_PERIOD_ELAPSED', at, period: command.period };
+    case 'hold':
+      return { type: 'HOLD', at, reason: command.reason };
+    case 'resume':
+      return { type: 'RESUME', at };
+    case 'cancel':
+      return { type: 'CANCEL', at, reason: command.reason };
+    default:
+      return assertUnreachable(command);
+  }
+}
+
+// ISO 8601 date and time with a zone; the API validates too, the domain defends its own invariants.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+export function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** Throws INVALID_COMMAND when a command lacks what it needs; policies are checked by the submit rules. */
+export function assertWellFormed(command: HandoverCommand): void {
+  const problems = commandProblems(command);
+  if (problems.length > 0) {
+    throw new HandoverError(HandoverErrorCode.InvalidCommand, `Invalid ${String(command.type)} command: ${problems.join('; ')}`, {
+      problems,
+    });
+  }
+}
+
+function commandProblems(command: HandoverCommand): string[] {
+  const problems: string[] = [];
+  const text = (name: string, value: unknown, optional = false) => {
+    if (optional && value === undefined) return;
+    if (typeof value !== 'string' || (!optional && value.length === 0)) problems.push(`${name} must be text`);
+  };
+  const time = (name: string, value: unknown, optional = false) => {
+    if (optional && value === undefined) return;
+    if (!isIsoTime(value)) problems.push(`${name} must be an ISO 8601 date and time`);
+  };
+  time('at', command.at);
+  switch (command.type) {
+    case 'edit':
+      if (!isPlainObject(command.changes)) problems.push('changes must be an object');
+      break;
+    case 'submit':
+    case 'resubmit':
+      time('targetGoLive', command.targetGoLive, true);
+      break;
+    case 'attest':
+      text('key', command.key);
+      text('evidence', command.evidence);
+      text('note', command.note, true);
+      break;
+    case 'waive':
+      text('key', command.key);
+      text('reason', command.reason);
+      break;
+    case 'result':
+      text('key', command.key);
+      if (typeof command.passed !== 'boolean') problems.push('passed must be true or false');
+      text('detail', command.detail, true);
+      if (command.round !== undefined && !Number.isInteger(command.round)) problems.push('round must be a whole number');
+      break;
+    case 'decide':
+      if (!isOneOf(GATES, command.gate)) problems.push(`gate must be one of ${GATES.join(', ')}`);
+      if (!isOneOf(DECISIONS, command.decision)) problems.push(`decision must be one of ${DECISIONS.join(', ')}`);
+      text('role', command.role);
+      text('comment', command.comment, true);
+      break;
+    case 'schedule':
+      time('windowStart', command.windowStart);
+      time('windowEnd', command.windowEnd);
+      break;
+    case 'record_incident':
+      text('reference', command.reference);
+      if (!isOneOf(PRIORITIES, command.priority)) problems.push(`priority must be one of ${PRIORITIES.join(', ')}`);
+      text('summary', command.summary);
+      break;
+    case 'resolve_incident':
+      text('reference', command.reference);
+      break;
+    case 'els_period_elapsed':
+      if (!Number.isInteger(command.period)) problems.push('period must be a whole number');
+      break;
+    case 'rollback':
+    case 'hold':
+    case 'cancel':
+      text('reason', command.reason);
+      break;
+    case 'confirm':
+    case 'resume':
+      break;
+    default:
+      problems.push(`unknown command type ${JSON.stringify((command as { type: unknown }).type)}`);
+  }
+  return problems;
+}
+
+/** The audit data of a command: its own fields but the type and time, which the audit row holds already. */
+export function commandData(command: HandoverCommand): JsonObject {
+  const { type: _type, at: _at, ...fields } = command;
+  return JSON.parse(JSON.stringify(fields)) as JsonObject;
+}

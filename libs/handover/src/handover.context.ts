@@ -1,0 +1,178 @@
+import type { CriterionSpec } from './criterion.js';
+import type { CriterionStatus, Decision, Gate, Priority } from './handover.types.js';
+import { gatePolicyOf, type GatePolicy, type Policy } from './policy.js';
+
+// The machine's context. It is stored as JSON in the database, so everything in it is JSON-plain:
+// ISO strings for times, arrays instead of Maps and Sets, null rather than undefined.
+
+export interface CriterionState extends CriterionSpec {
+  status: CriterionStatus;
+  evidence: string | null;
+  note: string | null;
+  /** What an automated result said (a probe's answer, a CI run's summary). */
+  detail: string | null;
+  waiverReason: string | null;
+  updatedAt: string | null;
+  /** Null for the system (the worker's probes). */
+  updatedBy: string | null;
+}
+
+export interface DecisionRecord {
+  gate: Gate;
+  round: number;
+  principalId: string;
+  role: string;
+  decision: Decision;
+  comment: string | null;
+  at: string;
+}
+
+export interface IncidentRecord {
+  reference: string;
+  priority: Priority;
+  summary: string;
+  openedAt: string;
+  resolvedAt: string | null;
+}
+
+export interface HandoverContext {
+  criteria: CriterionState[];
+  /** Acceptance round: 0 until the first submission, then one more at each submit and resubmit. */
+  round: number;
+  /** The policy the current round was submitted under; it governs both gates until the next round. */
+  policy: Policy | null;
+  submittedBy: string | null;
+  /** Everyone who ever submitted or resubmitted: none of them may decide on this deliverable. */
+  submitters: string[];
+  /** Every decision at every gate and round, oldest first. */
+  decisions: DecisionRecord[];
+  /** els_exit round: one more each time the deliverable enters els_review. */
+  elsRound: number;
+  /**
+   * ELS period counter. It never goes back (a rollback and a second go-live continue from it), so a timer
+   * carrying an old period is recognisably stale.
+   */
+  elsPeriod: number;
+  /** Extensions within the current early life support. */
+  elsExtensions: number;
+  window: { start: string; end: string } | null;
+  incidents: IncidentRecord[];
+  hold: { reason: string; at: string } | null;
+}
+
+export function initialContext(criteria: readonly CriterionSpec[]): HandoverContext {
+  return {
+    criteria: criteria.map(toCriterionState),
+    round: 0,
+    policy: null,
+    submittedBy: null,
+    submitters: [],
+    decisions: [],
+    elsRound: 0,
+    elsPeriod: 0,
+    elsExtensions: 0,
+    window: null,
+    incidents: [],
+    hold: null,
+  };
+}
+
+function toCriterionState(spec: CriterionSpec): CriterionState {
+  // Copy field by field so the context holds only known, JSON-plain fields (no undefined).
+  const state: CriterionState = {
+    key: spec.key,
+    title: spec.title,
+    practice: spec.practice,
+    mandatory: spec.mandatory,
+    kind: spec.kind,
+    status: 'pending',
+    evidence: null,
+    note: null,
+    detail: null,
+    waiverReason: null,
+    updatedAt: null,
+    updatedBy: null,
+  };
+  if (spec.probeUrl !== undefined) state.probeUrl = spec.probeUrl;
+  if (spec.blocks !== undefined) state.blocks = spec.blocks;
+  return state;
+}
+
+export function isSettled(criterion: CriterionState): boolean {
+  return criterion.status === 'passed' || criterion.status === 'waived';
+}
+
+export function mandatoryCriteriaMet(context: HandoverContext): boolean {
+  return context.criteria.every((criterion) => !criterion.mandatory || isSettled(criterion));
+}
+
+export function findCriterion(context: HandoverContext, key: string): CriterionState | undefined {
+  return context.criteria.find((criterion) => criterion.key === key);
+}
+
+export function findIncident(context: HandoverContext, reference: string): IncidentRecord | undefined {
+  return context.incidents.find((incident) => incident.reference === reference);
+}
+
+export function roundPolicy(context: HandoverContext): Policy {
+  if (context.policy === null) {
+    // Only reachable through a bug: every state after draft was entered by a submission carrying a policy.
+    throw new Error('The handover has no round policy: it was never submitted');
+  }
+  return context.policy;
+}
+
+export function gatePolicy(context: HandoverContext, gate: Gate): GatePolicy | null {
+  return context.policy === null ? null : gatePolicyOf(context.policy, gate);
+}
+
+export function currentRound(context: HandoverContext, gate: Gate): number {
+  return gate === 'acceptance' ? context.round : context.elsRound;
+}
+
+export function decisionsInRound(context: HandoverContext, gate: Gate): DecisionRecord[] {
+  const round = currentRound(context, gate);
+  return context.decisions.filter((decision) => decision.gate === gate && decision.round === round);
+}
+
+/** Distinct principals who approved in the gate's current round. */
+export function approversInRound(context: HandoverContext, gate: Gate): string[] {
+  const approvers = decisionsInRound(context, gate)
+    .filter((decision) => decision.decision === 'approve')
+    .map((decision) => decision.principalId);
+  return [...new Set(approvers)];
+}
+
+export function quorumReached(context: HandoverContext, gate: Gate): boolean {
+  const policy = gatePolicy(context, gate);
+  return policy !== null && approversInRound(context, gate).length >= policy.quorum;
+}
+
+export function hasDecided(context: HandoverContext, gate: Gate, principalId: string): boolean {
+  return decisionsInRound(context, gate).some((decision) => decision.principalId === principalId);
+}
+
+export function isSubmitter(context: HandoverContext, principalId: string): boolean {
+  return context.submitters.includes(principalId);
+}
+
+export function roleInPolicy(context: HandoverContext, gate: Gate, role: string): boolean {
+  return gatePolicy(context, gate)?.roles.includes(role) ?? false;
+}
+
+export function openIncidents(context: HandoverContext): IncidentRecord[] {
+  return context.incidents.filter((incident) => incident.resolvedAt === null);
+}
+
+export function openIncidentCounts(context: HandoverContext): Record<Priority, number> {
+  const counts: Record<Priority, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
+  for (const incident of openIncidents(context)) counts[incident.priority] += 1;
+  return counts;
+}
+
+/** The ELS exit criteria the machine checks itself: few enough open P1 and P2 incidents. */
+export function elsExitIncidentsWithinLimits(context: HandoverContext): boolean {
+  const { P1, P2 } = roundPolicy(context).elsExitMaxOpenIncidents;
+  const open = openIncidentCounts(context);
+  return open.P1 <= P1 && open.P2 <= P2;
+}

@@ -1,0 +1,101 @@
+import type { Gate, Priority, TimerKind } from './handover.types.js';
+import type { JsonObject } from './json.types.js';
+import type { Policy } from './policy.js';
+
+// What the machine receives. Commands (handover.commands.ts) carry what a caller sends; events add who
+// sent it where a guard needs to know (separation of duties, one decision per principal).
+
+export interface SubmitEvent {
+  type: 'SUBMIT' | 'RESUBMIT';
+  at: string;
+  principalId: string | null;
+  policy: Policy;
+  /** Readiness reminders count back from it; null schedules none. */
+  targetGoLive: string | null;
+}
+
+export const DECISION_EVENT_TYPES = ['APPROVE', 'REQUEST_CHANGES', 'REJECT', 'REJECT_FINAL'] as const;
+export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];
+
+export interface DecisionEvent {
+  type: DecisionEventType;
+  at: string;
+  gate: Gate;
+  principalId: string;
+  role: string;
+  comment: string | null;
+}
+
+export type HandoverEvent =
+  | { type: 'EDIT'; at: string }
+  | SubmitEvent
+  | { type: 'ATTEST'; at: string; principalId: string | null; key: string; evidence: string; note: string | null }
+  | { type: 'WAIVE'; at: string; principalId: string | null; key: string; reason: string }
+  | { type: 'RESULT'; at: string; principalId: string | null; key: string; passed: boolean; detail: string | null }
+  | DecisionEvent
+  | { type: 'SCHEDULE_GO_LIVE'; at: string; windowStart: string; windowEnd: string }
+  | { type: 'CONFIRM_GO_LIVE'; at: string }
+  | { type: 'ROLLBACK'; at: string; reason: string }
+  | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }
+  | { type: 'RESOLVE_INCIDENT'; at: string; reference: string }
+  | { type: 'ELS_PERIOD_ELAPSED'; at: string; period: number }
+  | { type: 'HOLD'; at: string; reason: string }
+  | { type: 'RESUME'; at: string }
+  | { type: 'CANCEL'; at: string; reason: string };
+
+export type HandoverEventType = HandoverEvent['type'];
+
+export const HANDOVER_EVENT_TYPES = [
+  'EDIT',
+  'SUBMIT',
+  'RESUBMIT',
+  'ATTEST',
+  'WAIVE',
+  'RESULT',
+  'APPROVE',
+  'REQUEST_CHANGES',
+  'REJECT',
+  'REJECT_FINAL',
+  'SCHEDULE_GO_LIVE',
+  'CONFIRM_GO_LIVE',
+  'ROLLBACK',
+  'RECORD_INCIDENT',
+  'RESOLVE_INCIDENT',
+  'ELS_PERIOD_ELAPSED',
+  'HOLD',
+  'RESUME',
+  'CANCEL',
+] as const satisfies readonly HandoverEventType[];
+
+// Params of the machine's effect actions. They are declared by the machine and returned by the pure
+// transition, never run inline: applyCommand turns them into Effects for the outbox.
+
+export interface TimerSpec {
+  kind: TimerKind;
+  /** ISO 8601 duration from the command's `at`. */
+  delay: string;
+  /** The ELS period an els_period_end timer closes; the worker sends it back so stale timers are dropped. */
+  period?: number;
+  /** Fire every `delay` until cancelled (ELS follow-ups). */
+  repeat?: boolean;
+  /** For readiness reminders: the offset before go-live this one stands for (one timer per offset). */
+  before?: string;
+}
+
+export const NOTIFY_EVENTS = ['deliverable.status_changed', 'els.extended'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export interface ProbeParams {
+  round: number;
+  criteria: { key: string; url: string }[];
+}
+export interface ScheduleTimersParams {
+  timers: TimerSpec[];
+}
+export interface CancelTimersParams {
+  kinds: readonly TimerKind[];
+}
+export interface NotifyParams {
+  event: NotifyEvent;
+  data: JsonObject;
+}

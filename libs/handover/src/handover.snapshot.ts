@@ -1,0 +1,111 @@
+import { createActor, initialTransition, type Snapshot, type SnapshotFrom } from 'xstate';
+import { assertValidCriteria, type CriterionSpec } from './criterion.js';
+import type { HandoverContext } from './handover.context.js';
+import { HandoverError, HandoverErrorCode } from './handover.errors.js';
+import { handoverMachine, MACHINE_VERSION, type HandoverMachine } from './handover.machine.js';
+import { isStatus, type Status, type StoredHandover } from './handover.types.js';
+import { isPlainObject, toJsonObject, type JsonObject } from './json.types.js';
+
+export type HandoverSnapshot = SnapshotFrom<HandoverMachine>;
+
+/** A stored handover brought back to life, checked. */
+export interface RestoredHandover {
+  snapshot: HandoverSnapshot;
+  status: Status;
+  context: HandoverContext;
+}
+
+export interface CreatedHandover {
+  snapshot: JsonObject;
+  machineVersion: number;
+  status: Status;
+}
+
+/** A new deliverable's machine, in draft, with its checklist's criteria all pending. */
+export function createHandover(input: { criteria: CriterionSpec[] }): CreatedHandover {
+  assertValidCriteria(input.criteria);
+  const [snapshot] = initialTransition(handoverMachine, { criteria: input.criteria });
+  return { snapshot: persist(snapshot), machineVersion: MACHINE_VERSION, status: statusOf(snapshot) };
+}
+
+/** The snapshot as the database should keep it: the machine's persisted form, as plain JSON. */
+export function persist(snapshot: HandoverSnapshot): JsonObject {
+  return toJsonObject(handoverMachine.getPersistedSnapshot(snapshot));
+}
+
+/**
+ * Restores a stored snapshot, or throws: SNAPSHOT_VERSION_UNKNOWN for another machine version (those need
+ * an explicit migration), SNAPSHOT_INVALID for anything that does not restore. Never falls back to a fresh
+ * machine.
+ */
+export function restoreHandover(stored: StoredHandover): RestoredHandover {
+  if (stored.machineVersion !== MACHINE_VERSION) {
+    throw new HandoverError(
+      HandoverErrorCode.SnapshotVersionUnknown,
+      `The stored snapshot belongs to machine version ${String(stored.machineVersion)}; this code runs version ${MACHINE_VERSION}`,
+      { machineVersion: typeof stored.machineVersion === 'number' ? stored.machineVersion : null, expected: MACHINE_VERSION },
+    );
+  }
+  // createActor silently starts afresh from a null or undefined snapshot: refuse those first.
+  if (!isPlainObject(stored.snapshot) || !isPlainObject(stored.snapshot.context)) {
+    throw invalid('it is not an object with a context');
+  }
+  let snapshot: HandoverSnapshot;
+  try {
+    // Not resolveState: it drops the history state's memory, which RESUME needs.
+    // The input is required by the types but unused: a given snapshot replaces the initial context.
+    snapshot = createActor(handoverMachine, {
+      snapshot: stored.snapshot as unknown as Snapshot<unknown>,
+      input: { criteria: [] },
+    }).getSnapshot();
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : String(error));
+  }
+  // XState reports a snapshot naming a state that no longer exists as status 'error', without throwing.
+  if (snapshot.status === 'error') {
+    const error: unknown = snapshot.error;
+    throw invalid(error instanceof Error ? error.message : 'it restored with status error');
+  }
+  const status = tryStatusOf(snapshot);
+  if (status === null) {
+    throw invalid(`its state ${JSON.stringify(snapshot.value)} is not a status`);
+  }
+  if (!hasContextShape(snapshot.context)) {
+    throw invalid('its context is not a handover context');
+  }
+  return { snapshot, status, context: snapshot.context };
+}
+
+/** The status a snapshot is in; `statusOf(restoreHandover(stored))` for a stored one. */
+export function statusOf(restored: RestoredHandover | HandoverSnapshot): Status {
+  const snapshot = 'snapshot' in restored ? restored.snapshot : restored;
+  const status = tryStatusOf(snapshot);
+  if (status === null) throw invalid(`its state ${JSON.stringify(snapshot.value)} is not a status`);
+  return status;
+}
+
+function tryStatusOf(snapshot: HandoverSnapshot): Status | null {
+  const value: unknown = snapshot.value;
+  // Statuses inside `active` appear as { active: 'draft' }; the others as a plain string.
+  const leaf = isPlainObject(value) && Object.keys(value).length === 1 ? value.active : value;
+  return isStatus(leaf) && (leaf === value) === !isPlainObject(value) ? leaf : null;
+}
+
+function hasContextShape(context: unknown): context is HandoverContext {
+  return (
+    isPlainObject(context) &&
+    Array.isArray(context.criteria) &&
+    Array.isArray(context.decisions) &&
+    Array.isArray(context.submitters) &&
+    Array.isArray(context.incidents) &&
+    typeof context.round === 'number' &&
+    typeof context.elsRound === 'number' &&
+    typeof context.elsPeriod === 'number'
+  );
+}
+
+function invalid(reason: string): HandoverError {
+  return new HandoverError(HandoverErrorCode.SnapshotInvalid, `The stored snapshot does not restore: ${reason}`, {
+    reason,
+  });
+}

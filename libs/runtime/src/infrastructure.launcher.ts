@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.launcher.js';
+import type { Infrastructure, InfrastructureOptions, QueueBackend } from './infrastructure.types.js';
+import { redactUrl, redisAnswers } from './network.util.js';
+import { findOnPath } from './process.util.js';
+import { type SpawnedRedisServer, spawnRedisServer } from './redis-server.launcher.js';
+
+const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+const LOCAL_REDIS_TIMEOUT_MS = 300;
+
+/**
+ * Brings up what the embedded default needs (API.md, "Running"): PostgreSQL from DATABASE_URL or
+ * embedded in `<dataDir>/postgres`; the queues on REDIS_URL, else a Redis answering on
+ * 127.0.0.1:6379, else a redis-server spawned with its data in `<dataDir>/redis`, else BullMQ's
+ * PostgreSQL backend on the same database. PostgreSQL and Redis come up side by side; if either
+ * fails, whatever did start is stopped again.
+ */
+export async function startInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
+  const log = options.log;
+  const dataDir = resolve(options.dataDir);
+  const started = Date.now();
+
+  const [postgresResult, redisResult] = await Promise.allSettled([
+    options.databaseUrl ? Promise.resolve(undefined) : startEmbeddedPostgres({ dataDir, log }),
+    resolveRedis(options, dataDir),
+  ]);
+  const embedded = postgresResult.status === 'fulfilled' ? postgresResult.value : undefined;
+  const redis = redisResult.status === 'fulfilled' ? redisResult.value : undefined;
+  const stop = stopOnce(redis?.server, embedded, log);
+  if (postgresResult.status === 'rejected' || redisResult.status === 'rejected') {
+    await stop();
+    throw postgresResult.status === 'rejected'
+      ? postgresResult.reason
+      : (redisResult as PromiseRejectedResult).reason;
+  }
+
+  const databaseUrl = options.databaseUrl ?? embedded!.url;
+  const queue: QueueBackend = redis?.queue ?? { backend: 'postgres', databaseUrl };
+  log(
+    embedded
+      ? `PostgreSQL: embedded, 127.0.0.1:${embedded.port}, data in ${dataDir}/postgres`
+      : `PostgreSQL: ${redactUrl(databaseUrl)} (DATABASE_URL)`,
+  );
+  log(describeQueue(queue, dataDir));
+  log(`Infrastructure ready in ${Date.now() - started} ms`);
+  return { databaseUrl, postgres: embedded ? 'embedded' : 'env', queue, stop };
+}
+
+async function resolveRedis(
+  options: InfrastructureOptions,
+  dataDir: string,
+): Promise<{ queue: QueueBackend; server?: SpawnedRedisServer } | undefined> {
+  if (options.redisUrl) return { queue: { backend: 'redis', url: options.redisUrl, origin: 'env' } };
+  const localUrl = options.localRedisUrl ?? LOCAL_REDIS_URL;
+  if (await redisAnswers(localUrl, LOCAL_REDIS_TIMEOUT_MS)) {
+    return { queue: { backend: 'redis', url: localUrl, origin: 'local' } };
+  }
+  const executable =
+    options.redisServer === undefined ? await findOnPath('redis-server') : options.redisServer;
+  if (!executable) return undefined;
+  const server = await spawnRedisServer({ dataDir, log: options.log, executable });
+  return { queue: { backend: 'redis', url: server.url, origin: 'spawned' }, server };
+}
+
+function describeQueue(queue: QueueBackend, dataDir: string): string {
+  if (queue.backend === 'postgres') {
+    return 'Queues: BullMQ PostgreSQL backend (no REDIS_URL, no Redis on 127.0.0.1:6379, no redis-server on PATH)';
+  }
+  switch (queue.origin) {
+    case 'env':
+      return `Queues: Redis ${redactUrl(queue.url)} (REDIS_URL)`;
+    case 'local':
+      return `Queues: Redis ${redactUrl(queue.url)} (found running locally)`;
+    case 'spawned':
+      return `Queues: Redis ${queue.url} (redis-server started by Baton, data in ${dataDir}/redis)`;
+  }
+}
+
+/** Redis before PostgreSQL, each bounded, the whole memoised so stop() is idempotent. */
+function stopOnce(
+  redis: SpawnedRedisServer | undefined,
+  postgres: EmbeddedPostgresServer | undefined,
+  log: (line: string) => void,
+): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      if (redis && !redis.exited) {
+        await redis.stop().catch((error: unknown) => log(`Redis: stop failed: ${String(error)}`));
+      }
+      if (postgres && !postgres.exited) {
+        await postgres.stop().catch((error: unknown) => log(`PostgreSQL: stop failed: ${String(error)}`));
+      }
+    })());
+}

@@ -1,0 +1,69 @@
+import {
+  type ConnectionOptions,
+  createPostgresBackend,
+  getDefaultBackendFactory,
+  runMigrations,
+  setDefaultBackendFactory,
+} from 'bullmq';
+import pg from 'pg';
+import type { QueueBackend } from './infrastructure.types.js';
+
+/** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables and functions in. */
+export const QUEUE_SCHEMA = 'bullmq';
+
+/** Each Queue, Worker and QueueEvents on the PostgreSQL backend owns a pool this size plus one LISTEN connection. */
+const POSTGRES_POOL_SIZE = 5;
+
+/**
+ * The `connection` for `new Queue(name, { ...queueConnection(q), prefix })`, `new Worker(...)` and
+ * `new QueueEvents(...)`, on either backend. For PostgreSQL, configureQueueBackend() must have run
+ * first: the connection is a node-postgres pool config, which the Redis backend would misread.
+ */
+export function queueConnection(queue: QueueBackend): { connection: ConnectionOptions } {
+  switch (queue.backend) {
+    case 'redis':
+      // ioredis parses the URL (auth, TLS for rediss://, /N database); BullMQ sets
+      // maxRetriesPerRequest: null on the connections that block.
+      return { connection: { url: queue.url } };
+    case 'postgres':
+      if ((getDefaultBackendFactory() as unknown) !== createPostgresBackend) {
+        throw new Error('Call configureQueueBackend() before creating queues on the PostgreSQL backend');
+      }
+      // BullMQ's connection type names only Redis options; a pg pool config fits its index signature.
+      return {
+        connection: {
+          connectionString: queue.databaseUrl,
+          max: POSTGRES_POOL_SIZE,
+          application_name: 'baton-queue',
+        },
+      };
+  }
+}
+
+/**
+ * Makes BullMQ's process-wide default backend match `queue`, before any Queue or Worker exists.
+ * PostgreSQL: applies BullMQ's schema migrations (idempotent, serialised by an advisory lock, so
+ * every api and worker process may run it at start) and selects createPostgresBackend.
+ * Redis: restores the default Redis backend.
+ */
+export async function configureQueueBackend(queue: QueueBackend): Promise<void> {
+  switch (queue.backend) {
+    case 'redis':
+      setDefaultBackendFactory();
+      return;
+    case 'postgres': {
+      const client = new pg.Client({
+        connectionString: queue.databaseUrl,
+        application_name: 'baton-queue-migrate',
+      });
+      await client.connect();
+      try {
+        await runMigrations(client, QUEUE_SCHEMA);
+      } finally {
+        await client.end();
+      }
+      setDefaultBackendFactory(createPostgresBackend);
+      return;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HandoverCommands } from '@baton/commands';
+import { DEFAULT_CHECKLIST } from '@baton/handover';
+import { Database } from '@baton/persistence';
+import { publishRows, QueueName, Queues } from '@baton/queues';
+import { configureQueueBackend, queueConnection } from '@baton/runtime';
+import { hasRedis } from '../support/baton-process.js';
+import { scratchDatabase } from '../support/scratch-database.js';
+
+const describeRedis = hasRedis() ? describe : describe.skip;
+if (!hasRedis()) console.warn('Skipped: the outbox relay test needs Redis (none was found, so BullMQ runs on PostgreSQL)');
+
+describeRedis('outbox relay', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  let db: Database;
+  let queues: Queues;
+  let commands: HandoverCommands;
+  const system = { principalId: null, roles: [] };
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase();
+    db = await Database.connect({ url: scratch.url, poolSize: 4 });
+    await db.migrate();
+    const backend = { backend: 'redis' as const, url: process.env.BATON_TEST_REDIS_URL!, origin: 'env' as const };
+    await configureQueueBackend(backend);
+    queues = new Queues(queueConnection(backend), `baton_relay_${randomBytes(4).toString('hex')}`);
+    commands = new HandoverCommands(db);
+  });
+
+  afterAll(async () => {
+    for (const name of queues.names()) await queues.get(name).obliterate({ force: true });
+    await queues.close();
+    await db.close();
+    await scratch.drop();
+  });
+
+  async function deliverableWithEffects(): Promise<string> {
+    const serviceId = randomUUID();
+    const projectId = randomUUID();
+    await db.services.insert({ id: serviceId, name: 's', tier: 4, ownerName: null, supportGroup: null, createdBy: null, createdAt: new Date() });
+    await db.projects.insert({ id: projectId, key: `K-${randomBytes(3).toString('hex')}`, name: 'p', methodology: 'agile', managerName: null, createdBy: null, createdAt: new Date() });
+    const row = await commands.create(
+      { projectId, serviceId, title: 't', description: null, changeType: 'minor_change', targetGoLive: new Date(Date.now() + 86_400_000), criteria: DEFAULT_CHECKLIST.criteria },
+      { principalId: randomUUID(), roles: ['pmo'] },
+    );
+    await commands.execute(row.id, { type: 'hold', reason: 'to make an effect' }, system);
+    return row.id;
+  }
+
+  it('commits the effects of a transition as outbox rows with the transition', async () => {
+    const before = await db.outbox.countUnpublished();
+    await deliverableWithEffects();
+    expect(await db.outbox.countUnpublished()).toBeGreaterThan(before);
+  });
+
+  it('enqueues once when a relay publishes, dies before marking, and the rows are relayed again', async () => {
+    await deliverableWithEffects();
+    const pending = await db.outbox.countUnpublished();
+    expect(pending).toBeGreaterThan(0);
+    const published: string[] = [];
+
+    // First pass: the jobs reach Redis, then the relay "crashes" before the rows are marked.
+    await expect(
+      db.outbox.relay(1000, async (rows) => {
+        await publishRows(queues, rows);
+        published.push(...rows.map((row) => row.id));
+        throw new Error('crash after publishing');
+      }),
+    ).rejects.toThrow('crash after publishing');
+    expect(await db.outbox.countUnpublished()).toBe(pending);
+
+    // Second pass publishes the same rows again and marks them.
+    const relayed = await db.outbox.relay(1000, (rows) => publishRows(queues, rows));
+    expect(relayed).toBe(pending);
+    expect(await db.outbox.countUnpublished()).toBe(0);
+
+    const jobs = (
+      await Promise.all(queues.names().map((name) => queues.get(name).getJobs(['waiting', 'delayed', 'prioritized'])))
+    ).flat();
+    expect(jobs.map((job) => job.id).sort()).toEqual([...published].sort());
+    expect(await queues.get(QueueName.Notifications).count()).toBe(jobs.filter((job) => job.queueName === QueueName.Notifications).length);
+  });
+
+  it('lets two relays run at once without publishing a row twice', async () => {
+    await Promise.all([deliverableWithEffects(), deliverableWithEffects(), deliverableWithEffects()]);
+    const seen: string[] = [];
+    const relay = () =>
+      db.outbox.relay(1, async (rows) => {
+        seen.push(...rows.map((row) => row.id));
+        await publishRows(queues, rows);
+      });
+    let moved = 1;
+    while (moved > 0) moved = (await Promise.all([relay(), relay()])).reduce((a, b) => a + b, 0);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(await db.outbox.countUnpublished()).toBe(0);
+  });
+});
