@@ -11,8 +11,15 @@ module.exports = {
     {
       name: 'only-persistence-touches-typeorm',
       severity: 'error',
-      from: { pathNot: ['^libs/persistence/', '^test/', '^bench/'] },
-      to: { path: 'node_modules/(typeorm|pg)/' },
+      from: { pathNot: ['^libs/persistence/'] },
+      to: { path: 'node_modules/typeorm/' },
+    },
+    {
+      name: 'sql-only-in-persistence-and-runtime',
+      comment: 'runtime creates databases and the queue schema at start; all other SQL goes through persistence.',
+      severity: 'error',
+      from: { pathNot: ['^libs/persistence/', '^libs/runtime/'] },
+      to: { path: 'node_modules/pg/' },
     },
     {
       name: 'apps-do-not-import-each-other',

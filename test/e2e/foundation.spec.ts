@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyChain } from '@baton/commands';
 import { STATUSES } from '@baton/handover';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
-import { createActors, createDeliverable, createProject, createService, type Actors } from '../support/fixtures.js';
+import {
+  createActors,
+  createDeliverable,
+  createProject,
+  createService,
+  type Actors,
+} from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
 
 let baton: BatonProcess;
@@ -25,7 +31,12 @@ afterAll(async () => {
 const expectProblem = (response: { status: number; headers: Headers; body: any }, status: number): void => {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 };
 
 describe('system endpoints', () => {
@@ -38,7 +49,13 @@ describe('system endpoints', () => {
   it('serves the OpenAPI document and Swagger UI without a token', async () => {
     const json = await anonymous.get('/docs-json');
     expect(json.status).toBe(200);
-    for (const path of ['/v1/deliverables', '/v1/deliverables/{id}/submit', '/v1/principals', '/v1/workflow', '/health']) {
+    for (const path of [
+      '/v1/deliverables',
+      '/v1/deliverables/{id}/submit',
+      '/v1/principals',
+      '/v1/workflow',
+      '/health',
+    ]) {
       expect(Object.keys(json.body.paths)).toContain(path);
     }
     const ui = await anonymous.get('/docs');
@@ -57,7 +74,9 @@ describe('system endpoints', () => {
   it('serves the glossary with one entry per status', async () => {
     const response = await actors.smo.get('/v1/glossary');
     expect(response.status).toBe(200);
-    expect(response.body.statuses.map((entry: { status: string }) => entry.status).sort()).toEqual([...STATUSES].sort());
+    expect(response.body.statuses.map((entry: { status: string }) => entry.status).sort()).toEqual(
+      [...STATUSES].sort(),
+    );
     expect(response.body.terms.length).toBeGreaterThan(10);
   });
 });
@@ -88,7 +107,13 @@ describe('authentication and roles', () => {
 describe('deliverables', () => {
   it('creates a draft with the default readiness checklist and names what the caller may do', async () => {
     const deliverable = await createDeliverable(actors.pmo, { projectId, serviceId });
-    expect(deliverable).toMatchObject({ status: 'draft', version: 1, projectId, serviceId, submittedBy: null });
+    expect(deliverable).toMatchObject({
+      status: 'draft',
+      version: 1,
+      projectId,
+      serviceId,
+      submittedBy: null,
+    });
     expect(deliverable.readiness.criteria.length).toBeGreaterThan(10);
     const asPmo = await actors.pmo.get(`/v1/deliverables/${deliverable.id}`);
     expect(asPmo.headers.get('etag')).toBe('"1"');
@@ -100,7 +125,8 @@ describe('deliverables', () => {
   it('lists with filters, limit and cursor', async () => {
     const project = await createProject(actors.pmo);
     const made = [];
-    for (let i = 0; i < 5; i++) made.push(await createDeliverable(actors.pmo, { projectId: project, serviceId }));
+    for (let i = 0; i < 5; i++)
+      made.push(await createDeliverable(actors.pmo, { projectId: project, serviceId }));
     await actors.pmo.post(`/v1/deliverables/${made[0].id}/submit`);
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -116,18 +142,31 @@ describe('deliverables', () => {
     expect(seen).toEqual(made.map((item) => item.id).reverse());
     const drafts = await actors.smo.get(`/v1/deliverables?projectId=${project}&status=draft`);
     expect(drafts.body.items).toHaveLength(4);
-    const either = await actors.smo.get(`/v1/deliverables?projectId=${project}&status=draft,readiness,acceptance`);
+    const either = await actors.smo.get(
+      `/v1/deliverables?projectId=${project}&status=draft,readiness,acceptance`,
+    );
     expect(either.body.items).toHaveLength(5);
   });
 
   it('refuses bad input with a problem document and changes nothing', async () => {
     const before = await actors.pmo.get(`/v1/deliverables?projectId=${projectId}&limit=500`);
-    const base = { projectId, serviceId, title: 'T', changeType: 'new_service', targetGoLive: '2027-01-01T00:00:00Z' };
+    const base = {
+      projectId,
+      serviceId,
+      title: 'T',
+      changeType: 'new_service',
+      targetGoLive: '2027-01-01T00:00:00Z',
+    };
 
     const malformed = await actors.pmo.post('/v1/deliverables', '{"title": ');
     expectProblem(malformed, 400);
 
-    const wrongTypes = await actors.pmo.post('/v1/deliverables', { ...base, title: 42, changeType: 'big', targetGoLive: 'soon' });
+    const wrongTypes = await actors.pmo.post('/v1/deliverables', {
+      ...base,
+      title: 42,
+      changeType: 'big',
+      targetGoLive: 'soon',
+    });
     expectProblem(wrongTypes, 400);
     expect(wrongTypes.body.errors.map((error: { path: string }) => error.path).sort()).toEqual([
       'changeType',
@@ -139,14 +178,20 @@ describe('deliverables', () => {
     expectProblem(unknownField, 400);
     expect(unknownField.body.errors).toEqual([{ path: 'colour', message: 'unknown field' }]);
 
-    const unknownProject = await actors.pmo.post('/v1/deliverables', { ...base, projectId: '8a0c6f8e-2d5c-4a47-9a39-9f3b0f0b1c2d' });
+    const unknownProject = await actors.pmo.post('/v1/deliverables', {
+      ...base,
+      projectId: '8a0c6f8e-2d5c-4a47-9a39-9f3b0f0b1c2d',
+    });
     expectProblem(unknownProject, 404);
     expect(unknownProject.body.errors).toEqual([{ path: 'projectId', message: 'no project with this id' }]);
 
     const nulByte = await actors.pmo.post('/v1/deliverables', { ...base, title: 'a\u0000b' });
     expectProblem(nulByte, 400);
 
-    const oversized = await actors.pmo.post('/v1/deliverables', { ...base, description: 'x'.repeat(1024 * 1024 + 10) });
+    const oversized = await actors.pmo.post('/v1/deliverables', {
+      ...base,
+      description: 'x'.repeat(1024 * 1024 + 10),
+    });
     expectProblem(oversized, 413);
 
     expectProblem(await actors.pmo.get('/v1/deliverables/not-a-uuid'), 400);
@@ -174,9 +219,13 @@ describe('deliverables', () => {
     const id = deliverable.id;
     expect((await actors.pmo.post(`/v1/deliverables/${id}/submit`)).body.status).toBe('readiness');
     expectProblem(await actors.smo.post(`/v1/deliverables/${id}/hold`, {}), 400);
-    expect((await actors.smo.post(`/v1/deliverables/${id}/hold`, { reason: 'budget review' })).body.status).toBe('on_hold');
+    expect(
+      (await actors.smo.post(`/v1/deliverables/${id}/hold`, { reason: 'budget review' })).body.status,
+    ).toBe('on_hold');
     expect((await actors.pmo.post(`/v1/deliverables/${id}/resume`)).body.status).toBe('readiness');
-    expect((await actors.pmo.post(`/v1/deliverables/${id}/cancel`, { reason: 'descoped' })).body.status).toBe('cancelled');
+    expect((await actors.pmo.post(`/v1/deliverables/${id}/cancel`, { reason: 'descoped' })).body.status).toBe(
+      'cancelled',
+    );
     const after = await actors.pmo.get(`/v1/deliverables/${id}`);
     expect(after.body.allowedActions).toEqual([]);
     expectProblem(await actors.pmo.post(`/v1/deliverables/${id}/resume`), 409);
@@ -200,7 +249,11 @@ describe('concurrency', () => {
     const deliverable = await createDeliverable(actors.pmo, { projectId, serviceId });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        actors.pmo.patch(`/v1/deliverables/${deliverable.id}`, { title: `title ${i}` }, { 'if-match': '"1"' }),
+        actors.pmo.patch(
+          `/v1/deliverables/${deliverable.id}`,
+          { title: `title ${i}` },
+          { 'if-match': '"1"' },
+        ),
       ),
     );
     expect(results.filter((result) => result.status === 200)).toHaveLength(1);
@@ -234,10 +287,23 @@ describe('audit', () => {
     expect(history.status).toBe(200);
     const events = history.body.items;
     expect(events.map((event: { seq: number }) => event.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(events[0]).toMatchObject({ action: 'create', fromStatus: null, toStatus: 'draft', prevHash: null });
-    expect(events.map((event: { toStatus: string }) => event.toStatus)).toEqual(['draft', 'draft', 'readiness', 'on_hold', 'readiness']);
+    expect(events[0]).toMatchObject({
+      action: 'create',
+      fromStatus: null,
+      toStatus: 'draft',
+      prevHash: null,
+    });
+    expect(events.map((event: { toStatus: string }) => event.toStatus)).toEqual([
+      'draft',
+      'draft',
+      'readiness',
+      'on_hold',
+      'readiness',
+    ]);
     expect(verifyChain(events)).toBeNull();
-    const forged = events.map((event: any, index: number) => (index === 2 ? { ...event, principalId: null } : event));
+    const forged = events.map((event: any, index: number) =>
+      index === 2 ? { ...event, principalId: null } : event,
+    );
     expect(verifyChain(forged)).toEqual({ seq: 3, reason: 'hash' });
   });
 });

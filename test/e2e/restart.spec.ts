@@ -21,7 +21,9 @@ describe('restarts', () => {
 
     const second = await startBaton();
     try {
-      const response = await new ApiClient(second.url, actors.pmo.token).get(`/v1/deliverables/${deliverable.id}`);
+      const response = await new ApiClient(second.url, actors.pmo.token).get(
+        `/v1/deliverables/${deliverable.id}`,
+      );
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ status: 'readiness', version: 2, title: deliverable.title });
     } finally {
@@ -31,7 +33,12 @@ describe('restarts', () => {
 
   it('runs on the embedded PostgreSQL with no DATABASE_URL, prints the admin token once, and keeps data', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'baton-embedded-'));
-    const env = { DATABASE_URL: undefined, BATON_ADMIN_TOKEN: undefined, BATON_DATA_DIR: dataDir, BATON_LOG_LEVEL: 'log' };
+    const env = {
+      DATABASE_URL: undefined,
+      BATON_ADMIN_TOKEN: undefined,
+      BATON_DATA_DIR: dataDir,
+      BATON_LOG_LEVEL: 'log',
+    };
     const cold = await startBaton({ env, timeoutMs: 120_000 });
     let token: string;
     let serviceId: string;

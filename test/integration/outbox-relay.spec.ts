@@ -9,7 +9,8 @@ import { hasRedis } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
-if (!hasRedis()) console.warn('Skipped: the outbox relay test needs Redis (none was found, so BullMQ runs on PostgreSQL)');
+if (!hasRedis())
+  console.warn('Skipped: the outbox relay test needs Redis (none was found, so BullMQ runs on PostgreSQL)');
 
 describeRedis('outbox relay', () => {
   let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
@@ -22,7 +23,11 @@ describeRedis('outbox relay', () => {
     scratch = await scratchDatabase();
     db = await Database.connect({ url: scratch.url, poolSize: 4 });
     await db.migrate();
-    const backend = { backend: 'redis' as const, url: process.env.BATON_TEST_REDIS_URL!, origin: 'env' as const };
+    const backend = {
+      backend: 'redis' as const,
+      url: process.env.BATON_TEST_REDIS_URL!,
+      origin: 'env' as const,
+    };
     await configureQueueBackend(backend);
     queues = new Queues(queueConnection(backend), `baton_relay_${randomBytes(4).toString('hex')}`);
     commands = new HandoverCommands(db);
@@ -38,10 +43,34 @@ describeRedis('outbox relay', () => {
   async function deliverableWithEffects(): Promise<string> {
     const serviceId = randomUUID();
     const projectId = randomUUID();
-    await db.services.insert({ id: serviceId, name: 's', tier: 4, ownerName: null, supportGroup: null, createdBy: null, createdAt: new Date() });
-    await db.projects.insert({ id: projectId, key: `K-${randomBytes(3).toString('hex')}`, name: 'p', methodology: 'agile', managerName: null, createdBy: null, createdAt: new Date() });
+    await db.services.insert({
+      id: serviceId,
+      name: 's',
+      tier: 4,
+      ownerName: null,
+      supportGroup: null,
+      createdBy: null,
+      createdAt: new Date(),
+    });
+    await db.projects.insert({
+      id: projectId,
+      key: `K-${randomBytes(3).toString('hex')}`,
+      name: 'p',
+      methodology: 'agile',
+      managerName: null,
+      createdBy: null,
+      createdAt: new Date(),
+    });
     const row = await commands.create(
-      { projectId, serviceId, title: 't', description: null, changeType: 'minor_change', targetGoLive: new Date(Date.now() + 86_400_000), criteria: DEFAULT_CHECKLIST.criteria },
+      {
+        projectId,
+        serviceId,
+        title: 't',
+        description: null,
+        changeType: 'minor_change',
+        targetGoLive: new Date(Date.now() + 86_400_000),
+        criteria: DEFAULT_CHECKLIST.criteria,
+      },
       { principalId: randomUUID(), roles: ['pmo'] },
     );
     await commands.execute(row.id, { type: 'hold', reason: 'to make an effect' }, system);
@@ -76,10 +105,14 @@ describeRedis('outbox relay', () => {
     expect(await db.outbox.countUnpublished()).toBe(0);
 
     const jobs = (
-      await Promise.all(queues.names().map((name) => queues.get(name).getJobs(['waiting', 'delayed', 'prioritized'])))
+      await Promise.all(
+        queues.names().map((name) => queues.get(name).getJobs(['waiting', 'delayed', 'prioritized'])),
+      )
     ).flat();
     expect(jobs.map((job) => job.id).sort()).toEqual([...published].sort());
-    expect(await queues.get(QueueName.Notifications).count()).toBe(jobs.filter((job) => job.queueName === QueueName.Notifications).length);
+    expect(await queues.get(QueueName.Notifications).count()).toBe(
+      jobs.filter((job) => job.queueName === (QueueName.Notifications as string)).length,
+    );
   });
 
   it('lets two relays run at once without publishing a row twice', async () => {

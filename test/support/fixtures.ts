@@ -11,9 +11,14 @@ export interface Actors {
 
 export const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-export async function createPrincipal(admin: ApiClient, name: string, roles: string[]): Promise<{ id: string; client: ApiClient }> {
+export async function createPrincipal(
+  admin: ApiClient,
+  name: string,
+  roles: string[],
+): Promise<{ id: string; client: ApiClient }> {
   const response = await admin.post('/v1/principals', { name, roles });
-  if (response.status !== 201) throw new Error(`principal: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`principal: ${response.status} ${JSON.stringify(response.body)}`);
   return { id: response.body.id, client: admin.as(response.body.token) };
 }
 
@@ -23,18 +28,30 @@ export async function createActors(admin: ApiClient): Promise<Actors> {
     createPrincipal(admin, unique('pmo'), ['pmo']),
     createPrincipal(admin, unique('smo'), ['smo']),
   ]);
-  return { admin, pmo: pmo.client, pmo2: pmo2.client, smo: smo.client, ids: { pmo: pmo.id, pmo2: pmo2.id, smo: smo.id } };
+  return {
+    admin,
+    pmo: pmo.client,
+    pmo2: pmo2.client,
+    smo: smo.client,
+    ids: { pmo: pmo.id, pmo2: pmo2.id, smo: smo.id },
+  };
 }
 
 export async function createService(smo: ApiClient, tier = 4): Promise<string> {
   const response = await smo.post('/v1/services', { name: unique('service'), tier });
-  if (response.status !== 201) throw new Error(`service: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`service: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.id;
 }
 
 export async function createProject(pmo: ApiClient): Promise<string> {
-  const response = await pmo.post('/v1/projects', { key: unique('PRJ'), name: 'Project', methodology: 'prince2' });
-  if (response.status !== 201) throw new Error(`project: ${response.status} ${JSON.stringify(response.body)}`);
+  const response = await pmo.post('/v1/projects', {
+    key: unique('PRJ'),
+    name: 'Project',
+    methodology: 'prince2',
+  });
+  if (response.status !== 201)
+    throw new Error(`project: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body.id;
 }
 
@@ -50,6 +67,7 @@ export async function createDeliverable(
     targetGoLive: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     ...extra,
   });
-  if (response.status !== 201) throw new Error(`deliverable: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`deliverable: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }

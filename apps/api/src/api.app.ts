@@ -11,7 +11,10 @@ import { logLevels } from '@baton/core';
  * The HTTP application around `root` (a module importing CoreModule and ApiModule, plus the worker when
  * one process runs both): Fastify with the body limit, problem+json for every error, OpenAPI at /docs.
  */
-export async function createHttpApp(root: Type | DynamicModule, config: BatonConfig): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  root: Type | DynamicModule,
+  config: BatonConfig,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: logLevels(config.logLevel),

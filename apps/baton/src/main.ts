@@ -22,7 +22,9 @@ class BatonModule {}
 const app = await createHttpApp(BatonModule, config);
 await app.listen(config.port, config.host);
 const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-log(`Baton is listening on ${url} (API docs at ${url}/docs) - ready in ${Math.round(performance.now() - started)} ms`);
+log(
+  `Baton is listening on ${url} (API docs at ${url}/docs) - ready in ${Math.round(performance.now() - started)} ms`,
+);
 runUntilSignal(async () => {
   await app.close();
   await runtime.close();

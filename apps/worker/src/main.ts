@@ -17,7 +17,9 @@ const runtime = await openRuntime(config, { embedded: false, applicationName: 'b
 @Module({ imports: [CoreModule.forRuntime(runtime), WorkerModule] })
 class WorkerRootModule {}
 
-const app = await NestFactory.createApplicationContext(WorkerRootModule, { logger: logLevels(config.logLevel) });
+const app = await NestFactory.createApplicationContext(WorkerRootModule, {
+  logger: logLevels(config.logLevel),
+});
 await app.init();
 log('Baton worker running');
 runUntilSignal(async () => {

@@ -36,7 +36,11 @@ export class Access {
     return toPrincipal(row);
   }
 
-  async createPrincipal(input: { name: string; roles: string[]; email?: string | null }): Promise<{ principal: Principal; token: string; createdAt: Date }> {
+  async createPrincipal(input: {
+    name: string;
+    roles: string[];
+    email?: string | null;
+  }): Promise<{ principal: Principal; token: string; createdAt: Date }> {
     const token = generateToken();
     const row: PrincipalRow = {
       id: randomUUID(),
@@ -70,7 +74,8 @@ export class Access {
     if (inserted) return { generatedToken: generated };
     if (token) {
       const existing = await this.db.principals.findById(ADMIN_PRINCIPAL_ID);
-      if (existing?.tokenHash !== row.tokenHash) await this.db.principals.setTokenHash(ADMIN_PRINCIPAL_ID, row.tokenHash);
+      if (existing?.tokenHash !== row.tokenHash)
+        await this.db.principals.setTokenHash(ADMIN_PRINCIPAL_ID, row.tokenHash);
     }
     return { generatedToken: null };
   }

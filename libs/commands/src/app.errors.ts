@@ -26,6 +26,10 @@ export class AppError extends Error {
   }
 
   static notFound(what: string, id: string, path?: string): AppError {
-    return new AppError(AppErrorCode.NotFound, `${what} ${id} does not exist`, path ? { errors: [{ path, message: `no ${what.toLowerCase()} with this id` }] } : {});
+    return new AppError(
+      AppErrorCode.NotFound,
+      `${what} ${id} does not exist`,
+      path ? { errors: [{ path, message: `no ${what.toLowerCase()} with this id` }] } : {},
+    );
   }
 }

@@ -36,14 +36,24 @@ describe('audit chain', () => {
 
   it('finds the first broken link', () => {
     const h1 = auditHash(null, first);
-    const second = { ...first, seq: 2, action: 'submit', fromStatus: 'draft', toStatus: 'readiness', data: {} };
+    const second = {
+      ...first,
+      seq: 2,
+      action: 'submit',
+      fromStatus: 'draft',
+      toStatus: 'readiness',
+      data: {},
+    };
     const h2 = auditHash(h1, second);
     const chain = [
       { ...first, prevHash: null, hash: h1 },
       { ...second, prevHash: h1, hash: h2 },
     ];
     expect(verifyChain(chain)).toBeNull();
-    expect(verifyChain([chain[0]!, { ...chain[1]!, data: { forged: true } }])).toEqual({ seq: 2, reason: 'hash' });
-    expect(verifyChain([{ ...chain[0]!, action: 'x' }, chain[1]!])).toEqual({ seq: 1, reason: 'hash' });
+    expect(verifyChain([chain[0], { ...chain[1], data: { forged: true } }])).toEqual({
+      seq: 2,
+      reason: 'hash',
+    });
+    expect(verifyChain([{ ...chain[0], action: 'x' }, chain[1]])).toEqual({ seq: 1, reason: 'hash' });
   });
 });

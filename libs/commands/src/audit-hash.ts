@@ -35,7 +35,9 @@ export interface ChainBreak {
 }
 
 /** Recomputes a chain (oldest first, `at` as served); null when every link holds, else the first broken one. */
-export function verifyChain(events: (HashedAuditContent & { prevHash: string | null; hash: string })[]): ChainBreak | null {
+export function verifyChain(
+  events: (HashedAuditContent & { prevHash: string | null; hash: string })[],
+): ChainBreak | null {
   let prev: string | null = null;
   for (const [index, event] of events.entries()) {
     if (event.seq !== index + 1) return { seq: event.seq, reason: 'seq' };

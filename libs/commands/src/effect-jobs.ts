@@ -3,7 +3,12 @@ import { type Effect, parseIsoDuration } from '@baton/handover';
 import { type OutboxAppend } from '@baton/persistence';
 import { JOB_QUEUE, JobName, type JobPayloads } from '@baton/queues';
 
-function job<N extends JobName>(name: N, payload: JobPayloads[N], runAt: Date | null, id = randomUUID()): OutboxAppend {
+function job<N extends JobName>(
+  name: N,
+  payload: JobPayloads[N],
+  runAt: Date | null,
+  id = randomUUID(),
+): OutboxAppend {
   return { id, queue: JOB_QUEUE[name], jobName: name, payload, runAt };
 }
 
@@ -20,7 +25,13 @@ export function effectsToOutbox(deliverableId: string, effects: readonly Effect[
         rows.push(
           job(
             JobName.DeliverEvent,
-            { eventId: id, type: effect.event, occurredAt: at.toISOString(), deliverableId, data: effect.data },
+            {
+              eventId: id,
+              type: effect.event,
+              occurredAt: at.toISOString(),
+              deliverableId,
+              data: effect.data,
+            },
             null,
             id,
           ),
@@ -29,7 +40,11 @@ export function effectsToOutbox(deliverableId: string, effects: readonly Effect[
       }
       case 'probe':
         rows.push(
-          job(JobName.ProbeCriterion, { deliverableId, key: effect.key, round: effect.round, url: effect.url }, null),
+          job(
+            JobName.ProbeCriterion,
+            { deliverableId, key: effect.key, round: effect.round, url: effect.url },
+            null,
+          ),
         );
         break;
       case 'schedule_timer': {
@@ -37,7 +52,11 @@ export function effectsToOutbox(deliverableId: string, effects: readonly Effect[
         // they are scheduled once their notifications exist.
         if (effect.kind !== 'els_period_end') break;
         const dueAt = new Date(at.getTime() + parseIsoDuration(effect.delay));
-        const payload = { deliverableId, kind: effect.kind, ...(effect.period === undefined ? {} : { period: effect.period }) };
+        const payload = {
+          deliverableId,
+          kind: effect.kind,
+          ...(effect.period === undefined ? {} : { period: effect.period }),
+        };
         rows.push(job(JobName.FireTimer, payload, dueAt));
         break;
       }

@@ -16,7 +16,11 @@ import { auditHash } from './audit-hash.js';
 import { effectsToOutbox } from './effect-jobs.js';
 
 /** A command as a caller gives it: the time is the command path's to set. */
-export type CommandInput = HandoverCommand extends infer C ? (C extends HandoverCommand ? Omit<C, 'at'> : never) : never;
+export type CommandInput = HandoverCommand extends infer C
+  ? C extends HandoverCommand
+    ? Omit<C, 'at'>
+    : never
+  : never;
 
 export interface CreateDeliverableInput {
   projectId: string;
@@ -94,7 +98,12 @@ export class HandoverCommands {
     return row;
   }
 
-  async execute(id: string, input: CommandInput, actor: Actor, options: ExecuteOptions = {}): Promise<DeliverableRow> {
+  async execute(
+    id: string,
+    input: CommandInput,
+    actor: Actor,
+    options: ExecuteOptions = {},
+  ): Promise<DeliverableRow> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.db.deliverables.findById(id);
       if (!current) throw AppError.notFound('Deliverable', id);
@@ -103,8 +112,12 @@ export class HandoverCommands {
       }
       const now = this.clock();
       const at = now.toISOString();
-      const command = { ...(await this.complete(input, current)), at } as HandoverCommand;
-      const outcome = applyCommand({ snapshot: current.snapshot, machineVersion: current.machineVersion }, command, actor);
+      const command = { ...(await this.complete(input, current)), at };
+      const outcome = applyCommand(
+        { snapshot: current.snapshot, machineVersion: current.machineVersion },
+        command,
+        actor,
+      );
       const seq = current.auditSeq + 1;
       const content = {
         seq,
@@ -117,7 +130,10 @@ export class HandoverCommands {
       };
       const hash = auditHash(current.auditHash, content);
       const fields = options.fields ?? {};
-      const submittedBy = describeHandover({ snapshot: outcome.snapshot, machineVersion: outcome.machineVersion }).submittedBy;
+      const submittedBy = describeHandover({
+        snapshot: outcome.snapshot,
+        machineVersion: outcome.machineVersion,
+      }).submittedBy;
       const committed = await this.db.deliverables.commit({
         id,
         expectedVersion: current.version,
@@ -148,7 +164,10 @@ export class HandoverCommands {
       // the fresher row (it may now be refused as not allowed in the new state).
       if (options.ifMatch !== undefined) throw versionMismatch(options.ifMatch);
       if (attempt >= MAX_ATTEMPTS) {
-        throw new AppError(AppErrorCode.WriteConflict, 'The deliverable kept changing while this command ran; try again');
+        throw new AppError(
+          AppErrorCode.WriteConflict,
+          'The deliverable kept changing while this command ran; try again',
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
@@ -177,9 +196,13 @@ function isSubmission(input: CommandInput): input is Extract<CommandInput, { typ
 
 function versionMismatch(expected: number, actual?: number): AppError {
   const now = actual === undefined ? 'has changed since' : `is at version ${actual}`;
-  return new AppError(AppErrorCode.VersionMismatch, `If-Match names version ${expected}, but the deliverable ${now}`, {
-    ...(actual === undefined ? {} : { currentVersion: actual }),
-  });
+  return new AppError(
+    AppErrorCode.VersionMismatch,
+    `If-Match names version ${expected}, but the deliverable ${now}`,
+    {
+      ...(actual === undefined ? {} : { currentVersion: actual }),
+    },
+  );
 }
 
 function definedFields(fields: DeliverableFields): Partial<DeliverableRow> {

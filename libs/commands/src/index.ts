@@ -1,6 +1,12 @@
 export { Access, ADMIN_PRINCIPAL_ID, generateToken, hashToken, type Principal } from './access.js';
 export { AppError, AppErrorCode, type FieldError } from './app.errors.js';
-export { auditHash, canonicalJson, verifyChain, type ChainBreak, type HashedAuditContent } from './audit-hash.js';
+export {
+  auditHash,
+  canonicalJson,
+  verifyChain,
+  type ChainBreak,
+  type HashedAuditContent,
+} from './audit-hash.js';
 export { effectsToOutbox } from './effect-jobs.js';
 export {
   HandoverCommands,

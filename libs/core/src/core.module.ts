@@ -17,6 +17,11 @@ export class CoreModule {
       { provide: Access, useValue: runtime.access },
       { provide: HandoverCommands, useValue: runtime.commands },
     ];
-    return { module: CoreModule, global: true, providers, exports: providers.map((provider) => provider.provide) };
+    return {
+      module: CoreModule,
+      global: true,
+      providers,
+      exports: providers.map((provider) => provider.provide),
+    };
   }
 }

@@ -52,7 +52,7 @@ async function resolveInfrastructure(config: BatonConfig, options: OpenOptions):
     : (await redisAnswers(local, 300))
       ? { backend: 'redis', url: local, origin: 'local' }
       : { backend: 'postgres', databaseUrl };
-  return { databaseUrl, postgres: 'env', queue, stop: async () => undefined };
+  return { databaseUrl, postgres: 'env', queue, stop: () => Promise.resolve() };
 }
 
 function describeQueue(queue: QueueBackend): string {
@@ -76,8 +76,8 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     const queues = new Queues(queueConnection(infra.queue), config.queuePrefix);
     const access = new Access(db);
     const commands = new HandoverCommands(db);
-    options.log(`PostgreSQL: ${infra.postgres === 'embedded' ? `embedded, data in ${config.dataDir}` : 'DATABASE_URL'}`);
-    options.log(`Queues: ${describeQueue(infra.queue)}, prefix "${config.queuePrefix}"`);
+    if (!options.embedded)
+      options.log(`Queues: ${describeQueue(infra.queue)}, prefix "${config.queuePrefix}"`);
     const opened = db;
     return {
       config,

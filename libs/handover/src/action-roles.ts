@@ -49,7 +49,9 @@ export function roleRefusal(type: HandoverCommandType, actor: Actor): string | n
     case 'system':
       return isSystemActor(actor) ? null : `${type} is sent by the system only`;
     case 'approver':
-      return isSystemActor(actor) ? 'a decision needs a principal; the system does not decide at gates' : null;
+      return isSystemActor(actor)
+        ? 'a decision needs a principal; the system does not decide at gates'
+        : null;
     case 'roles': {
       if (isSystemActor(actor)) return null;
       const held = rule.anyOf.some((role) => actor.roles.includes(role)) || actor.roles.includes('admin');

@@ -55,7 +55,15 @@ function candidates(action: Action, restored: RestoredHandover, actor: Actor): H
     case 'rollback':
       return [{ type: 'rollback', at: AT, reason: 'reason' }];
     case 'record_incident':
-      return [{ type: 'record_incident', at: AT, reference: freshReference(restored), priority: 'P4', summary: 'summary' }];
+      return [
+        {
+          type: 'record_incident',
+          at: AT,
+          reference: freshReference(restored),
+          priority: 'P4',
+          summary: 'summary',
+        },
+      ];
     case 'resolve_incident':
       return openIncidents(context).map(({ reference }) => ({ type: 'resolve_incident', at: AT, reference }));
     case 'hold':

@@ -1,11 +1,5 @@
 import { roleRefusal } from './action-roles.js';
-import {
-  findCriterion,
-  findIncident,
-  hasDecided,
-  isSubmitter,
-  roleInPolicy,
-} from './handover.context.js';
+import { findCriterion, findIncident, hasDecided, isSubmitter, roleInPolicy } from './handover.context.js';
 import { assertWellFormed, toHandoverEvent, type HandoverCommand } from './handover.commands.js';
 import { HandoverErrorCode } from './handover.errors.js';
 import type { Actor, Gate, Status } from './handover.types.js';
@@ -22,30 +16,32 @@ export interface Refusal {
 }
 
 /** The gate whose decisions a status takes (readiness takes only sending back, which its transitions say). */
-function gateOpenIn(status: Status): Gate | null {
-  switch (status) {
-    case 'readiness':
-    case 'acceptance':
-      return 'acceptance';
-    case 'els_review':
-      return 'els_exit';
-    default:
-      return null;
-  }
-}
+const GATE_OPEN_IN: Readonly<Partial<Record<Status, Gate>>> = {
+  readiness: 'acceptance',
+  acceptance: 'acceptance',
+  els_review: 'els_exit',
+};
 
 /**
  * Every rule a command must pass, in the order callers should hear about them: well-formed, the actor's
  * roles, stale timers, the status, the command's own rules, and last whether the machine takes the event.
  * Null when the command would be applied.
  */
-export function refusalOf(restored: RestoredHandover, command: HandoverCommand, actor: Actor): Refusal | null {
+export function refusalOf(
+  restored: RestoredHandover,
+  command: HandoverCommand,
+  actor: Actor,
+): Refusal | null {
   assertWellFormed(command);
   const { context, status } = restored;
 
   const roleProblem = roleRefusal(command.type, actor);
   if (roleProblem !== null) {
-    return { code: HandoverErrorCode.RoleRequired, message: `Refused: ${roleProblem}`, details: { action: command.type } };
+    return {
+      code: HandoverErrorCode.RoleRequired,
+      message: `Refused: ${roleProblem}`,
+      details: { action: command.type },
+    };
   }
 
   if (command.type === 'els_period_elapsed') {
@@ -81,7 +77,11 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
       const problems = policyProblems(command.policy);
       return problems.length === 0
         ? null
-        : { code: HandoverErrorCode.InvalidPolicy, message: `Invalid policy: ${problems.join('; ')}`, details: { problems } };
+        : {
+            code: HandoverErrorCode.InvalidPolicy,
+            message: `Invalid policy: ${problems.join('; ')}`,
+            details: { problems },
+          };
     }
     case 'attest':
     case 'waive':
@@ -113,8 +113,11 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
     }
     case 'decide': {
       const principalId = actor.principalId ?? '';
-      if (gateOpenIn(status) !== command.gate) {
-        return notAllowed(status, `No decision at the ${command.gate} gate is taken while the deliverable is ${status}`);
+      if (GATE_OPEN_IN[status] !== command.gate) {
+        return notAllowed(
+          status,
+          `No decision at the ${command.gate} gate is taken while the deliverable is ${status}`,
+        );
       }
       if (isSubmitter(context, principalId)) {
         return {

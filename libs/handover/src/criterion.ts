@@ -1,5 +1,11 @@
 import { HandoverError, HandoverErrorCode } from './handover.errors.js';
-import { CRITERION_BLOCKS, CRITERION_KINDS, isOneOf, type CriterionBlocks, type CriterionKind } from './handover.types.js';
+import {
+  CRITERION_BLOCKS,
+  CRITERION_KINDS,
+  isOneOf,
+  type CriterionBlocks,
+  type CriterionKind,
+} from './handover.types.js';
 import { isPlainObject } from './json.types.js';
 
 /** One readiness criterion as a checklist template defines it. */
@@ -40,7 +46,8 @@ export function criteriaProblems(criteria: unknown): string[] {
     } else {
       seen.add(key);
     }
-    if (typeof title !== 'string' || title.length === 0) problems.push(`criteria[${index}].title is required`);
+    if (typeof title !== 'string' || title.length === 0)
+      problems.push(`criteria[${index}].title is required`);
     if (typeof practice !== 'string') problems.push(`criteria[${index}].practice is required`);
     if (typeof mandatory !== 'boolean') problems.push(`criteria[${index}].mandatory must be true or false`);
     if (!isOneOf(CRITERION_KINDS, kind)) problems.push(`criteria[${index}].kind must be manual or automated`);

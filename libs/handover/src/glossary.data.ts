@@ -150,7 +150,12 @@ export const GLOSSARY: { terms: GlossaryTerm[]; statuses: GlossaryStatus[] } = {
       status: 'early_life_support',
       pmo: 'warranty, hypercare',
       smo: 'early life support',
-      practices: ['incident management', 'problem management', 'service desk', 'monitoring and event management'],
+      practices: [
+        'incident management',
+        'problem management',
+        'service desk',
+        'monitoring and event management',
+      ],
     },
     {
       status: 'els_review',

@@ -1,5 +1,5 @@
 import { assertUnreachable } from './assert-unreachable.js';
-import type { HandoverEvent } from './handover.events.js';
+import type { HandoverEvent, HandoverEventType } from './handover.events.js';
 import { HandoverError, HandoverErrorCode } from './handover.errors.js';
 import {
   DECISIONS,
@@ -137,9 +137,13 @@ export function isIsoTime(value: unknown): value is string {
 export function assertWellFormed(command: HandoverCommand): void {
   const problems = commandProblems(command);
   if (problems.length > 0) {
-    throw new HandoverError(HandoverErrorCode.InvalidCommand, `Invalid ${String(command.type)} command: ${problems.join('; ')}`, {
-      problems,
-    });
+    throw new HandoverError(
+      HandoverErrorCode.InvalidCommand,
+      `Invalid ${String(command.type)} command: ${problems.join('; ')}`,
+      {
+        problems,
+      },
+    );
   }
 }
 
@@ -175,11 +179,13 @@ function commandProblems(command: HandoverCommand): string[] {
       text('key', command.key);
       if (typeof command.passed !== 'boolean') problems.push('passed must be true or false');
       text('detail', command.detail, true);
-      if (command.round !== undefined && !Number.isInteger(command.round)) problems.push('round must be a whole number');
+      if (command.round !== undefined && !Number.isInteger(command.round))
+        problems.push('round must be a whole number');
       break;
     case 'decide':
       if (!isOneOf(GATES, command.gate)) problems.push(`gate must be one of ${GATES.join(', ')}`);
-      if (!isOneOf(DECISIONS, command.decision)) problems.push(`decision must be one of ${DECISIONS.join(', ')}`);
+      if (!isOneOf(DECISIONS, command.decision))
+        problems.push(`decision must be one of ${DECISIONS.join(', ')}`);
       text('role', command.role);
       text('comment', command.comment, true);
       break;
@@ -189,7 +195,8 @@ function commandProblems(command: HandoverCommand): string[] {
       break;
     case 'record_incident':
       text('reference', command.reference);
-      if (!isOneOf(PRIORITIES, command.priority)) problems.push(`priority must be one of ${PRIORITIES.join(', ')}`);
+      if (!isOneOf(PRIORITIES, command.priority))
+        problems.push(`priority must be one of ${PRIORITIES.join(', ')}`);
       text('summary', command.summary);
       break;
     case 'resolve_incident':
@@ -217,3 +224,26 @@ export function commandData(command: HandoverCommand): JsonObject {
   const { type: _type, at: _at, ...fields } = command;
   return JSON.parse(JSON.stringify(fields)) as JsonObject;
 }
+
+/** The command each machine event comes from (the four decision events all come from `decide`). */
+export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverCommandType>> = {
+  EDIT: 'edit',
+  SUBMIT: 'submit',
+  RESUBMIT: 'resubmit',
+  ATTEST: 'attest',
+  WAIVE: 'waive',
+  RESULT: 'result',
+  APPROVE: 'decide',
+  REQUEST_CHANGES: 'decide',
+  REJECT: 'decide',
+  REJECT_FINAL: 'decide',
+  SCHEDULE_GO_LIVE: 'schedule',
+  CONFIRM_GO_LIVE: 'confirm',
+  ROLLBACK: 'rollback',
+  RECORD_INCIDENT: 'record_incident',
+  RESOLVE_INCIDENT: 'resolve_incident',
+  ELS_PERIOD_ELAPSED: 'els_period_elapsed',
+  HOLD: 'hold',
+  RESUME: 'resume',
+  CANCEL: 'cancel',
+};

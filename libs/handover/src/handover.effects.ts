@@ -20,7 +20,14 @@ export type Effect =
    * in `els_period_elapsed`; `repeat` timers fire every `delay` until cancelled; readiness reminders say
    * which offset `before` go-live they stand for.
    */
-  | { type: 'schedule_timer'; kind: TimerKind; delay: string; period?: number; repeat?: boolean; before?: string }
+  | {
+      type: 'schedule_timer';
+      kind: TimerKind;
+      delay: string;
+      period?: number;
+      repeat?: boolean;
+      before?: string;
+    }
   /** Cancel every scheduled timer of these kinds for the deliverable. */
   | { type: 'cancel_timers'; kinds: TimerKind[] }
   /** A domain event for webhooks and notifications. */
@@ -37,7 +44,10 @@ export function toEffects(actions: readonly { type: string; params?: unknown }[]
         return criteria.map(({ key, url }) => ({ type: 'probe', key, round, url }));
       }
       case 'scheduleTimers':
-        return (action.params as ScheduleTimersParams).timers.map((timer) => ({ type: 'schedule_timer', ...timer }));
+        return (action.params as ScheduleTimersParams).timers.map((timer) => ({
+          type: 'schedule_timer',
+          ...timer,
+        }));
       case 'cancelTimers':
         return [{ type: 'cancel_timers', kinds: [...(action.params as CancelTimersParams).kinds] }];
       case 'notify': {

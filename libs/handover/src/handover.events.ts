@@ -29,9 +29,23 @@ export interface DecisionEvent {
 export type HandoverEvent =
   | { type: 'EDIT'; at: string }
   | SubmitEvent
-  | { type: 'ATTEST'; at: string; principalId: string | null; key: string; evidence: string; note: string | null }
+  | {
+      type: 'ATTEST';
+      at: string;
+      principalId: string | null;
+      key: string;
+      evidence: string;
+      note: string | null;
+    }
   | { type: 'WAIVE'; at: string; principalId: string | null; key: string; reason: string }
-  | { type: 'RESULT'; at: string; principalId: string | null; key: string; passed: boolean; detail: string | null }
+  | {
+      type: 'RESULT';
+      at: string;
+      principalId: string | null;
+      key: string;
+      passed: boolean;
+      detail: string | null;
+    }
   | DecisionEvent
   | { type: 'SCHEDULE_GO_LIVE'; at: string; windowStart: string; windowEnd: string }
   | { type: 'CONFIRM_GO_LIVE'; at: string }

@@ -43,7 +43,9 @@ function readinessReminders(policy: Policy, anchor: string | null, at: string): 
   // API.md: a reminder whose moment has already passed is skipped, not sent late.
   return policy.readinessReminders.flatMap((before): TimerSpec[] => {
     const delay = untilAnchor - parseIsoDuration(before);
-    return Number.isFinite(delay) && delay >= 0 ? [{ kind: 'readiness', delay: formatIsoDuration(delay), before }] : [];
+    return Number.isFinite(delay) && delay >= 0
+      ? [{ kind: 'readiness', delay: formatIsoDuration(delay), before }]
+      : [];
   });
 }
 
@@ -128,11 +130,17 @@ export const handoverMachine = setup({
             : [...context.submitters, principalId],
         // Automated evidence belongs to one round: it is probed or posted again. A waiver is a decision
         // the SMO took on purpose, so it stands.
-        criteria: context.criteria.map(
-          (criterion): CriterionState =>
-            criterion.kind === 'automated' && criterion.status !== 'waived'
-              ? { ...criterion, status: 'pending', evidence: null, detail: null, updatedAt: event.at, updatedBy: null }
-              : criterion,
+        criteria: context.criteria.map((criterion): CriterionState =>
+          criterion.kind === 'automated' && criterion.status !== 'waived'
+            ? {
+                ...criterion,
+                status: 'pending',
+                evidence: null,
+                detail: null,
+                updatedAt: event.at,
+                updatedBy: null,
+              }
+            : criterion,
         ),
       };
     }),
@@ -252,7 +260,9 @@ export const handoverMachine = setup({
       event.type === 'ELS_PERIOD_ELAPSED' && event.period === context.elsPeriod,
     /** The period that just ended is the current one and the open P1/P2 incidents are within the policy. */
     elsExitCriteriaMet: ({ context, event }) =>
-      event.type === 'ELS_PERIOD_ELAPSED' && event.period === context.elsPeriod && elsExitIncidentsWithinLimits(context),
+      event.type === 'ELS_PERIOD_ELAPSED' &&
+      event.period === context.elsPeriod &&
+      elsExitIncidentsWithinLimits(context),
   },
 }).createMachine({
   id: 'handover',
@@ -265,7 +275,10 @@ export const handoverMachine = setup({
       initial: 'draft',
       on: {
         HOLD: { target: 'on_hold', actions: 'recordHold' },
-        CANCEL: { target: 'cancelled', actions: { type: 'cancelTimers', params: { kinds: [...TIMER_KINDS] } } },
+        CANCEL: {
+          target: 'cancelled',
+          actions: { type: 'cancelTimers', params: { kinds: [...TIMER_KINDS] } },
+        },
       },
       states: {
         draft: {
@@ -299,7 +312,10 @@ export const handoverMachine = setup({
             target: 'acceptance',
             actions: [
               { type: 'cancelTimers', params: { kinds: DECISION_TIMERS } },
-              { type: 'scheduleTimers', params: ({ context }) => ({ timers: decisionTimers(context, 'acceptance') }) },
+              {
+                type: 'scheduleTimers',
+                params: ({ context }) => ({ timers: decisionTimers(context, 'acceptance') }),
+              },
             ],
           },
           on: {
@@ -443,8 +459,16 @@ export const handoverMachine = setup({
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
             APPROVE: { guard: 'mayDecideAtElsExit', actions: 'recordDecision' },
-            REQUEST_CHANGES: { guard: 'mayDecideAtElsExit', target: 'early_life_support', actions: extendByDecision() },
-            REJECT: { guard: 'mayDecideAtElsExit', target: 'early_life_support', actions: extendByDecision() },
+            REQUEST_CHANGES: {
+              guard: 'mayDecideAtElsExit',
+              target: 'early_life_support',
+              actions: extendByDecision(),
+            },
+            REJECT: {
+              guard: 'mayDecideAtElsExit',
+              target: 'early_life_support',
+              actions: extendByDecision(),
+            },
           },
         },
         held: { type: 'history' },
@@ -453,8 +477,11 @@ export const handoverMachine = setup({
     on_hold: {
       // Timers are not touched: the application pauses them while on hold and fires what came due on resume.
       on: {
-        RESUME: { target: 'active.held', actions: 'clearHold' },
-        CANCEL: { target: 'cancelled', actions: { type: 'cancelTimers', params: { kinds: [...TIMER_KINDS] } } },
+        RESUME: { target: 'active', actions: 'clearHold' },
+        CANCEL: {
+          target: 'cancelled',
+          actions: { type: 'cancelTimers', params: { kinds: [...TIMER_KINDS] } },
+        },
       },
     },
     operational: { type: 'final' },
@@ -471,7 +498,10 @@ function probeTargets(context: HandoverContext): ProbeParams['criteria'] {
   );
 }
 
-function extendedNotice(context: HandoverContext, reason: 'exit_criteria_not_met' | 'exit_decision'): NotifyParams {
+function extendedNotice(
+  context: HandoverContext,
+  reason: 'exit_criteria_not_met' | 'exit_decision',
+): NotifyParams {
   const open = openIncidentCounts(context);
   return {
     event: 'els.extended',
@@ -504,7 +534,10 @@ function extendByDecision() {
     'recordDecision',
     'extendEls',
     { type: 'cancelTimers', params: { kinds: ['els_follow_up', ...DECISION_TIMERS] } },
-    { type: 'scheduleTimers', params: ({ context }: { context: HandoverContext }) => ({ timers: elsTimers(context) }) },
+    {
+      type: 'scheduleTimers',
+      params: ({ context }: { context: HandoverContext }) => ({ timers: elsTimers(context) }),
+    },
     {
       type: 'notify',
       params: ({ context }: { context: HandoverContext }) => extendedNotice(context, 'exit_decision'),

@@ -43,7 +43,10 @@ export function restoreHandover(stored: StoredHandover): RestoredHandover {
     throw new HandoverError(
       HandoverErrorCode.SnapshotVersionUnknown,
       `The stored snapshot belongs to machine version ${String(stored.machineVersion)}; this code runs version ${MACHINE_VERSION}`,
-      { machineVersion: typeof stored.machineVersion === 'number' ? stored.machineVersion : null, expected: MACHINE_VERSION },
+      {
+        machineVersion: typeof stored.machineVersion === 'number' ? stored.machineVersion : null,
+        expected: MACHINE_VERSION,
+      },
     );
   }
   // createActor silently starts afresh from a null or undefined snapshot: refuse those first.
@@ -65,6 +68,10 @@ export function restoreHandover(stored: StoredHandover): RestoredHandover {
   if (snapshot.status === 'error') {
     const error: unknown = snapshot.error;
     throw invalid(error instanceof Error ? error.message : 'it restored with status error');
+  }
+  // A partial value (`'active'`) would be completed with initial states: a silent reset of part of it.
+  if (JSON.stringify(snapshot.value) !== JSON.stringify(stored.snapshot.value)) {
+    throw invalid(`its state ${JSON.stringify(stored.snapshot.value)} is not a complete state`);
   }
   const status = tryStatusOf(snapshot);
   if (status === null) {
@@ -105,7 +112,11 @@ function hasContextShape(context: unknown): context is HandoverContext {
 }
 
 function invalid(reason: string): HandoverError {
-  return new HandoverError(HandoverErrorCode.SnapshotInvalid, `The stored snapshot does not restore: ${reason}`, {
-    reason,
-  });
+  return new HandoverError(
+    HandoverErrorCode.SnapshotInvalid,
+    `The stored snapshot does not restore: ${reason}`,
+    {
+      reason,
+    },
+  );
 }

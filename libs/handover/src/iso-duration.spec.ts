@@ -16,24 +16,38 @@ describe('parseIsoDuration', () => {
     ['P1M', 30 * 86_400_000],
     ['P1Y', 365 * 86_400_000],
     ['P1DT2H30M', 86_400_000 + 2 * 3_600_000 + 30 * 60_000],
-    ['P1Y2M3W4DT5H6M7.5S', 365 * 86_400_000 + 60 * 86_400_000 + 25 * 86_400_000 + 5 * 3_600_000 + 6 * 60_000 + 7_500],
+    [
+      'P1Y2M3W4DT5H6M7.5S',
+      365 * 86_400_000 + 60 * 86_400_000 + 25 * 86_400_000 + 5 * 3_600_000 + 6 * 60_000 + 7_500,
+    ],
   ])('reads %s', (text, ms) => {
     expect(parseIsoDuration(text)).toBe(ms);
     expect(isIsoDuration(text)).toBe(true);
   });
 
-  it.each(['', 'P', 'PT', 'P1DT', '7D', 'P-1D', 'P1.5D', 'PT1.5M', 'P1S', 'pt1s', 'P1D ', 'PT1H1H', 'P99999999999999Y'])(
-    'refuses %j with INVALID_DURATION',
-    (text) => {
-      expect(isIsoDuration(text)).toBe(false);
-      expect(() => parseIsoDuration(text)).toThrow(HandoverError);
-      try {
-        parseIsoDuration(text);
-      } catch (error) {
-        expect((error as HandoverError).code).toBe(HandoverErrorCode.InvalidDuration);
-      }
-    },
-  );
+  it.each([
+    '',
+    'P',
+    'PT',
+    'P1DT',
+    '7D',
+    'P-1D',
+    'P1.5D',
+    'PT1.5M',
+    'P1S',
+    'pt1s',
+    'P1D ',
+    'PT1H1H',
+    'P99999999999999Y',
+  ])('refuses %j with INVALID_DURATION', (text) => {
+    expect(isIsoDuration(text)).toBe(false);
+    expect(() => parseIsoDuration(text)).toThrow(HandoverError);
+    try {
+      parseIsoDuration(text);
+    } catch (error) {
+      expect((error as HandoverError).code).toBe(HandoverErrorCode.InvalidDuration);
+    }
+  });
 });
 
 describe('formatIsoDuration', () => {

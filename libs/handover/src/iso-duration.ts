@@ -11,7 +11,8 @@ const YEAR = 365 * DAY;
 
 // PnYnMnWnDTnHnMnS; every part optional but at least one present, a T only when a time part follows,
 // a fraction only on seconds (the smallest unit, where tests use it: PT0.5S).
-const PATTERN = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const PATTERN =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** Milliseconds in an ISO 8601 duration such as `P7D`, `PT30S` or `P1DT2H30M`. */
 export function parseIsoDuration(text: string): number {
@@ -19,10 +20,18 @@ export function parseIsoDuration(text: string): number {
   const parts = match?.slice(1) ?? [];
   const hasTime = typeof text === 'string' && text.includes('T');
   const timeParts = parts.slice(4);
-  if (!match || parts.every((part) => part === undefined) || (hasTime && timeParts.every((p) => p === undefined))) {
-    throw new HandoverError(HandoverErrorCode.InvalidDuration, `"${String(text)}" is not an ISO 8601 duration`, {
-      value: String(text),
-    });
+  if (
+    !match ||
+    parts.every((part) => part === undefined) ||
+    (hasTime && timeParts.every((p) => p === undefined))
+  ) {
+    throw new HandoverError(
+      HandoverErrorCode.InvalidDuration,
+      `"${String(text)}" is not an ISO 8601 duration`,
+      {
+        value: String(text),
+      },
+    );
   }
   const [years, months, weeks, days, hours, minutes, seconds] = parts.map((part) => Number(part ?? 0));
   const ms = Math.round(
@@ -35,7 +44,9 @@ export function parseIsoDuration(text: string): number {
       seconds * SECOND,
   );
   if (!Number.isSafeInteger(ms)) {
-    throw new HandoverError(HandoverErrorCode.InvalidDuration, `"${text}" is too long a duration`, { value: text });
+    throw new HandoverError(HandoverErrorCode.InvalidDuration, `"${text}" is too long a duration`, {
+      value: text,
+    });
   }
   return ms;
 }

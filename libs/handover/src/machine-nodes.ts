@@ -15,7 +15,7 @@ const HANDLED = new Map<Status, readonly HandoverEventType[]>(
   STATUSES.map((status) => {
     const events = new Set<string>();
     for (let node: AnyStateNode | undefined = statusNode(status); node; node = node.parent) {
-      for (const type of node.ownEvents) events.add(type);
+      for (const type of node.ownEvents as string[]) events.add(type);
     }
     return [status, HANDOVER_EVENT_TYPES.filter((type) => events.has(type))];
   }),

@@ -42,7 +42,11 @@ export function policyProblems(policy: unknown): string[] {
       continue;
     }
     const { roles, quorum, decisionSla } = gatePolicy;
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && ROLE_PATTERN.test(r))) {
+    if (
+      !Array.isArray(roles) ||
+      roles.length === 0 ||
+      !roles.every((r) => typeof r === 'string' && ROLE_PATTERN.test(r))
+    ) {
       problems.push(`${gate}.roles must be a non-empty list of lower_snake role names`);
     } else if (new Set(roles).size !== roles.length) {
       problems.push(`${gate}.roles must not repeat a role`);
@@ -79,6 +83,8 @@ export function policyProblems(policy: unknown): string[] {
 export function assertValidPolicy(policy: unknown): asserts policy is Policy {
   const problems = policyProblems(policy);
   if (problems.length > 0) {
-    throw new HandoverError(HandoverErrorCode.InvalidPolicy, `Invalid policy: ${problems.join('; ')}`, { problems });
+    throw new HandoverError(HandoverErrorCode.InvalidPolicy, `Invalid policy: ${problems.join('; ')}`, {
+      problems,
+    });
   }
 }

@@ -9,9 +9,9 @@ describe('assertOutboundAllowed', () => {
   });
 
   it('refuses cloud metadata and link-local addresses', async () => {
-    await expect(assertOutboundAllowed('http://169.254.169.254/latest/meta-data', deny)).rejects.toBeInstanceOf(
-      OutboundRefused,
-    );
+    await expect(
+      assertOutboundAllowed('http://169.254.169.254/latest/meta-data', deny),
+    ).rejects.toBeInstanceOf(OutboundRefused);
     await expect(assertOutboundAllowed('http://[fe80::1]/', deny)).rejects.toBeInstanceOf(OutboundRefused);
     await expect(assertOutboundAllowed('http://10.1.2.3/', deny)).rejects.toBeInstanceOf(OutboundRefused);
   });
@@ -22,8 +22,8 @@ describe('assertOutboundAllowed', () => {
   });
 
   it('checks what a name resolves to', async () => {
-    await expect(assertOutboundAllowed('http://localhost:1/', denyList(['127.0.0.0/8', '::1/128']))).rejects.toBeInstanceOf(
-      OutboundRefused,
-    );
+    await expect(
+      assertOutboundAllowed('http://localhost:1/', denyList(['127.0.0.0/8', '::1/128'])),
+    ).rejects.toBeInstanceOf(OutboundRefused);
   });
 });

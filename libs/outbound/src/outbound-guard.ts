@@ -10,8 +10,8 @@ export function denyList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
   for (const cidr of cidrs) {
     const [address, bits] = cidr.split('/');
-    const family = isIP(address!) === 6 ? 'ipv6' : 'ipv4';
-    list.addSubnet(address!, Number(bits), family);
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    list.addSubnet(address, Number(bits), family);
   }
   return list;
 }
@@ -27,7 +27,8 @@ export async function assertOutboundAllowed(target: string, deny: BlockList): Pr
   } catch {
     throw new OutboundRefused(`${target} is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundRefused(`${url.protocol} is not http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new OutboundRefused(`${url.protocol} is not http(s)`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
   for (const { address, family } of addresses) {

@@ -11,5 +11,11 @@ export type {
   OutboxAppend,
 } from './stores/deliverable.store.js';
 export type { OutboxRow } from './stores/outbox.store.js';
-export { decodeCursor, encodeCursor, type Page, type PageCursor, type PageRequest } from './stores/pagination.js';
+export {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type PageCursor,
+  type PageRequest,
+} from './stores/pagination.js';
 export { isConnectionError } from './connection-errors.js';

@@ -14,7 +14,11 @@ export interface PublishableRow {
  * Adds outbox rows to their queues with the row id as job id: BullMQ ignores an add whose id it holds, so
  * publishing the same rows again (a relay that crashed before marking them) enqueues nothing new.
  */
-export async function publishRows(queues: Queues, rows: readonly PublishableRow[], now = Date.now()): Promise<void> {
+export async function publishRows(
+  queues: Queues,
+  rows: readonly PublishableRow[],
+  now = Date.now(),
+): Promise<void> {
   const byQueue = new Map<string, PublishableRow[]>();
   for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
   await Promise.all(

@@ -14,6 +14,7 @@ import {
   stopChild,
   stopPid,
   type StopStep,
+  waitForExit,
 } from './process.util.js';
 
 export interface EmbeddedPostgresOptions {
@@ -96,12 +97,12 @@ export async function startEmbeddedPostgres(
     })
   ).trim();
 
-  let server: { child: ChildProcess; port: number } | undefined;
+  let server: { child: ChildProcess; watchdog: ChildProcess; port: number } | undefined;
   for (let attempt = 1; !server; attempt++) {
     const port = await findFreePort();
     const result = await startServer(binaries, dataDir, pgDir, port, password, account, log);
     if (result.ok) {
-      server = { child: result.child, port };
+      server = { child: result.child, watchdog: result.watchdog, port };
     } else if (!result.retry || attempt === START_ATTEMPTS) {
       throw new Error(`PostgreSQL did not start in ${pgDir}:\n${result.output}`);
     } else {
@@ -109,8 +110,7 @@ export async function startEmbeddedPostgres(
       await sleep(500);
     }
   }
-  const { child, port } = server;
-  const watchdog = spawnWatchdog(child.pid!, 'SIGINT');
+  const { child, watchdog, port } = server;
   let stopping: Promise<void> | undefined;
   child.once('exit', (code, signal) => {
     watchdog.kill('SIGKILL');
@@ -123,6 +123,7 @@ export async function startEmbeddedPostgres(
         log(`PostgreSQL (pid ${child.pid}) did not stop`);
       }
       watchdog.kill('SIGKILL');
+      await waitForExit(watchdog, 300);
     })());
 
   try {
@@ -303,7 +304,8 @@ async function recoverStalePostmaster(pgDir: string, log: (line: string) => void
   }
 }
 
-type StartResult = { ok: true; child: ChildProcess } | { ok: false; retry: boolean; output: string };
+type StartResult =
+  { ok: true; child: ChildProcess; watchdog: ChildProcess } | { ok: false; retry: boolean; output: string };
 
 async function startServer(
   binaries: PostgresBinaries,
@@ -345,9 +347,12 @@ async function startServer(
   output.attach(child.stdout);
   output.attach(child.stderr);
 
+  // From the start: if we die while it starts up, it goes too.
+  const watchdog = child.pid === undefined ? undefined : spawnWatchdog(child.pid, 'SIGINT');
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (hasExited(child) || child.pid === undefined) {
+    if (hasExited(child) || !watchdog) {
+      watchdog?.kill('SIGKILL');
       const text = output.text();
       return {
         ok: false,
@@ -359,6 +364,7 @@ async function startServer(
     if (state === 'ready') break;
     if (state === 'refused-credentials' || Date.now() > deadline) {
       await stopChild(child, STOP_STEPS);
+      watchdog.kill('SIGKILL');
       return {
         ok: false,
         retry: false,
@@ -371,7 +377,7 @@ async function startServer(
   if (/automatic recovery in progress/.test(output.text())) {
     log('PostgreSQL: recovered from an unclean shutdown of the previous run');
   }
-  return { ok: true, child };
+  return { ok: true, child, watchdog };
 }
 
 async function probe(port: number, password: string): Promise<'ready' | 'waiting' | 'refused-credentials'> {

@@ -69,7 +69,7 @@ describe('startInfrastructure', () => {
     const [infra, startMs] = await timed(() =>
       startInfrastructure({ dataDir, log, localRedisUrl: nobodyHome }),
     );
-    let stopMs = 0;
+    let stopMs: number;
     try {
       expect(infra.postgres).toBe('embedded');
       expect(infra.queue).toMatchObject({ backend: 'redis', origin: 'spawned' });

@@ -2,10 +2,9 @@ import {
   type ConnectionOptions,
   createPostgresBackend,
   getDefaultBackendFactory,
-  runMigrations,
+  PostgresConnection,
   setDefaultBackendFactory,
 } from 'bullmq';
-import pg from 'pg';
 import type { QueueBackend } from './infrastructure.types.js';
 
 /** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables and functions in. */
@@ -33,6 +32,7 @@ export function queueConnection(queue: QueueBackend): { connection: ConnectionOp
       return {
         connection: {
           connectionString: queue.databaseUrl,
+          schema: QUEUE_SCHEMA,
           max: POSTGRES_POOL_SIZE,
           application_name: 'baton-queue',
         },
@@ -52,15 +52,18 @@ export async function configureQueueBackend(queue: QueueBackend): Promise<void> 
       setDefaultBackendFactory();
       return;
     case 'postgres': {
-      const client = new pg.Client({
+      // BullMQ's runMigrations() on one session of a pool it builds (and closes) itself.
+      const connection = new PostgresConnection({
         connectionString: queue.databaseUrl,
+        schema: QUEUE_SCHEMA,
+        migrate: true,
+        max: 1,
         application_name: 'baton-queue-migrate',
       });
-      await client.connect();
       try {
-        await runMigrations(client, QUEUE_SCHEMA);
+        await connection.waitUntilReady();
       } finally {
-        await client.end();
+        await connection.close();
       }
       setDefaultBackendFactory(createPostgresBackend);
       return;

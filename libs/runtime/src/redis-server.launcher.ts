@@ -12,6 +12,7 @@ import {
   stopChild,
   stopPid,
   type StopStep,
+  waitForExit,
 } from './process.util.js';
 
 export interface RedisServerOptions {
@@ -56,20 +57,19 @@ export async function spawnRedisServer(options: RedisServerOptions): Promise<Spa
   await mkdir(redisDir, { recursive: true, mode: 0o700 });
   await recoverStaleServer(pidFile, redisDir, log);
 
-  let server: { child: ChildProcess; port: number } | undefined;
+  let server: { child: ChildProcess; watchdog: ChildProcess; port: number } | undefined;
   for (let attempt = 1; !server; attempt++) {
     const port = await findFreePort();
     const result = await startServer(executable, redisDir, pidFile, port);
     if (result.ok) {
-      server = { child: result.child, port };
+      server = { child: result.child, watchdog: result.watchdog, port };
     } else if (!result.retry || attempt === START_ATTEMPTS) {
       throw new Error(`redis-server did not start in ${redisDir}:\n${result.output}`);
     } else {
       log(`Redis: start attempt ${attempt} failed, retrying`);
     }
   }
-  const { child, port } = server;
-  const watchdog = spawnWatchdog(child.pid!, 'SIGTERM');
+  const { child, watchdog, port } = server;
   let stopping: Promise<void> | undefined;
   child.once('exit', (code, signal) => {
     watchdog.kill('SIGKILL');
@@ -93,6 +93,7 @@ export async function spawnRedisServer(options: RedisServerOptions): Promise<Spa
           log(`Redis (pid ${child.pid}) did not stop`);
         }
         watchdog.kill('SIGKILL');
+        await waitForExit(watchdog, 300);
       })()),
   };
 }
@@ -116,7 +117,8 @@ async function recoverStaleServer(
   await rm(pidFile, { force: true });
 }
 
-type StartResult = { ok: true; child: ChildProcess } | { ok: false; retry: boolean; output: string };
+type StartResult =
+  { ok: true; child: ChildProcess; watchdog: ChildProcess } | { ok: false; retry: boolean; output: string };
 
 async function startServer(
   executable: string,
@@ -161,9 +163,12 @@ async function startServer(
   child.stdout?.on('data', onStartOutput);
 
   const url = `redis://127.0.0.1:${port}`;
+  // From the start: if we die while it starts up, it goes too.
+  const watchdog = child.pid === undefined ? undefined : spawnWatchdog(child.pid, 'SIGTERM');
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (hasExited(child) || child.pid === undefined) {
+    if (hasExited(child) || !watchdog) {
+      watchdog?.kill('SIGKILL');
       const text = output.text();
       return {
         ok: false,
@@ -174,10 +179,11 @@ async function startServer(
     if (await redisAnswers(url, 250)) break;
     if (Date.now() > deadline) {
       await stopChild(child, STOP_STEPS);
+      watchdog.kill('SIGKILL');
       return { ok: false, retry: false, output: `${output.text()}\n(not answering PING in time)` };
     }
     await sleep(50);
   }
   child.stdout?.off('data', onStartOutput);
-  return { ok: true, child };
+  return { ok: true, child, watchdog };
 }

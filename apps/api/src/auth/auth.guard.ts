@@ -20,12 +20,14 @@ export class AuthGuard implements CanActivate {
     if (!match) {
       throw new AppError(AppErrorCode.Unauthenticated, 'An Authorization: Bearer <token> header is required');
     }
-    const principal = await this.access.authenticate(match[1]!);
+    const principal = await this.access.authenticate(match[1]);
     if (!principal) throw new AppError(AppErrorCode.Unauthenticated, 'The token is unknown or revoked');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && !hasAnyRole(principal.roles, roles)) {
-      throw new AppError(AppErrorCode.Forbidden, `This needs one of the roles: ${roles.join(', ')}`, { requiredRoles: roles });
+      throw new AppError(AppErrorCode.Forbidden, `This needs one of the roles: ${roles.join(', ')}`, {
+        requiredRoles: roles,
+      });
     }
     return true;
   }
@@ -34,6 +36,8 @@ export class AuthGuard implements CanActivate {
 /** admin holds pmo and smo implicitly (API.md); approver roles are never implied. */
 export function hasAnyRole(held: readonly string[], wanted: readonly string[]): boolean {
   return wanted.some(
-    (role) => held.includes(role) || (held.includes('admin') && (role === 'pmo' || role === 'smo' || role === 'admin')),
+    (role) =>
+      held.includes(role) ||
+      (held.includes('admin') && (role === 'pmo' || role === 'smo' || role === 'admin')),
   );
 }

@@ -19,7 +19,9 @@ export const presentProject = (row: ProjectRow) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export const presentPrincipal = (row: PrincipalRow | (Principal & { createdAt: Date; revokedAt?: Date | null })) => ({
+export const presentPrincipal = (
+  row: PrincipalRow | (Principal & { createdAt: Date; revokedAt?: Date | null }),
+) => ({
   id: row.id,
   name: row.name,
   roles: row.roles,

@@ -19,13 +19,18 @@ export const editDeliverableSchema = z
     changeType: z.enum(CHANGE_TYPES).optional(),
     targetGoLive: timestamp.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'name at least one of title, description, changeType, targetGoLive');
+  .refine(
+    (body) => Object.keys(body).length > 0,
+    'name at least one of title, description, changeType, targetGoLive',
+  );
 export type EditDeliverableBody = z.output<typeof editDeliverableSchema>;
 
 /** `status=a,b` or `status=a&status=b`. */
 const statusList = z
   .union([z.string(), z.array(z.string())])
-  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()))
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()),
+  )
   .pipe(z.array(z.enum(STATUSES)).min(1));
 
 export const listDeliverablesSchema = z.strictObject({

@@ -22,7 +22,11 @@ import {
 import { actorOf, DeliverablesService } from './deliverables.service.js';
 import { IfMatch } from './if-match.js';
 
-const IF_MATCH_DOC = { name: 'If-Match', required: false, description: 'The version last seen, quoted or bare: a mismatch is 412' };
+const IF_MATCH_DOC = {
+  name: 'If-Match',
+  required: false,
+  description: 'The version last seen, quoted or bare: a mismatch is 412',
+};
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -49,14 +53,21 @@ export class DeliverablesController {
 
   @Get()
   @ApiOperation({ summary: 'Deliverables, newest first; filter by status (comma list), project, service' })
-  async list(@CurrentPrincipal() by: Principal, @ValidQuery(listDeliverablesSchema) query: ListDeliverablesQuery) {
+  async list(
+    @CurrentPrincipal() by: Principal,
+    @ValidQuery(listDeliverablesSchema) query: ListDeliverablesQuery,
+  ) {
     const page = await this.deliverables.list(query, pageRequest(query));
     return pageResponse(page, (row) => presentDeliverable(row, actorOf(by)));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One deliverable with its readiness, approvals and what the caller may do next' })
-  async get(@CurrentPrincipal() by: Principal, @UuidParam() id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.reply(await this.deliverables.get(id), by, reply);
   }
 
@@ -70,10 +81,8 @@ export class DeliverablesController {
     @ValidBody(editDeliverableSchema) body: EditDeliverableBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const changes = {
-      ...body,
-      ...(body.targetGoLive ? { targetGoLive: body.targetGoLive.toISOString() } : {}),
-    };
+    const { targetGoLive, ...rest } = body;
+    const changes = { ...rest, ...(targetGoLive ? { targetGoLive: targetGoLive.toISOString() } : {}) };
     const row = await this.deliverables.execute(id, { type: 'edit', changes }, by, ifMatch, body);
     return this.reply(row, by, reply);
   }

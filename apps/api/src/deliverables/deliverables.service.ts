@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import {
-  AppError,
-  AppErrorCode,
-  type CommandInput,
-  HandoverCommands,
-  type Principal,
-} from '@baton/commands';
+import { AppError, AppErrorCode, type CommandInput, HandoverCommands, type Principal } from '@baton/commands';
 import { type Actor, DEFAULT_CHECKLIST } from '@baton/handover';
-import { type AuditEventRow, Database, type DeliverableFields, type DeliverableRow, type Page, type PageRequest } from '@baton/persistence';
+import {
+  type AuditEventRow,
+  Database,
+  type DeliverableFields,
+  type DeliverableRow,
+  type Page,
+  type PageRequest,
+} from '@baton/persistence';
 import { type CreateDeliverableBody, type ListDeliverablesQuery } from './deliverable.schemas.js';
 
-export const actorOf = (principal: Principal): Actor => ({ principalId: principal.id, roles: principal.roles });
+export const actorOf = (principal: Principal): Actor => ({
+  principalId: principal.id,
+  roles: principal.roles,
+});
 
 /** Deliverables over the command path; reads go straight to the stores. */
 @Injectable()
@@ -30,7 +34,9 @@ export class DeliverablesService {
       ...(service ? [] : [{ path: 'serviceId', message: 'no service with this id' }]),
     ];
     if (errors.length > 0) {
-      throw new AppError(AppErrorCode.NotFound, 'The body names a project or service that does not exist', { errors });
+      throw new AppError(AppErrorCode.NotFound, 'The body names a project or service that does not exist', {
+        errors,
+      });
     }
     return this.commands.create(
       {

@@ -14,7 +14,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   return Number(match[1]);
 }
 
-export const IfMatch = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined => {
-  const header = context.switchToHttp().getRequest<FastifyRequest>().headers['if-match'];
-  return parseIfMatch(Array.isArray(header) ? header[0] : header);
-});
+export const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): number | undefined => {
+    const header: string | string[] | undefined = context.switchToHttp().getRequest<FastifyRequest>().headers[
+      'if-match'
+    ];
+    return parseIfMatch(typeof header === 'string' || header === undefined ? header : header[0]);
+  },
+);

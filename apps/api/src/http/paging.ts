@@ -12,6 +12,9 @@ export function pageRequest(query: { limit: number; cursor?: string | undefined 
   return { limit: query.limit, cursor };
 }
 
-export function pageResponse<T, R>(page: Page<T>, present: (item: T) => R): { items: R[]; nextCursor: string | null } {
+export function pageResponse<T, R>(
+  page: Page<T>,
+  present: (item: T) => R,
+): { items: R[]; nextCursor: string | null } {
   return { items: page.items.map(present), nextCursor: page.next ? encodeCursor(page.next) : null };
 }

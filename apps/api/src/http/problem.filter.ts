@@ -34,7 +34,7 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     const response = error.getResponse();
     const detail =
       typeof response === 'object' && response !== null && 'message' in response
-        ? String((response as { message: unknown }).message)
+        ? String(response.message)
         : error.message;
     return problem(status, detail);
   }

@@ -32,7 +32,12 @@ const TITLES: Record<number, string> = {
 };
 
 /** `type` names the error code under a stable base, so clients can switch on it. */
-export function problem(status: number, detail: string, code?: string, extra: Partial<Problem> = {}): Problem {
+export function problem(
+  status: number,
+  detail: string,
+  code?: string,
+  extra: Partial<Problem> = {},
+): Problem {
   const slug = code ? code.toLowerCase().replace(/[._]/g, '-') : `http-${status}`;
   return {
     type: `https://baton.dev/problems/${slug}`,

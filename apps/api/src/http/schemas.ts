@@ -13,10 +13,15 @@ export function text(min: number, max: number) {
 export const name = text(1, 200);
 export const description = text(0, 10_000);
 export const key = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 of A-Z a-z 0-9 . _ -');
-export const role = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case, up to 64 characters');
+export const role = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case, up to 64 characters');
 export const uuid = z.uuid('must be a UUID');
 export const timestamp = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z' })
+  .datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z',
+  })
   .transform((value) => new Date(value));
 
 /** `limit` (1..500, default 50) and the opaque `cursor` of a list. */

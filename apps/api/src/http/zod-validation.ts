@@ -9,7 +9,8 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ path: path ? `${path}.${key}` : key, message: 'unknown field' });
+      for (const key of issue.keys)
+        errors.push({ path: path ? `${path}.${key}` : key, message: 'unknown field' });
     } else {
       errors.push({ path, message: issue.message });
     }
@@ -26,7 +27,9 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   transform(value: unknown, _metadata: ArgumentMetadata): z.output<S> {
     const parsed = this.schema.safeParse(value ?? (this.where === 'body' ? {} : value));
     if (parsed.success) return parsed.data;
-    throw new AppError(AppErrorCode.Invalid, `The request ${this.where} is not valid`, { errors: fieldErrors(parsed.error) });
+    throw new AppError(AppErrorCode.Invalid, `The request ${this.where} is not valid`, {
+      errors: fieldErrors(parsed.error),
+    });
   }
 }
 
@@ -53,9 +56,16 @@ export function ValidBody(schema: z.ZodType): ParameterDecorator {
 export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
   return (target, key, index) => {
     const descriptor = methodDescriptor(target, key);
-    const shape = jsonSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    const shape = jsonSchema(schema) as {
+      properties?: Record<string, Record<string, unknown>>;
+      required?: string[];
+    };
     for (const [name, property] of Object.entries(shape.properties ?? {})) {
-      ApiQuery({ name, required: shape.required?.includes(name) ?? false, schema: property })(target, key!, descriptor);
+      ApiQuery({ name, required: shape.required?.includes(name) ?? false, schema: property })(
+        target,
+        key!,
+        descriptor,
+      );
     }
     Query(new ZodPipe(schema, 'query'))(target, key, index);
   };

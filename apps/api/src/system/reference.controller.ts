@@ -10,7 +10,9 @@ export class ReferenceController {
   private readonly workflow = describeWorkflow();
 
   @Get('workflow')
-  @ApiOperation({ summary: 'The handover machine: version, states, events, gates and a Mermaid stateDiagram-v2' })
+  @ApiOperation({
+    summary: 'The handover machine: version, states, events, gates and a Mermaid stateDiagram-v2',
+  })
   getWorkflow() {
     return this.workflow;
   }

@@ -35,7 +35,11 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
     let detail: string;
     try {
       const url = await assertOutboundAllowed(target, this.deny);
-      const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+      const response = await fetch(url, {
+        method: 'GET',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+      });
       await response.body?.cancel();
       passed = response.status >= 200 && response.status < 300;
       detail = `GET ${url.href} answered ${response.status}`;
@@ -43,17 +47,29 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
     } catch (error) {
       if (!(error instanceof OutboundRefused) && !lastAttempt) throw error;
       passed = false;
-      detail = error instanceof OutboundRefused ? `refused: ${error.message}` : `probe failed: ${(error as Error).message}`;
+      detail =
+        error instanceof OutboundRefused
+          ? `refused: ${error.message}`
+          : `probe failed: ${(error as Error).message}`;
     }
     return this.report(deliverableId, key, round, passed, detail);
   }
 
-  private async report(deliverableId: string, key: string, round: number, passed: boolean, detail: string): Promise<string> {
+  private async report(
+    deliverableId: string,
+    key: string,
+    round: number,
+    passed: boolean,
+    detail: string,
+  ): Promise<string> {
     try {
       await this.commands.execute(deliverableId, { type: 'result', key, passed, detail, round }, SYSTEM);
       return passed ? 'passed' : 'failed';
     } catch (error) {
-      if (isHandoverError(error, HandoverErrorCode.StaleResult) || isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) {
+      if (
+        isHandoverError(error, HandoverErrorCode.StaleResult) ||
+        isHandoverError(error, HandoverErrorCode.ActionNotAllowed)
+      ) {
         this.logger.debug(`Dropped probe result for ${deliverableId}/${key}: ${(error as Error).message}`);
         return 'stale';
       }

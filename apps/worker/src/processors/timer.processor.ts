@@ -23,7 +23,10 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
       return 'fired';
     } catch (error) {
       // The deliverable moved on (a later period, rolled back, cancelled, on hold): the timer is stale.
-      if (isHandoverError(error, HandoverErrorCode.StaleTimer) || isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) {
+      if (
+        isHandoverError(error, HandoverErrorCode.StaleTimer) ||
+        isHandoverError(error, HandoverErrorCode.ActionNotAllowed)
+      ) {
         this.logger.debug(`Dropped ${kind} timer of ${deliverableId}: ${(error as Error).message}`);
         return 'stale';
       }

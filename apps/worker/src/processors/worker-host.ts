@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
@@ -29,7 +35,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         concurrency: CONCURRENCY,
       });
       worker.on('failed', (job, error) => {
-        this.logger.warn(`${queue}/${job?.name ?? '?'} ${job?.id ?? ''} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+        this.logger.warn(
+          `${queue}/${job?.name ?? '?'} ${job?.id ?? ''} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`,
+        );
       });
       worker.on('error', (error) => this.logger.warn(`${queue}: ${error.message}`));
       this.workers.push(worker);
@@ -42,9 +50,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   private dispatch(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
-    if (!handler || JOB_QUEUE[handler.jobName] !== job.queueName) {
+    if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
     }
-    return handler.handle(job);
+    return handler.handle(job as Job<never>);
   }
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { Database } from '@baton/persistence';
@@ -62,7 +68,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** Publishes until the outbox is empty; returns how many rows it moved. */
   async drain(): Promise<void> {
     try {
-      while (!this.stopped && (await this.db.outbox.relay(BATCH, (rows) => publishRows(this.queues, rows))) === BATCH) {
+      while (
+        !this.stopped &&
+        (await this.db.outbox.relay(BATCH, (rows) => publishRows(this.queues, rows))) === BATCH
+      ) {
         // a full batch: there may be more
       }
       if (this.failures > 0) this.logger.log('Relaying again');

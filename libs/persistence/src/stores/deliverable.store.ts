@@ -189,7 +189,7 @@ export class DeliverableStore {
       `SELECT ${SELECT_COLUMNS} FROM deliverables WHERE id = $1`,
       [id],
     );
-    return rows.length === 0 ? null : toRow(rows[0]!);
+    return rows.length === 0 ? null : toRow(rows[0]);
   }
 
   async list(filter: DeliverableFilter, page: PageRequest): Promise<Page<DeliverableRow>> {

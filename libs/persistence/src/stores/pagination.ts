@@ -38,6 +38,6 @@ export function decodeCursor(text: string): PageCursor | null {
 export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
   if (rows.length <= limit) return { items: rows, next: null };
   const items = rows.slice(0, limit);
-  const last = items[items.length - 1]!;
+  const last = items[items.length - 1];
   return { items, next: { createdAt: last.createdAt, id: last.id } };
 }

@@ -1,8 +1,8 @@
+// Drops the run's database and its queue keys, then stops whatever the setup started.
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** Drops the run's database and its queue keys, then stops whatever the setup started. */
-export default async function globalTeardown(): Promise<void> {
+export default async function globalTeardown() {
   const server = process.env.BATON_TEST_SERVER_URL;
   const database = process.env.BATON_TEST_DATABASE;
   if (server && database && !process.env.BATON_TEST_KEEP_DATABASE) {

@@ -1,0 +1,148 @@
+import {
+  approversInRound,
+  currentRound,
+  decisionsInRound,
+  gatePolicy,
+  mandatoryCriteriaMet,
+  openIncidents,
+  type CriterionState,
+  type DecisionRecord,
+  type IncidentRecord,
+} from './handover.context.js';
+import { restoreHandover, type RestoredHandover } from './handover.snapshot.js';
+import {
+  isStatus,
+  type CriterionBlocks,
+  type CriterionKind,
+  type CriterionStatus,
+  type Gate,
+  type Status,
+  type StoredHandover,
+} from './handover.types.js';
+import type { Policy } from './policy.js';
+
+export interface CriterionView {
+  key: string;
+  title: string;
+  practice: string;
+  mandatory: boolean;
+  kind: CriterionKind;
+  status: CriterionStatus;
+  probeUrl?: string;
+  blocks?: CriterionBlocks;
+  evidence?: string;
+  note?: string;
+  detail?: string;
+  waiverReason?: string;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** One decision at a gate, as API.md lists approvals (with the round it counted in). */
+export type Approval = DecisionRecord;
+
+export interface GateView {
+  gate: Gate;
+  round: number;
+  roles: string[];
+  quorum: number;
+  /** Distinct principals who approved in this round. */
+  approvedBy: string[];
+  /** Everyone who decided in this round, whatever they decided: they may not decide again. */
+  decidedBy: string[];
+}
+
+/** What the API and the console read from a snapshot, without knowing XState. */
+export interface HandoverView {
+  status: Status;
+  round: number;
+  submittedBy: string | null;
+  submitters: string[];
+  policy: Policy | null;
+  criteria: CriterionView[];
+  mandatoryCriteriaMet: boolean;
+  approvals: Approval[];
+  /** The gate waiting for decisions, when the status is one where decisions are taken. */
+  gate: GateView | null;
+  /** Roles that can decide now (for the approvers' inbox and the `awaitingRole` filter). */
+  awaitingRoles: string[];
+  goLiveWindow: { start: string; end: string } | null;
+  els: { period: number; extensions: number; exitRound: number };
+  incidents: IncidentRecord[];
+  openIncidents: IncidentRecord[];
+  /** While on hold: why, since when, and the status RESUME goes back to. */
+  hold: { reason: string; at: string; heldFrom: Status | null } | null;
+}
+
+export function describeHandover(stored: StoredHandover): HandoverView {
+  return describeRestored(restoreHandover(stored));
+}
+
+export function describeRestored(restored: RestoredHandover): HandoverView {
+  const { context, status } = restored;
+  const gate = gateView(restored);
+  return {
+    status,
+    round: context.round,
+    submittedBy: context.submittedBy,
+    submitters: [...context.submitters],
+    policy: context.policy,
+    criteria: context.criteria.map(criterionView),
+    mandatoryCriteriaMet: mandatoryCriteriaMet(context),
+    approvals: context.decisions.map((decision) => ({ ...decision })),
+    gate,
+    awaitingRoles: gate === null ? [] : [...gate.roles],
+    goLiveWindow: context.window === null ? null : { ...context.window },
+    els: { period: context.elsPeriod, extensions: context.elsExtensions, exitRound: context.elsRound },
+    incidents: context.incidents.map((incident) => ({ ...incident })),
+    openIncidents: openIncidents(context).map((incident) => ({ ...incident })),
+    hold:
+      context.hold === null || status !== 'on_hold'
+        ? null
+        : { ...context.hold, heldFrom: heldFrom(restored) },
+  };
+}
+
+function gateView({ context, status }: RestoredHandover): GateView | null {
+  // Readiness takes only sending back; the inbox shows deliverables waiting for a decision to accept.
+  const gate: Gate | null =
+    status === 'acceptance' ? 'acceptance' : status === 'els_review' ? 'els_exit' : null;
+  const policy = gate === null ? null : gatePolicy(context, gate);
+  if (gate === null || policy === null) return null;
+  return {
+    gate,
+    round: currentRound(context, gate),
+    roles: [...policy.roles],
+    quorum: policy.quorum,
+    approvedBy: approversInRound(context, gate),
+    decidedBy: [...new Set(decisionsInRound(context, gate).map(({ principalId }) => principalId))],
+  };
+}
+
+function criterionView(criterion: CriterionState): CriterionView {
+  const view: CriterionView = {
+    key: criterion.key,
+    title: criterion.title,
+    practice: criterion.practice,
+    mandatory: criterion.mandatory,
+    kind: criterion.kind,
+    status: criterion.status,
+    updatedAt: criterion.updatedAt,
+    updatedBy: criterion.updatedBy,
+  };
+  // Optional fields are left out rather than null, as API.md writes them (`evidence?`).
+  if (criterion.probeUrl !== undefined) view.probeUrl = criterion.probeUrl;
+  if (criterion.blocks !== undefined) view.blocks = criterion.blocks;
+  if (criterion.evidence !== null) view.evidence = criterion.evidence;
+  if (criterion.note !== null) view.note = criterion.note;
+  if (criterion.detail !== null) view.detail = criterion.detail;
+  if (criterion.waiverReason !== null) view.waiverReason = criterion.waiverReason;
+  return view;
+}
+
+/** The status the history state remembers: where RESUME goes back to. */
+function heldFrom({ snapshot }: RestoredHandover): Status | null {
+  const history = snapshot.historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
+  const remembered = history['handover.active.held']?.[0]?.id.split('.').pop();
+  return isStatus(remembered) ? remembered : null;
+}

@@ -1,0 +1,101 @@
+// @baton/handover: the handover workflow as pure domain code. It imports xstate and nothing else.
+export { ACTION_ROLES, roleRefusal, type RoleRule } from './action-roles.js';
+export { allowedActions } from './allowed-actions.js';
+export { applyCommand, type CommandOutcome } from './apply-command.js';
+export { assertUnreachable } from './assert-unreachable.js';
+export {
+  assertValidCriteria,
+  criteriaProblems,
+  CRITERION_KEY_PATTERN,
+  type CriterionSpec,
+} from './criterion.js';
+export { DEFAULT_CHECKLIST } from './default-checklist.js';
+export { DEFAULT_POLICIES } from './default-policies.js';
+export {
+  describeHandover,
+  type Approval,
+  type CriterionView,
+  type GateView,
+  type HandoverView,
+} from './describe-handover.js';
+export { GLOSSARY, type GlossaryStatus, type GlossaryTerm } from './glossary.data.js';
+export {
+  COMMAND_OF_EVENT,
+  isIsoTime,
+  toHandoverEvent,
+  type CommandOf,
+  type HandoverCommand,
+  type HandoverCommandType,
+} from './handover.commands.js';
+export type { CriterionState, DecisionRecord, HandoverContext, IncidentRecord } from './handover.context.js';
+export { toEffects, type Effect, type EffectType } from './handover.effects.js';
+export {
+  HANDOVER_ERROR_CODES,
+  HandoverError,
+  HandoverErrorCode,
+  isHandoverError,
+} from './handover.errors.js';
+export {
+  DECISION_EVENT_TYPES,
+  HANDOVER_EVENT_TYPES,
+  NOTIFY_EVENTS,
+  type HandoverEvent,
+  type HandoverEventType,
+  type NotifyEvent,
+  type TimerSpec,
+} from './handover.events.js';
+export {
+  handoverMachine,
+  MACHINE_VERSION,
+  type HandoverInput,
+  type HandoverMachine,
+} from './handover.machine.js';
+export {
+  createHandover,
+  restoreHandover,
+  statusOf,
+  type CreatedHandover,
+  type HandoverSnapshot,
+  type RestoredHandover,
+} from './handover.snapshot.js';
+export {
+  ACTIONS,
+  CHANGE_TYPES,
+  CRITERION_BLOCKS,
+  CRITERION_KINDS,
+  CRITERION_STATUSES,
+  DECISIONS,
+  FINAL_STATUSES,
+  GATES,
+  isFinalStatus,
+  isStatus,
+  PRIORITIES,
+  SERVICE_TIERS,
+  STATUSES,
+  SYSTEM_ACTIONS,
+  TIMER_KINDS,
+  type Action,
+  type Actor,
+  type ChangeType,
+  type CriterionBlocks,
+  type CriterionKind,
+  type CriterionStatus,
+  type Decision,
+  type FinalStatus,
+  type Gate,
+  type Priority,
+  type ServiceTier,
+  type Status,
+  type StoredHandover,
+  type SystemAction,
+  type TimerKind,
+} from './handover.types.js';
+export { formatIsoDuration, isIsoDuration, parseIsoDuration } from './iso-duration.js';
+export type { JsonObject, JsonPrimitive, JsonValue } from './json.types.js';
+export { assertValidPolicy, gatePolicyOf, policyProblems, type GatePolicy, type Policy } from './policy.js';
+export {
+  describeWorkflow,
+  toMermaid,
+  type WorkflowDescription,
+  type WorkflowState,
+} from './workflow-diagram.js';

@@ -1,0 +1,163 @@
+import { getShortestPaths } from '@xstate/graph';
+import type { HandoverContext } from '../handover.context.js';
+import { toHandoverEvent, type HandoverCommand } from '../handover.commands.js';
+import type { HandoverEvent } from '../handover.events.js';
+import { handoverMachine } from '../handover.machine.js';
+import { statusOf, type HandoverSnapshot } from '../handover.snapshot.js';
+import { isFinalStatus, type Actor, type Status } from '../handover.types.js';
+import { ACTORS, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
+
+/** One command of a path, with who sends it and the status the deliverable must then be in. */
+export interface HandoverPathStep {
+  command: HandoverCommand;
+  actor: Actor;
+  expectedStatus: Status;
+}
+
+export interface HandoverPath {
+  /** The status the path ends in. */
+  status: Status;
+  steps: HandoverPathStep[];
+}
+
+// Every command carries the same time: no rule compares a command's time with another's, and a fixed
+// time keeps the events (and so the graph) finite. Replays against the API use the server's clock.
+const AT = '2030-01-01T00:00:00.000Z';
+
+const GO_LIVE = { windowStart: '2030-02-01T08:00:00.000Z', windowEnd: '2030-02-01T10:00:00.000Z' };
+
+/**
+ * The commands tried in every state: each guard has a command that passes it and, where it matters, one
+ * that does not. Decisions come from two distinct approvers so quorum 2 can be reached (and from the
+ * same approver twice, which must not reach it); the timer event carries the current period.
+ */
+export function representativeCommands(
+  context: HandoverContext,
+): { command: HandoverCommand; actor: Actor }[] {
+  const at = AT;
+  const { pmo, smo, approverA, approverB, system } = ACTORS;
+  return [
+    { command: { type: 'edit', at, changes: { title: 'A better title' } }, actor: pmo },
+    { command: { type: 'submit', at, policy: FIXTURE_POLICY }, actor: pmo },
+    { command: { type: 'resubmit', at, policy: FIXTURE_POLICY }, actor: pmo },
+    { command: { type: 'attest', at, key: 'runbook', evidence: 'https://wiki/runbook' }, actor: pmo },
+    { command: { type: 'waive', at, key: 'runbook', reason: 'Covered by the platform runbook' }, actor: smo },
+    { command: { type: 'waive', at, key: 'tests', reason: 'Tested by the vendor' }, actor: smo },
+    { command: { type: 'result', at, key: 'tests', passed: true, detail: 'CI green' }, actor: smo },
+    { command: { type: 'result', at, key: 'tests', passed: false, detail: 'CI red' }, actor: smo },
+    {
+      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'approve' },
+      actor: approverA,
+    },
+    {
+      command: { type: 'decide', at, gate: 'acceptance', role: 'change_manager', decision: 'approve' },
+      actor: approverB,
+    },
+    {
+      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'request_changes' },
+      actor: approverA,
+    },
+    {
+      command: { type: 'decide', at, gate: 'acceptance', role: 'change_manager', decision: 'reject' },
+      actor: approverB,
+    },
+    {
+      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'reject_final' },
+      actor: approverA,
+    },
+    {
+      command: { type: 'decide', at, gate: 'els_exit', role: 'service_owner', decision: 'approve' },
+      actor: approverA,
+    },
+    {
+      command: { type: 'decide', at, gate: 'els_exit', role: 'operations', decision: 'approve' },
+      actor: approverB,
+    },
+    {
+      command: { type: 'decide', at, gate: 'els_exit', role: 'service_owner', decision: 'request_changes' },
+      actor: approverA,
+    },
+    {
+      command: { type: 'decide', at, gate: 'els_exit', role: 'operations', decision: 'reject' },
+      actor: approverB,
+    },
+    { command: { type: 'schedule', at, ...GO_LIVE }, actor: smo },
+    { command: { type: 'confirm', at }, actor: smo },
+    { command: { type: 'rollback', at, reason: 'Go-live failed' }, actor: smo },
+    {
+      command: { type: 'record_incident', at, reference: 'INC-1', priority: 'P1', summary: 'Outage' },
+      actor: smo,
+    },
+    { command: { type: 'resolve_incident', at, reference: 'INC-1' }, actor: smo },
+    { command: { type: 'els_period_elapsed', at, period: context.elsPeriod }, actor: system },
+    { command: { type: 'hold', at, reason: 'Waiting for a supplier' }, actor: pmo },
+    { command: { type: 'resume', at }, actor: pmo },
+    { command: { type: 'cancel', at, reason: 'Project stopped' }, actor: smo },
+  ];
+}
+
+/**
+ * The graph key of a snapshot: its status plus every fact a guard may read later: criteria statuses,
+ * submitters, incidents, the current round's decisions where that round can still take decisions, and,
+ * while on hold, where RESUME returns to. Facts no later guard can read are left out, so equivalent
+ * states meet: counters that only ever match the event (round, ELS period), decisions of a round that can
+ * take no more (a new round opens before the gate does again), and anything at all in a final state.
+ */
+export function serializeHandoverState(snapshot: HandoverSnapshot): string {
+  const status = statusOf(snapshot);
+  if (isFinalStatus(status)) return JSON.stringify({ status });
+  const { context } = snapshot;
+  const history = snapshot.historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
+  const heldFrom =
+    status === 'on_hold' ? (history['handover.active.held']?.[0]?.id.split('.').pop() ?? null) : null;
+  const where = heldFrom ?? status;
+  const decisions = (gate: 'acceptance' | 'els_exit', round: number) =>
+    context.decisions
+      .filter((decision) => decision.gate === gate && decision.round === round)
+      .map((decision) => `${decision.principalId}:${decision.decision}`)
+      .sort();
+  return JSON.stringify({
+    status,
+    heldFrom,
+    criteria: context.criteria.map((criterion) => criterion.status),
+    submitters: [...context.submitters].sort(),
+    acceptance:
+      where === 'readiness' || where === 'acceptance' ? decisions('acceptance', context.round) : null,
+    elsExit: where === 'els_review' ? decisions('els_exit', context.elsRound) : null,
+    incidents: context.incidents.map(
+      (incident) => `${incident.reference}:${incident.priority}:${incident.resolvedAt === null}`,
+    ),
+    // No guard reads it, but without it an extension would loop back to the same key and no path
+    // would take it.
+    extended: where === 'early_life_support' || where === 'els_review' ? context.elsExtensions > 0 : null,
+  });
+}
+
+/**
+ * Every shortest path through the handover machine, from a new deliverable (FIXTURE_CRITERIA, draft) to each
+ * distinct state the representative commands reach, as commands with actors and expected statuses.
+ * Replay them through applyCommand, or against the HTTP API with FIXTURE_POLICY as the service tier's
+ * policy, FIXTURE_CRITERIA as the checklist and one principal per ACTORS entry.
+ */
+export function handoverPaths(): HandoverPath[] {
+  const sent = new Map<string, { command: HandoverCommand; actor: Actor }>();
+  const paths = getShortestPaths(handoverMachine, {
+    input: { criteria: FIXTURE_CRITERIA },
+    serializeState: (snapshot) => serializeHandoverState(snapshot),
+    events: (snapshot): HandoverEvent[] =>
+      representativeCommands(snapshot.context).map(({ command, actor }) => {
+        const event = toHandoverEvent(command, actor);
+        sent.set(JSON.stringify(event), { command, actor });
+        return event;
+      }),
+  });
+  return paths.map((path) => ({
+    status: statusOf(path.state),
+    // The first step is xstate.init, the creation of the deliverable.
+    steps: path.steps.slice(1).map((step) => {
+      const origin = sent.get(JSON.stringify(step.event));
+      if (origin === undefined) throw new Error(`No command sent ${step.event.type}`);
+      return { ...origin, expectedStatus: statusOf(step.state) };
+    }),
+  }));
+}

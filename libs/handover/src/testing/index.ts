@@ -1,0 +1,16 @@
+// @baton/handover's test helpers, a separate entry so the product never loads @xstate/graph.
+export {
+  ACTORS,
+  FIXTURE_CRITERIA,
+  FIXTURE_POLICY,
+  HandoverDriver,
+  refusal,
+  type CommandInput,
+} from './handover-fixtures.js';
+export {
+  handoverPaths,
+  representativeCommands,
+  serializeHandoverState,
+  type HandoverPath,
+  type HandoverPathStep,
+} from './handover-paths.js';
