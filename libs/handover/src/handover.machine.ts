@@ -477,7 +477,7 @@ export const handoverMachine = setup({
     on_hold: {
       // Timers are not touched: the application pauses them while on hold and fires what came due on resume.
       on: {
-        RESUME: { target: 'active', actions: 'clearHold' },
+        RESUME: { target: 'active.held', actions: 'clearHold' },
         CANCEL: {
           target: 'cancelled',
           actions: { type: 'cancelTimers', params: { kinds: [...TIMER_KINDS] } },

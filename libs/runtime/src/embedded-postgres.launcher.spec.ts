@@ -86,6 +86,24 @@ describe('startEmbeddedPostgres', () => {
     expect(await leftoverProcesses(dataDir, [first.pid, second.pid])).toEqual([]);
   }, 30_000);
 
+  it('stop() is bounded even when PostgreSQL hangs, and the next start recovers', async () => {
+    lines.length = 0;
+    const hung = await startEmbeddedPostgres({ dataDir, log });
+    process.kill(hung.pid, 'SIGSTOP');
+    const started = Date.now();
+    await hung.stop();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(hung.exited).toBe(true);
+
+    const next = await startEmbeddedPostgres({ dataDir, log });
+    try {
+      expect(await query(next.url, 'SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 2 }]);
+      expect(lines.some((line) => line.includes('recovered from an unclean shutdown'))).toBe(true);
+    } finally {
+      await next.stop();
+    }
+  }, 30_000);
+
   it('ignores a stale postmaster.pid whose pid now belongs to another process', async () => {
     lines.length = 0;
     // A live process of the same OS user as PostgreSQL: PostgreSQL itself would refuse to start.

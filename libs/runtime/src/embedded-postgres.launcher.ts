@@ -32,7 +32,7 @@ export interface EmbeddedPostgresServer {
   pid: number;
   /** True once PostgreSQL has exited, whoever stopped it. */
   readonly exited: boolean;
-  /** Fast shutdown, escalating to immediate and then SIGKILL; bounded (~3 s) and idempotent. */
+  /** Fast shutdown, escalating to immediate and then SIGKILL; bounded (2.6 s) and idempotent. */
   stop(): Promise<void>;
 }
 
@@ -52,8 +52,8 @@ const READY_TIMEOUT_MS = 60_000;
 const INITDB_TIMEOUT_MS = 120_000;
 const START_ATTEMPTS = 3;
 const STOP_STEPS: readonly StopStep[] = [
-  ['SIGINT', 2000], // fast shutdown: aborts transactions, checkpoints, exits
-  ['SIGQUIT', 500], // immediate shutdown: crash recovery at next start
+  ['SIGINT', 1800], // fast shutdown: aborts transactions, checkpoints, exits
+  ['SIGQUIT', 400], // immediate shutdown: crash recovery at next start
   ['SIGKILL', 300],
 ];
 const STALE_STOP_STEPS: readonly StopStep[] = [
@@ -84,7 +84,10 @@ export async function startEmbeddedPostgres(
   const account = await osAccount(log);
 
   await mkdir(dataDir, { recursive: true });
-  if (account) await ensureReachable(dataDir, account, log);
+  if (account) {
+    await ensureReachable(dirname(binaries.postgres), account, log);
+    await ensureReachable(dataDir, account, log, dataDir);
+  }
 
   if (await isInitialised(pgDir)) {
     await recoverStalePostmaster(pgDir, log);
@@ -123,7 +126,7 @@ export async function startEmbeddedPostgres(
         log(`PostgreSQL (pid ${child.pid}) did not stop`);
       }
       watchdog.kill('SIGKILL');
-      await waitForExit(watchdog, 300);
+      await waitForExit(watchdog, 100);
     })());
 
   try {
@@ -181,23 +184,27 @@ async function lookupAccount(name: string): Promise<OsAccount | undefined> {
   }
 }
 
-/** The `postgres` user must be able to traverse every folder above its data. */
+/**
+ * The `postgres` OS user must be able to traverse every folder above `path` (its data, and the
+ * binaries in node_modules). Only `fixable`, Baton's own data folder, is opened up if needed.
+ */
 async function ensureReachable(
-  dataDir: string,
+  path: string,
   account: OsAccount,
   log: (line: string) => void,
+  fixable?: string,
 ): Promise<void> {
-  for (let directory = dataDir; ; directory = dirname(directory)) {
+  for (let directory = path; ; directory = dirname(directory)) {
     const info = await stat(directory);
     const bit = info.uid === account.uid ? 0o100 : info.gid === account.gid ? 0o010 : 0o001;
     if ((info.mode & bit) === 0) {
-      if (directory !== dataDir) {
+      if (directory !== fixable) {
         throw new Error(
-          `PostgreSQL runs as OS user ${USER}, which cannot reach ${dataDir}: ${directory} is not searchable by it. ` +
-            `Choose another BATON_DATA_DIR or allow it (chmod o+x ${directory}).`,
+          `PostgreSQL runs as OS user ${USER}, which cannot reach ${path}: ${directory} is not searchable by it. ` +
+            `Move it elsewhere or allow it (chmod o+x ${directory}).`,
         );
       }
-      log(`PostgreSQL: letting OS user ${USER} traverse ${dataDir}`);
+      log(`PostgreSQL: letting OS user ${USER} traverse ${directory}`);
       await chmod(directory, (info.mode & 0o7777) | 0o011);
     }
     if (dirname(directory) === directory) return;

@@ -28,14 +28,14 @@ export interface SpawnedRedisServer {
   port: number;
   pid: number;
   readonly exited: boolean;
-  /** SIGTERM (Redis flushes its append-only file), then SIGKILL; bounded (~1.5 s) and idempotent. */
+  /** SIGTERM (Redis flushes its append-only file), then SIGKILL; bounded (1.4 s) and idempotent. */
   stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 30_000; // loading a large append-only file takes a while
 const START_ATTEMPTS = 3;
 const STOP_STEPS: readonly StopStep[] = [
-  ['SIGTERM', 1200],
+  ['SIGTERM', 1000],
   ['SIGKILL', 300],
 ];
 const STALE_STOP_STEPS: readonly StopStep[] = [
@@ -93,7 +93,7 @@ export async function spawnRedisServer(options: RedisServerOptions): Promise<Spa
           log(`Redis (pid ${child.pid}) did not stop`);
         }
         watchdog.kill('SIGKILL');
-        await waitForExit(watchdog, 300);
+        await waitForExit(watchdog, 100);
       })()),
   };
 }
