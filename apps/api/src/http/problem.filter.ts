@@ -23,8 +23,12 @@ function isFastifyError(error: unknown): error is FastifyError {
 /** Maps every error to application/problem+json, in one place. Anything unexpected is a 500 and logged. */
 export function toProblem(error: unknown, logger: Logger): Problem {
   if (error instanceof HandoverError) {
-    const status = handoverErrorStatus(error.code);
-    return problem(status, error.message, error.code, { ...error.details });
+    // The domain names the deliverable's status `status`; problem documents call it `state` (API.md).
+    const { status: state, ...details } = error.details;
+    return problem(handoverErrorStatus(error.code), error.message, error.code, {
+      ...details,
+      ...(state === undefined ? {} : { state }),
+    });
   }
   if (error instanceof AppError) {
     return problem(appErrorStatus(error.code), error.message, error.code, { ...error.details });

@@ -39,12 +39,13 @@ export function problem(
   extra: Partial<Problem> = {},
 ): Problem {
   const slug = code ? code.toLowerCase().replace(/[._]/g, '-') : `http-${status}`;
+  // The extensions come first so that they can never replace a core member.
   return {
+    ...extra,
     type: `https://baton.dev/problems/${slug}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     ...(code ? { code } : {}),
-    ...extra,
   };
 }
