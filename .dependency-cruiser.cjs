@@ -3,10 +3,13 @@ module.exports = {
   forbidden: [
     {
       name: 'handover-is-pure',
-      comment: 'libs/handover is the domain: it imports xstate and nothing else (no Nest, TypeORM, BullMQ, node APIs).',
+      comment:
+        'libs/handover is the domain: it imports xstate and nothing else (no Nest, TypeORM, BullMQ, node APIs).',
       severity: 'error',
       from: { path: '^libs/handover/' },
-      to: { pathNot: ['^libs/handover/', 'node_modules/xstate/', 'node_modules/@xstate/', 'node_modules/@jest/'] },
+      to: {
+        pathNot: ['^libs/handover/', 'node_modules/xstate/', 'node_modules/@xstate/', 'node_modules/@jest/'],
+      },
     },
     {
       name: 'only-persistence-touches-typeorm',
@@ -16,7 +19,8 @@ module.exports = {
     },
     {
       name: 'sql-only-in-persistence-and-runtime',
-      comment: 'runtime creates databases and the queue schema at start; all other SQL goes through persistence.',
+      comment:
+        'runtime creates databases and the queue schema at start; all other SQL goes through persistence.',
       severity: 'error',
       from: { pathNot: ['^libs/persistence/', '^libs/runtime/'] },
       to: { path: 'node_modules/pg/' },
@@ -40,6 +44,9 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     exclude: { path: '(^dist/|\\.spec\\.ts$)' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -27,7 +27,7 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     const { status: state, ...details } = error.details;
     return problem(handoverErrorStatus(error.code), error.message, error.code, {
       ...details,
-      ...(state === undefined ? {} : { state }),
+      ...(typeof state === 'string' ? { state } : {}),
     });
   }
   if (error instanceof AppError) {
