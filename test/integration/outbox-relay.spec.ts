@@ -70,6 +70,7 @@ describeRedis('outbox relay', () => {
         changeType: 'minor_change',
         targetGoLive: new Date(Date.now() + 86_400_000),
         criteria: DEFAULT_CHECKLIST.criteria,
+        checklist: null,
       },
       { principalId: randomUUID(), roles: ['pmo'] },
     );

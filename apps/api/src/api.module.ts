@@ -7,6 +7,8 @@ import { ProjectsController } from './catalogue/projects.controller.js';
 import { ServicesController } from './catalogue/services.controller.js';
 import { DeliverablesController } from './deliverables/deliverables.controller.js';
 import { DeliverablesService } from './deliverables/deliverables.service.js';
+import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
+import { GovernanceController } from './governance/governance.controller.js';
 import { HealthController } from './system/health.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
 
@@ -17,6 +19,8 @@ const controllers = [
   ServicesController,
   ProjectsController,
   DeliverablesController,
+  HandoverActionsController,
+  GovernanceController,
 ];
 
 const providers = [{ provide: APP_GUARD, useClass: AuthGuard }, CatalogueService, DeliverablesService];

@@ -8,6 +8,7 @@ export enum AppErrorCode {
   Forbidden = 'AUTH.FORBIDDEN',
   Invalid = 'REQUEST.INVALID',
   Unavailable = 'DEPENDENCY.UNAVAILABLE',
+  TimerNotScheduled = 'TIMER.NOT_SCHEDULED',
 }
 
 export interface FieldError {

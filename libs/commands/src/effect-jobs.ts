@@ -1,46 +1,66 @@
 import { randomUUID } from 'node:crypto';
 import { type Effect, parseIsoDuration } from '@baton/handover';
-import { type OutboxAppend } from '@baton/persistence';
+import { type OutboxAppend, type TimerAppend, type TimerChanges, type TimerRow } from '@baton/persistence';
 import { JOB_QUEUE, JobName, type JobPayloads } from '@baton/queues';
 
-function job<N extends JobName>(
+export function outboxJob<N extends JobName>(
   name: N,
   payload: JobPayloads[N],
   runAt: Date | null,
-  id = randomUUID(),
+  id: string = randomUUID(),
 ): OutboxAppend {
   return { id, queue: JOB_QUEUE[name], jobName: name, payload, runAt };
 }
 
+/** A domain event for subscribers; its outbox id is the event id. */
+export function eventJob(
+  deliverableId: string,
+  type: string,
+  data: Record<string, unknown>,
+  at: Date,
+): OutboxAppend {
+  const id = randomUUID();
+  return outboxJob(
+    JobName.DeliverEvent,
+    { eventId: id, type, occurredAt: at.toISOString(), deliverableId, data },
+    null,
+    id,
+  );
+}
+
+/** The delayed job of a timer: its id is the timer's, so the timer has one deterministic job. */
+export function timerJob(
+  deliverableId: string,
+  timer: Pick<TimerRow, 'id' | 'kind' | 'dueAt'>,
+  id = timer.id,
+): OutboxAppend {
+  return outboxJob(
+    JobName.FireTimer,
+    { timerId: timer.id, deliverableId, kind: timer.kind },
+    timer.dueAt,
+    id,
+  );
+}
+
+export interface EffectPlan {
+  outbox: OutboxAppend[];
+  timers: TimerChanges;
+}
+
 /**
- * The outbox rows for a transition's effects. Everything an effect needs is in its payload, so the worker
- * can act without reading the transition again.
+ * What a transition's effects write, in the transition's own statement: outbox rows for jobs and events,
+ * timer rows (each with its delayed job), and the kinds of timer to cancel.
  */
-export function effectsToOutbox(deliverableId: string, effects: readonly Effect[], at: Date): OutboxAppend[] {
-  const rows: OutboxAppend[] = [];
+export function planEffects(deliverableId: string, effects: readonly Effect[], at: Date): EffectPlan {
+  const plan: EffectPlan = { outbox: [], timers: { schedule: [], cancelKinds: [], fires: null } };
   for (const effect of effects) {
     switch (effect.type) {
-      case 'notify': {
-        const id = randomUUID();
-        rows.push(
-          job(
-            JobName.DeliverEvent,
-            {
-              eventId: id,
-              type: effect.event,
-              occurredAt: at.toISOString(),
-              deliverableId,
-              data: effect.data,
-            },
-            null,
-            id,
-          ),
-        );
+      case 'notify':
+        plan.outbox.push(eventJob(deliverableId, effect.event, effect.data, at));
         break;
-      }
       case 'probe':
-        rows.push(
-          job(
+        plan.outbox.push(
+          outboxJob(
             JobName.ProbeCriterion,
             { deliverableId, key: effect.key, round: effect.round, url: effect.url },
             null,
@@ -48,27 +68,26 @@ export function effectsToOutbox(deliverableId: string, effects: readonly Effect[
         );
         break;
       case 'schedule_timer': {
-        // The ELS period end drives the workflow. Reminders, SLA escalations and follow-ups only notify:
-        // they are scheduled once their notifications exist.
-        if (effect.kind !== 'els_period_end') break;
-        const dueAt = new Date(at.getTime() + parseIsoDuration(effect.delay));
-        const payload = {
-          deliverableId,
+        const timer: TimerAppend = {
+          id: randomUUID(),
           kind: effect.kind,
-          ...(effect.period === undefined ? {} : { period: effect.period }),
+          dueAt: new Date(at.getTime() + parseIsoDuration(effect.delay)),
+          period: effect.period ?? null,
+          repeatEvery: effect.repeat ? effect.delay : null,
+          before: effect.before ?? null,
         };
-        rows.push(job(JobName.FireTimer, payload, dueAt));
+        plan.timers.schedule.push(timer);
+        plan.outbox.push(timerJob(deliverableId, timer));
         break;
       }
       case 'cancel_timers':
-        // A timer job checks, when it fires, that the deliverable still waits for it (period and state),
-        // so a cancelled timer needs no job of its own.
+        plan.timers.cancelKinds.push(...effect.kinds);
         break;
       default:
         assertUnreachable(effect);
     }
   }
-  return rows;
+  return plan;
 }
 
 function assertUnreachable(value: never): never {

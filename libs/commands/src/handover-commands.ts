@@ -2,18 +2,26 @@ import { randomUUID } from 'node:crypto';
 import {
   type Actor,
   applyCommand,
+  assertValidPolicy,
   type CriterionSpec,
+  type CriterionView,
   createHandover,
   DEFAULT_POLICIES,
   describeHandover,
   type HandoverCommand,
+  type HandoverView,
   type Policy,
   type ServiceTier,
 } from '@baton/handover';
-import { type Database, type DeliverableFields, type DeliverableRow } from '@baton/persistence';
+import {
+  type CriterionRow,
+  type Database,
+  type DeliverableFields,
+  type DeliverableRow,
+} from '@baton/persistence';
 import { AppError, AppErrorCode } from './app.errors.js';
 import { auditHash } from './audit-hash.js';
-import { effectsToOutbox } from './effect-jobs.js';
+import { planEffects, timerJob } from './effect-jobs.js';
 
 /** A command as a caller gives it: the time is the command path's to set. */
 export type CommandInput = HandoverCommand extends infer C
@@ -30,6 +38,8 @@ export interface CreateDeliverableInput {
   changeType: string;
   targetGoLive: Date;
   criteria: CriterionSpec[];
+  /** The template the criteria come from; null for the built-in default checklist. */
+  checklist: { id: string; name: string; version: number } | null;
 }
 
 export interface ExecuteOptions {
@@ -37,6 +47,8 @@ export interface ExecuteOptions {
   ifMatch?: number;
   /** Column changes that go with the command (edit). */
   fields?: DeliverableFields;
+  /** The timer this command fires: it runs only while that timer is scheduled, and marks it sent. */
+  firesTimer?: string;
 }
 
 /** How often a command without If-Match is re-run on a fresher row after losing a write race. */
@@ -44,7 +56,8 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * The one command path, shared by the api and the worker: load the deliverable, run the pure transition,
- * then write the row (version-checked), the audit event and the outbox rows for the effects together.
+ * then write the row (version-checked), the audit event, the outbox rows, the criteria rows and the
+ * timers in one statement.
  */
 export class HandoverCommands {
   constructor(
@@ -56,15 +69,7 @@ export class HandoverCommands {
     const now = this.clock();
     const created = createHandover({ criteria: input.criteria });
     const id = randomUUID();
-    const data = {
-      projectId: input.projectId,
-      serviceId: input.serviceId,
-      title: input.title,
-      description: input.description,
-      changeType: input.changeType,
-      targetGoLive: input.targetGoLive.toISOString(),
-      criteria: input.criteria.map((criterion) => criterion.key),
-    };
+    const view = describeHandover(created);
     const content = {
       seq: 1,
       at: now.toISOString(),
@@ -72,11 +77,24 @@ export class HandoverCommands {
       action: 'create',
       fromStatus: null,
       toStatus: created.status,
-      data,
+      data: {
+        projectId: input.projectId,
+        serviceId: input.serviceId,
+        title: input.title,
+        description: input.description,
+        changeType: input.changeType,
+        targetGoLive: input.targetGoLive.toISOString(),
+        checklist: input.checklist
+          ? { name: input.checklist.name, version: input.checklist.version }
+          : 'default',
+        criteria: input.criteria.map((criterion) => criterion.key),
+      },
     };
     const hash = auditHash(null, content);
     const row: DeliverableRow = {
       id,
+      checklistId: input.checklist?.id ?? null,
+      awaitingRoles: view.awaitingRoles,
       projectId: input.projectId,
       serviceId: input.serviceId,
       title: input.title,
@@ -94,7 +112,12 @@ export class HandoverCommands {
       createdAt: now,
       updatedAt: now,
     };
-    await this.db.deliverables.insert(row, { ...content, at: now, prevHash: null, hash }, []);
+    await this.db.deliverables.insert(
+      row,
+      { ...content, at: now, prevHash: null, hash },
+      [],
+      view.criteria.map(criterionRow),
+    );
     return row;
   }
 
@@ -110,14 +133,13 @@ export class HandoverCommands {
       if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
         throw versionMismatch(options.ifMatch, current.version);
       }
+      if (options.firesTimer) await this.assertScheduled(options.firesTimer);
       const now = this.clock();
       const at = now.toISOString();
       const command = { ...(await this.complete(input, current)), at };
-      const outcome = applyCommand(
-        { snapshot: current.snapshot, machineVersion: current.machineVersion },
-        command,
-        actor,
-      );
+      const before = { snapshot: current.snapshot, machineVersion: current.machineVersion };
+      const outcome = applyCommand(before, command, actor);
+      const after = describeHandover({ snapshot: outcome.snapshot, machineVersion: outcome.machineVersion });
       const seq = current.auditSeq + 1;
       const content = {
         seq,
@@ -130,21 +152,28 @@ export class HandoverCommands {
       };
       const hash = auditHash(current.auditHash, content);
       const fields = options.fields ?? {};
-      const submittedBy = describeHandover({
-        snapshot: outcome.snapshot,
-        machineVersion: outcome.machineVersion,
-      }).submittedBy;
+      const plan = planEffects(id, outcome.effects, now);
+      plan.timers.fires = options.firesTimer ?? null;
+      if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {
+        // Timers wait while a deliverable is on hold; those that came due fire once now, through new jobs.
+        for (const timer of await this.db.timers.dueScheduled(id, now)) {
+          plan.outbox.push(timerJob(id, timer, randomUUID()));
+        }
+      }
       const committed = await this.db.deliverables.commit({
         id,
         expectedVersion: current.version,
         status: outcome.toStatus,
         snapshot: outcome.snapshot,
         machineVersion: outcome.machineVersion,
-        submittedBy,
+        submittedBy: after.submittedBy,
+        awaitingRoles: after.awaitingRoles,
         fields,
         updatedAt: now,
         audit: { ...content, at: now, prevHash: current.auditHash, hash },
-        outbox: effectsToOutbox(id, outcome.effects, now),
+        outbox: plan.outbox,
+        criteria: changedCriteria(describeHandover(before), after),
+        timers: plan.timers,
       });
       if (committed) {
         return {
@@ -153,7 +182,8 @@ export class HandoverCommands {
           status: outcome.toStatus,
           snapshot: outcome.snapshot,
           machineVersion: outcome.machineVersion,
-          submittedBy,
+          submittedBy: after.submittedBy,
+          awaitingRoles: after.awaitingRoles,
           version: current.version + 1,
           auditSeq: seq,
           auditHash: hash,
@@ -173,25 +203,53 @@ export class HandoverCommands {
     }
   }
 
-  /** A submission carries the policy of the service's tier: it governs the round it opens. */
-  private async complete(input: CommandInput, current: DeliverableRow): Promise<CommandInput> {
-    if (!isSubmission(input)) return input;
-    return {
-      ...input,
-      policy: await this.policyFor(current.serviceId),
-      targetGoLive: current.targetGoLive.toISOString(),
-    };
+  /** The policy governing a service's tier: the stored one, else the built-in default. */
+  async policyForTier(
+    tier: number,
+  ): Promise<{ policy: Policy; source: 'custom' | 'default'; updatedAt: Date | null }> {
+    const stored = await this.db.policies.get(tier);
+    if (!stored) return { policy: DEFAULT_POLICIES[tier as ServiceTier], source: 'default', updatedAt: null };
+    assertValidPolicy(stored.policy);
+    return { policy: stored.policy, source: 'custom', updatedAt: stored.updatedAt };
   }
 
-  private async policyFor(serviceId: string): Promise<Policy> {
-    const service = await this.db.services.findById(serviceId);
-    if (!service) throw AppError.notFound('Service', serviceId);
-    return DEFAULT_POLICIES[service.tier as ServiceTier];
+  private async assertScheduled(timerId: string): Promise<void> {
+    const timer = await this.db.timers.findById(timerId);
+    if (timer?.status !== 'scheduled') {
+      throw new AppError(AppErrorCode.TimerNotScheduled, `Timer ${timerId} is ${timer?.status ?? 'gone'}`);
+    }
+  }
+
+  /** A submission carries the policy of the service's tier (it governs the round it opens) and the target go-live. */
+  private async complete(input: CommandInput, current: DeliverableRow): Promise<CommandInput> {
+    if (input.type !== 'submit' && input.type !== 'resubmit') return input;
+    const service = await this.db.services.findById(current.serviceId);
+    if (!service) throw AppError.notFound('Service', current.serviceId);
+    const { policy } = await this.policyForTier(service.tier);
+    return { ...input, policy, targetGoLive: current.targetGoLive.toISOString() };
   }
 }
 
-function isSubmission(input: CommandInput): input is Extract<CommandInput, { type: 'submit' | 'resubmit' }> {
-  return input.type === 'submit' || input.type === 'resubmit';
+function criterionRow(view: CriterionView): CriterionRow {
+  return {
+    key: view.key,
+    title: view.title,
+    practice: view.practice,
+    mandatory: view.mandatory,
+    kind: view.kind,
+    status: view.status,
+    evidence: view.evidence ?? null,
+    updatedBy: view.updatedBy,
+    updatedAt: view.updatedAt ? new Date(view.updatedAt) : null,
+  };
+}
+
+/** The criteria rows a change rewrites: only those whose view changed. */
+function changedCriteria(before: HandoverView, after: HandoverView): CriterionRow[] {
+  const previous = new Map(before.criteria.map((criterion) => [criterion.key, JSON.stringify(criterion)]));
+  return after.criteria
+    .filter((criterion) => previous.get(criterion.key) !== JSON.stringify(criterion))
+    .map(criterionRow);
 }
 
 function versionMismatch(expected: number, actual?: number): AppError {

@@ -7,7 +7,7 @@ export {
   type ChainBreak,
   type HashedAuditContent,
 } from './audit-hash.js';
-export { effectsToOutbox } from './effect-jobs.js';
+export { eventJob, outboxJob, planEffects, timerJob, type EffectPlan } from './effect-jobs.js';
 export {
   HandoverCommands,
   type CommandInput,

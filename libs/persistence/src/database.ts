@@ -4,7 +4,10 @@ import { createDataSource, type DataSourceOptions } from './data-source.js';
 import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
+import { ChecklistStore } from './stores/checklist.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
+import { PolicyStore } from './stores/policy.store.js';
+import { TimerStore } from './stores/timer.store.js';
 
 /** Any number taken at random: replicas starting together run migrations one at a time. */
 const MIGRATION_LOCK = 4_217_003_511;
@@ -17,6 +20,9 @@ export class Database {
   readonly deliverables: DeliverableStore;
   readonly audit: AuditStore;
   readonly outbox: OutboxStore;
+  readonly policies: PolicyStore;
+  readonly checklists: ChecklistStore;
+  readonly timers: TimerStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -28,6 +34,9 @@ export class Database {
     this.deliverables = new DeliverableStore(dataSource);
     this.audit = new AuditStore(dataSource);
     this.outbox = new OutboxStore(dataSource);
+    this.policies = new PolicyStore(dataSource);
+    this.checklists = new ChecklistStore(dataSource);
+    this.timers = new TimerStore(dataSource);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

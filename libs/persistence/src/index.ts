@@ -2,8 +2,14 @@ export { Database } from './database.js';
 export type { DataSourceOptions } from './data-source.js';
 export type { AuditEventRow } from './stores/audit.store.js';
 export type { PrincipalRow, ProjectRow, ServiceRow } from './stores/catalogue.store.js';
+export type { ChecklistRow } from './stores/checklist.store.js';
+export type { PolicyRow } from './stores/policy.store.js';
+export type { TimerRow } from './stores/timer.store.js';
 export type {
   AuditAppend,
+  CriterionRow,
+  TimerAppend,
+  TimerChanges,
   DeliverableChange,
   DeliverableFields,
   DeliverableFilter,

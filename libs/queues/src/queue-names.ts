@@ -36,9 +36,9 @@ export interface ProbeCriterionPayload {
 }
 
 export interface FireTimerPayload {
+  timerId: string;
   deliverableId: string;
   kind: string;
-  period?: number;
 }
 
 export interface JobPayloads {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, AppErrorCode, type CommandInput, HandoverCommands, type Principal } from '@baton/commands';
-import { type Actor, DEFAULT_CHECKLIST } from '@baton/handover';
+import { type Actor, type CriterionSpec, DEFAULT_CHECKLIST } from '@baton/handover';
 import {
   type AuditEventRow,
   Database,
@@ -33,11 +33,13 @@ export class DeliverablesService {
       ...(project ? [] : [{ path: 'projectId', message: 'no project with this id' }]),
       ...(service ? [] : [{ path: 'serviceId', message: 'no service with this id' }]),
     ];
-    if (errors.length > 0) {
+    if (!project || !service) {
       throw new AppError(AppErrorCode.NotFound, 'The body names a project or service that does not exist', {
         errors,
       });
     }
+    // The newest template for this change type and tier, else the built-in default (API.md, Checklists).
+    const template = await this.db.checklists.newestMatching(body.changeType, service.tier);
     return this.commands.create(
       {
         projectId: body.projectId,
@@ -46,7 +48,8 @@ export class DeliverablesService {
         description: body.description ?? null,
         changeType: body.changeType,
         targetGoLive: body.targetGoLive,
-        criteria: DEFAULT_CHECKLIST.criteria,
+        criteria: template ? (template.criteria as CriterionSpec[]) : DEFAULT_CHECKLIST.criteria,
+        checklist: template ? { id: template.id, name: template.name, version: template.version } : null,
       },
       actorOf(by),
     );
@@ -60,7 +63,12 @@ export class DeliverablesService {
 
   list(query: ListDeliverablesQuery, page: PageRequest): Promise<Page<DeliverableRow>> {
     return this.db.deliverables.list(
-      { status: query.status, projectId: query.projectId, serviceId: query.serviceId },
+      {
+        status: query.status,
+        projectId: query.projectId,
+        serviceId: query.serviceId,
+        awaitingRole: query.awaitingRole,
+      },
       page,
     );
   }

@@ -47,6 +47,7 @@ export function appErrorStatus(code: AppErrorCode): number {
       return 404;
     case AppErrorCode.WriteConflict:
     case AppErrorCode.ProjectKeyTaken:
+    case AppErrorCode.TimerNotScheduled:
       return 409;
     case AppErrorCode.VersionMismatch:
       return 412;

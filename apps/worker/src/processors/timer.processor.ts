@@ -1,36 +1,96 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import { HandoverCommands } from '@baton/commands';
-import { HandoverErrorCode, isHandoverError } from '@baton/handover';
+import { AppErrorCode, eventJob, HandoverCommands, timerJob } from '@baton/commands';
+import { AppError } from '@baton/commands';
+import { HandoverErrorCode, isHandoverError, parseIsoDuration } from '@baton/handover';
+import { Database, type TimerRow } from '@baton/persistence';
 import { type FireTimerPayload, JobName } from '@baton/queues';
+import { randomUUID } from 'node:crypto';
 import { type JobHandler } from './job-handler.js';
 
 const SYSTEM = { principalId: null, roles: [] } as const;
 
-/** A durable timer came due: its command goes through the command path as the system. */
+/** The event a notice timer sends when it fires. */
+const NOTICE_EVENTS: Record<string, string> = {
+  readiness: 'reminder.readiness',
+  decision_overdue: 'reminder.decision_overdue',
+  decision_escalation: 'reminder.decision_escalation',
+  els_follow_up: 'els.follow_up',
+};
+
+/**
+ * A durable timer came due. Its row decides: a timer that is no longer scheduled does nothing, so it fires
+ * once however often its job runs. While the deliverable is on hold it stays scheduled and fires on resume.
+ */
 @Injectable()
 export class TimerProcessor implements JobHandler<JobName.FireTimer> {
   readonly jobName = JobName.FireTimer;
   private readonly logger = new Logger('Timers');
 
-  constructor(private readonly commands: HandoverCommands) {}
+  constructor(
+    private readonly db: Database,
+    private readonly commands: HandoverCommands,
+  ) {}
 
   async handle(job: Job<FireTimerPayload>): Promise<string> {
-    const { deliverableId, kind, period } = job.data;
-    if (kind !== 'els_period_end' || period === undefined) return `no command for ${kind} timers yet`;
+    const timer = await this.db.timers.findById(job.data.timerId);
+    if (timer?.status !== 'scheduled') return 'not scheduled';
+    return timer.kind === 'els_period_end' ? this.endPeriod(timer) : this.sendNotice(timer);
+  }
+
+  /** The ELS period ended: the machine decides (els_review, or extension) through the command path. */
+  private async endPeriod(timer: TimerRow): Promise<string> {
     try {
-      await this.commands.execute(deliverableId, { type: 'els_period_elapsed', period }, SYSTEM);
+      await this.commands.execute(
+        timer.deliverableId,
+        { type: 'els_period_elapsed', period: timer.period ?? 0 },
+        SYSTEM,
+        { firesTimer: timer.id },
+      );
       return 'fired';
     } catch (error) {
-      // The deliverable moved on (a later period, rolled back, cancelled, on hold): the timer is stale.
+      if (error instanceof AppError && error.code === AppErrorCode.TimerNotScheduled) return 'not scheduled';
+      if (isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) {
+        const row = await this.db.deliverables.findById(timer.deliverableId);
+        if (row?.status === 'on_hold') return 'waits for resume';
+      }
       if (
         isHandoverError(error, HandoverErrorCode.StaleTimer) ||
         isHandoverError(error, HandoverErrorCode.ActionNotAllowed)
       ) {
-        this.logger.debug(`Dropped ${kind} timer of ${deliverableId}: ${(error as Error).message}`);
+        this.logger.debug(`Dropped ${timer.kind} timer ${timer.id}: ${(error as Error).message}`);
+        await this.db.timers.drop(timer.id, new Date());
         return 'stale';
       }
       throw error;
     }
+  }
+
+  /** Reminders, escalations and follow-ups: an event, and for a repeating timer its next occurrence. */
+  private async sendNotice(timer: TimerRow): Promise<string> {
+    const now = new Date();
+    const type = NOTICE_EVENTS[timer.kind] ?? `timer.${timer.kind}`;
+    const data = {
+      kind: timer.kind,
+      dueAt: timer.dueAt.toISOString(),
+      ...(timer.before ? { before: timer.before } : {}),
+    };
+    const next = timer.repeatEvery
+      ? {
+          id: randomUUID(),
+          kind: timer.kind,
+          dueAt: new Date(
+            Math.max(now.getTime(), timer.dueAt.getTime()) + parseIsoDuration(timer.repeatEvery),
+          ),
+          period: timer.period,
+          repeatEvery: timer.repeatEvery,
+          before: timer.before,
+        }
+      : null;
+    const outbox = [
+      eventJob(timer.deliverableId, type, data, now),
+      ...(next ? [timerJob(timer.deliverableId, next)] : []),
+    ];
+    return (await this.db.timers.fireNotice({ id: timer.id, now, outbox, next })) ? 'sent' : 'waits or done';
   }
 }

@@ -56,6 +56,15 @@ export class DeliverableEntity {
   @Column({ type: 'integer' })
   version!: number;
 
+  /** The checklist template the criteria came from; null for the built-in default. */
+  @Column({ name: 'checklist_id', type: 'uuid', nullable: true })
+  checklistId!: string | null;
+
+  /** Roles that can decide now: the approvers' inbox (`awaitingRole`). Changes only at gate entry and exit. */
+  @Index('deliverables_awaiting_roles_idx', { synchronize: false }) // GIN, made by the migration
+  @Column({ name: 'awaiting_roles', type: 'text', array: true, default: () => "'{}'" })
+  awaitingRoles!: string[];
+
   @Column({ name: 'submitted_by', type: 'uuid', nullable: true })
   submittedBy!: string | null;
 

@@ -1,11 +1,26 @@
 import { AuditEventEntity } from './audit-event.entity.js';
+import { ChecklistTemplateEntity } from './checklist-template.entity.js';
+import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
+import { PolicyEntity } from './policy.entity.js';
+import { TimerEntity } from './timer.entity.js';
 import { DeliverableEntity } from './deliverable.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
 import { ProjectEntity } from './project.entity.js';
 import { ServiceEntity } from './service.entity.js';
 
-export { AuditEventEntity, DeliverableEntity, OutboxEntity, PrincipalEntity, ProjectEntity, ServiceEntity };
+export {
+  AuditEventEntity,
+  ChecklistTemplateEntity,
+  DeliverableCriterionEntity,
+  DeliverableEntity,
+  OutboxEntity,
+  PolicyEntity,
+  PrincipalEntity,
+  ProjectEntity,
+  ServiceEntity,
+  TimerEntity,
+};
 
 export const ENTITIES = [
   PrincipalEntity,
@@ -14,4 +29,8 @@ export const ENTITIES = [
   DeliverableEntity,
   AuditEventEntity,
   OutboxEntity,
+  PolicyEntity,
+  ChecklistTemplateEntity,
+  DeliverableCriterionEntity,
+  TimerEntity,
 ];

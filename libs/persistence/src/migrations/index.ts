@@ -1,4 +1,5 @@
 import { Init1764270000000 } from './1764270000000-init.js';
+import { Handover1764280000000 } from './1764280000000-handover.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
-export const MIGRATIONS = [Init1764270000000];
+export const MIGRATIONS = [Init1764270000000, Handover1764280000000];
