@@ -13,6 +13,7 @@ const shared = {
   transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },
   moduleNameMapper: {
     '^@baton/(api|worker)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@baton/handover/testing$': '<rootDir>/libs/handover/src/testing/index.ts',
     '^@baton/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
