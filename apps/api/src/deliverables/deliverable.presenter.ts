@@ -1,5 +1,5 @@
 import { type Actor, allowedActions, describeHandover } from '@baton/handover';
-import { type AuditEventRow, type DeliverableRow } from '@baton/persistence';
+import { type AuditEventRow, type DeliverableRow, type TimerRow } from '@baton/persistence';
 
 /** A deliverable as API.md describes it, with what this caller may do next. */
 export function presentDeliverable(row: DeliverableRow, actor: Actor) {
@@ -43,6 +43,20 @@ export function presentAuditEvent(event: AuditEventRow) {
     data: event.data,
     hash: event.hash,
     prevHash: event.prevHash,
+  };
+}
+
+export function presentTimer(timer: TimerRow) {
+  return {
+    id: timer.id,
+    kind: timer.kind,
+    dueAt: timer.dueAt.toISOString(),
+    sentAt: timer.sentAt?.toISOString() ?? null,
+    cancelledAt: timer.cancelledAt?.toISOString() ?? null,
+    status: timer.status,
+    ...(timer.period === null ? {} : { period: timer.period }),
+    ...(timer.before === null ? {} : { before: timer.before }),
+    ...(timer.repeatEvery === null ? {} : { repeatEvery: timer.repeatEvery }),
   };
 }
 

@@ -8,7 +8,7 @@ import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { pageRequest, pageResponse } from '../http/paging.js';
 import { UuidParam } from '../http/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/zod-validation.js';
-import { etag, presentAuditEvent, presentDeliverable } from './deliverable.presenter.js';
+import { etag, presentAuditEvent, presentDeliverable, presentTimer } from './deliverable.presenter.js';
 import {
   type CreateDeliverableBody,
   createDeliverableSchema,
@@ -91,6 +91,15 @@ export class DeliverablesController {
   @ApiOperation({ summary: 'The audit chain, oldest first, the creation first' })
   async history(@UuidParam() id: string) {
     return { items: (await this.deliverables.history(id)).map(presentAuditEvent) };
+  }
+
+  @Get(':id/reminders')
+  @ApiOperation({
+    summary:
+      'Timers: readiness reminders, decision SLA reminders and escalations, ELS follow-ups and period ends',
+  })
+  async reminders(@UuidParam() id: string) {
+    return { items: (await this.deliverables.timers(id)).map(presentTimer) };
   }
 
   private async run(

@@ -8,6 +8,7 @@ import {
   type DeliverableRow,
   type Page,
   type PageRequest,
+  type TimerRow,
 } from '@baton/persistence';
 import { type CreateDeliverableBody, type ListDeliverablesQuery } from './deliverable.schemas.js';
 
@@ -81,6 +82,11 @@ export class DeliverablesService {
     fields?: DeliverableFields,
   ): Promise<DeliverableRow> {
     return this.commands.execute(id, command, actorOf(by), { ifMatch, fields });
+  }
+
+  async timers(id: string): Promise<TimerRow[]> {
+    await this.get(id);
+    return this.db.timers.forDeliverable(id);
   }
 
   async history(id: string): Promise<AuditEventRow[]> {
