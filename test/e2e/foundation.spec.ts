@@ -81,6 +81,20 @@ describe('system endpoints', () => {
   });
 });
 
+describe('metrics', () => {
+  it('serves Prometheus metrics to the admin only', async () => {
+    await actors.pmo.get('/v1/deliverables');
+    const scrape = await actors.admin.get('/metrics');
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('content-type')).toMatch(/text\/plain/);
+    expect(scrape.body).toContain('baton_http_request_duration_seconds_count');
+    expect(scrape.body).toContain('baton_outbox_unpublished');
+    expect(scrape.body).toContain('baton_queue_jobs');
+    expectProblem(await anonymous.get('/metrics'), 401);
+    expectProblem(await actors.pmo.get('/metrics'), 403);
+  });
+});
+
 describe('authentication and roles', () => {
   it('answers 401 without a token or with an unknown one', async () => {
     expectProblem(await anonymous.get('/v1/deliverables'), 401);

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { type BatonConfig } from '@baton/config';
 import { type FastifyError } from 'fastify';
 import { sendProblem, toProblem, ProblemFilter } from './http/problem.filter.js';
-import { logLevels } from '@baton/core';
+import { logLevels, Metrics } from '@baton/core';
 
 /**
  * The HTTP application around `root` (a module importing CoreModule and ApiModule, plus the worker when
@@ -21,6 +21,18 @@ export async function createHttpApp(
     abortOnError: false,
   });
   const logger = new Logger('Http');
+  const metrics = app.get(Metrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpRequests.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
   app.useGlobalFilters(new ProblemFilter());
   // Errors Fastify raises before a route runs (a body over the limit, malformed JSON, a wrong media type).
   app

@@ -10,10 +10,12 @@ import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { HealthController } from './system/health.controller.js';
+import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
 
 const controllers = [
   HealthController,
+  MetricsController,
   ReferenceController,
   PrincipalsController,
   ServicesController,

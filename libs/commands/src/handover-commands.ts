@@ -10,6 +10,7 @@ import {
   describeHandover,
   type HandoverCommand,
   type HandoverView,
+  isHandoverError,
   type Policy,
   type ServiceTier,
 } from '@baton/handover';
@@ -51,6 +52,13 @@ export interface ExecuteOptions {
   firesTimer?: string;
 }
 
+/** Told of every command's outcome, for metrics. */
+export type CommandObserver = (
+  action: string,
+  outcome: 'ok' | 'refused' | 'conflict' | 'error',
+  seconds: number,
+) => void;
+
 /** How often a command without If-Match is re-run on a fresher row after losing a write race. */
 const MAX_ATTEMPTS = 8;
 
@@ -63,6 +71,7 @@ export class HandoverCommands {
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
+    private readonly observe: CommandObserver = () => undefined,
   ) {}
 
   async create(input: CreateDeliverableInput, actor: Actor): Promise<DeliverableRow> {
@@ -126,6 +135,31 @@ export class HandoverCommands {
     input: CommandInput,
     actor: Actor,
     options: ExecuteOptions = {},
+  ): Promise<DeliverableRow> {
+    const started = performance.now();
+    try {
+      const row = await this.run(id, input, actor, options);
+      this.observe(input.type, 'ok', (performance.now() - started) / 1000);
+      return row;
+    } catch (error) {
+      const conflict =
+        error instanceof AppError &&
+        (error.code === AppErrorCode.WriteConflict || error.code === AppErrorCode.VersionMismatch);
+      const refused = error instanceof AppError || isHandoverError(error);
+      this.observe(
+        input.type,
+        conflict ? 'conflict' : refused ? 'refused' : 'error',
+        (performance.now() - started) / 1000,
+      );
+      throw error;
+    }
+  }
+
+  private async run(
+    id: string,
+    input: CommandInput,
+    actor: Actor,
+    options: ExecuteOptions,
   ): Promise<DeliverableRow> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.db.deliverables.findById(id);

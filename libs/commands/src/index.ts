@@ -11,6 +11,7 @@ export { eventJob, outboxJob, planEffects, timerJob, type EffectPlan } from './e
 export {
   HandoverCommands,
   type CommandInput,
+  type CommandObserver,
   type CreateDeliverableInput,
   type ExecuteOptions,
 } from './handover-commands.js';

@@ -35,6 +35,7 @@ export const configSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   BATON_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 

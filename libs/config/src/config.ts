@@ -16,6 +16,8 @@ export interface BatonConfig {
   bodyLimit: number;
   dbPoolSize: number;
   relayIntervalMs: number;
+  /** /metrics without a token (for a scraper inside a private network); else it needs the admin token. */
+  metricsPublic: boolean;
 }
 
 export class ConfigError extends Error {
@@ -44,5 +46,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: raw.BATON_BODY_LIMIT,
     dbPoolSize: raw.BATON_DB_POOL_SIZE,
     relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,
+    metricsPublic: raw.BATON_METRICS_PUBLIC === 'true',
   };
 }

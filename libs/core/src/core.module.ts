@@ -3,6 +3,7 @@ import { Access, HandoverCommands } from '@baton/commands';
 import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
 import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
+import { Metrics } from './metrics.js';
 import { type Runtime } from './runtime.js';
 
 /** Hands the opened runtime to Nest: one instance of each, shared by the api and worker modules. */
@@ -16,6 +17,7 @@ export class CoreModule {
       { provide: Queues, useValue: runtime.queues },
       { provide: Access, useValue: runtime.access },
       { provide: HandoverCommands, useValue: runtime.commands },
+      { provide: Metrics, useValue: runtime.metrics },
     ];
     return {
       module: CoreModule,

@@ -3,3 +3,4 @@ export { ensureAdmin, openRuntime, type OpenOptions, type QueueBackend, type Run
 export { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 export { runUntilSignal } from './shutdown.js';
 export { logLevels } from './log-levels.js';
+export { Metrics } from './metrics.js';

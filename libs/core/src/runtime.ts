@@ -4,6 +4,8 @@ import { Access, HandoverCommands } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
+import { Metrics } from './metrics.js';
+import { warnUnlessNoEviction } from './redis-policy.js';
 import {
   configureQueueBackend,
   type Infrastructure,
@@ -22,6 +24,7 @@ export interface Runtime {
   queueBackend: QueueBackend;
   access: Access;
   commands: HandoverCommands;
+  metrics: Metrics;
   /** Stops what openRuntime opened or started, in order; bounded in time. */
   close(): Promise<void>;
 }
@@ -55,6 +58,20 @@ async function resolveInfrastructure(config: BatonConfig, options: OpenOptions):
   return { databaseUrl, postgres: 'env', queue, stop: () => Promise.resolve() };
 }
 
+function registerGauges(metrics: Metrics, db: Database, queues: Queues): void {
+  metrics.gauge('baton_outbox_unpublished', 'Outbox rows not yet moved to the queues', [], async (set) => {
+    set({}, await db.outbox.countUnpublished());
+  });
+  metrics.gauge('baton_queue_jobs', 'Jobs in each queue by state', ['queue', 'state'], async (set) => {
+    for (const name of queues.names()) {
+      const counts = await queues
+        .get(name)
+        .getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      for (const [state, count] of Object.entries(counts)) set({ queue: name, state }, count);
+    }
+  });
+}
+
 function describeQueue(queue: QueueBackend): string {
   if (queue.backend === 'postgres') return "BullMQ's PostgreSQL backend (no Redis found)";
   const where = new URL(queue.url);
@@ -73,9 +90,15 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     const ran = await db.migrate();
     if (ran.length > 0) options.log(`Applied migrations: ${ran.join(', ')}`);
     await configureQueueBackend(infra.queue);
+    if (infra.queue.backend === 'redis') await warnUnlessNoEviction(infra.queue.url, options.log);
     const queues = new Queues(queueConnection(infra.queue), config.queuePrefix);
+    const metrics = new Metrics();
     const access = new Access(db);
-    const commands = new HandoverCommands(db);
+    registerGauges(metrics, db, queues);
+    const commands = new HandoverCommands(db, undefined, (action, outcome, seconds) => {
+      metrics.commands.inc({ action, outcome });
+      metrics.commandSeconds.observe({ action }, seconds);
+    });
     if (!options.embedded)
       options.log(`Queues: ${describeQueue(infra.queue)}, prefix "${config.queuePrefix}"`);
     const opened = db;
@@ -86,6 +109,7 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       queueBackend: infra.queue,
       access,
       commands,
+      metrics,
       close: async () => {
         await queues.close();
         await opened.close();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import { AppErrorCode, eventJob, HandoverCommands, timerJob } from '@baton/commands';
-import { AppError } from '@baton/commands';
+import { AppError, AppErrorCode, eventJob, HandoverCommands, timerJob } from '@baton/commands';
+import { Metrics } from '@baton/core';
 import { HandoverErrorCode, isHandoverError, parseIsoDuration } from '@baton/handover';
 import { Database, type TimerRow } from '@baton/persistence';
 import { type FireTimerPayload, JobName } from '@baton/queues';
@@ -30,12 +30,21 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
   constructor(
     private readonly db: Database,
     private readonly commands: HandoverCommands,
+    private readonly metrics: Metrics,
   ) {}
 
   async handle(job: Job<FireTimerPayload>): Promise<string> {
     const timer = await this.db.timers.findById(job.data.timerId);
     if (timer?.status !== 'scheduled') return 'not scheduled';
-    return timer.kind === 'els_period_end' ? this.endPeriod(timer) : this.sendNotice(timer);
+    const outcome =
+      timer.kind === 'els_period_end' ? await this.endPeriod(timer) : await this.sendNotice(timer);
+    if (outcome === 'fired' || outcome === 'sent') {
+      this.metrics.timerLateness.observe(
+        { kind: timer.kind },
+        Math.max(0, Date.now() - timer.dueAt.getTime()) / 1000,
+      );
+    }
+    return outcome;
   }
 
   /** The ELS period ended: the machine decides (els_review, or extension) through the command path. */

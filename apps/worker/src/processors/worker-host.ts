@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
+import { Metrics } from '@baton/core';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 
@@ -20,6 +21,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly queues: Queues,
+    private readonly metrics: Metrics,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
   ) {
     this.handlers = new Map(handlers.map((handler) => [handler.jobName, handler]));
@@ -48,11 +50,18 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
   }
 
-  private dispatch(job: Job): Promise<unknown> {
+  private async dispatch(job: Job): Promise<unknown> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
     }
-    return handler.handle(job as Job<never>);
+    try {
+      const result = await handler.handle(job as Job<never>);
+      this.metrics.jobs.inc({ job: job.name, outcome: typeof result === 'string' ? result : 'done' });
+      return result;
+    } catch (error) {
+      this.metrics.jobs.inc({ job: job.name, outcome: 'failed' });
+      throw error;
+    }
   }
 }
