@@ -12,6 +12,7 @@ import { GovernanceController } from './governance/governance.controller.js';
 import { HealthController } from './system/health.controller.js';
 import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 const controllers = [
   HealthController,
@@ -23,6 +24,7 @@ const controllers = [
   DeliverablesController,
   HandoverActionsController,
   GovernanceController,
+  WebhooksController,
 ];
 
 const providers = [{ provide: APP_GUARD, useClass: AuthGuard }, CatalogueService, DeliverablesService];

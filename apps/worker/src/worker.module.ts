@@ -3,10 +3,11 @@ import { EventProcessor } from './processors/event.processor.js';
 import { JOB_HANDLERS, type JobHandler } from './processors/job-handler.js';
 import { ProbeProcessor } from './processors/probe.processor.js';
 import { TimerProcessor } from './processors/timer.processor.js';
+import { WebhookProcessor } from './processors/webhook.processor.js';
 import { WorkerHost } from './processors/worker-host.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
 
-const processors = [EventProcessor, ProbeProcessor, TimerProcessor];
+const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor];
 
 const providers = [
   ...processors,

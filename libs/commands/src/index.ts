@@ -15,3 +15,4 @@ export {
   type CreateDeliverableInput,
   type ExecuteOptions,
 } from './handover-commands.js';
+export { EVENT_TYPES, NOTICE_EVENT_OF_TIMER } from './event-types.js';

@@ -35,6 +35,11 @@ export const configSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   BATON_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  BATON_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  BATON_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+  BATON_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BATON_SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
+  BATON_SMTP_FROM: z.string().min(3).default('Baton <baton@localhost>'),
   BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });

@@ -18,6 +18,9 @@ export interface BatonConfig {
   relayIntervalMs: number;
   /** /metrics without a token (for a scraper inside a private network); else it needs the admin token. */
   metricsPublic: boolean;
+  webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
+  /** E-mail notifications go out through this SMTP server when set. */
+  smtp: { url: string; from: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -47,5 +50,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: raw.BATON_DB_POOL_SIZE,
     relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,
     metricsPublic: raw.BATON_METRICS_PUBLIC === 'true',
+    webhooks: {
+      maxAttempts: raw.BATON_WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: raw.BATON_WEBHOOK_BACKOFF_MS,
+      timeoutMs: raw.BATON_WEBHOOK_TIMEOUT_MS,
+    },
+    smtp: raw.BATON_SMTP_URL ? { url: raw.BATON_SMTP_URL, from: raw.BATON_SMTP_FROM } : null,
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Access, HandoverCommands } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { Database } from '@baton/persistence';
-import { Queues } from '@baton/queues';
+import { JobName, Queues } from '@baton/queues';
 import { Metrics } from './metrics.js';
 import { warnUnlessNoEviction } from './redis-policy.js';
 import {
@@ -91,7 +91,12 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     if (ran.length > 0) options.log(`Applied migrations: ${ran.join(', ')}`);
     await configureQueueBackend(infra.queue);
     if (infra.queue.backend === 'redis') await warnUnlessNoEviction(infra.queue.url, options.log);
-    const queues = new Queues(queueConnection(infra.queue), config.queuePrefix);
+    const queues = new Queues(queueConnection(infra.queue), config.queuePrefix, {
+      [JobName.DeliverWebhook]: {
+        attempts: config.webhooks.maxAttempts,
+        backoff: { type: 'exponential', delay: config.webhooks.backoffMs },
+      },
+    });
     const metrics = new Metrics();
     const access = new Access(db);
     registerGauges(metrics, db, queues);

@@ -8,6 +8,7 @@ import { ChecklistStore } from './stores/checklist.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
 import { PolicyStore } from './stores/policy.store.js';
 import { TimerStore } from './stores/timer.store.js';
+import { WebhookStore } from './stores/webhook.store.js';
 
 /** Any number taken at random: replicas starting together run migrations one at a time. */
 const MIGRATION_LOCK = 4_217_003_511;
@@ -23,6 +24,7 @@ export class Database {
   readonly policies: PolicyStore;
   readonly checklists: ChecklistStore;
   readonly timers: TimerStore;
+  readonly webhooks: WebhookStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -37,6 +39,7 @@ export class Database {
     this.policies = new PolicyStore(dataSource);
     this.checklists = new ChecklistStore(dataSource);
     this.timers = new TimerStore(dataSource);
+    this.webhooks = new WebhookStore(dataSource);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

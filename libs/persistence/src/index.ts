@@ -5,6 +5,7 @@ export type { PrincipalRow, ProjectRow, ServiceRow } from './stores/catalogue.st
 export type { ChecklistRow } from './stores/checklist.store.js';
 export type { PolicyRow } from './stores/policy.store.js';
 export type { TimerRow } from './stores/timer.store.js';
+export type { WebhookDeliveryRow, WebhookRow } from './stores/webhook.store.js';
 export type {
   AuditAppend,
   CriterionRow,

@@ -4,6 +4,7 @@ export {
   JobName,
   QueueName,
   type DeliverEventPayload,
+  type DeliverWebhookPayload,
   type FireTimerPayload,
   type JobPayloads,
   type ProbeCriterionPayload,

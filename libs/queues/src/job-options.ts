@@ -11,4 +11,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.DeliverEvent]: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   [JobName.ProbeCriterion]: { ...KEEP, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   [JobName.FireTimer]: { ...KEEP, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
+  // Overridden from BATON_WEBHOOK_MAX_ATTEMPTS and BATON_WEBHOOK_BACKOFF_MS (Queues.jobOptions).
+  [JobName.DeliverWebhook]: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
 };

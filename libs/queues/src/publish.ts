@@ -1,4 +1,3 @@
-import { JOB_OPTIONS } from './job-options.js';
 import { type JobName, type QueueName } from './queue-names.js';
 import { type Queues } from './queues.js';
 
@@ -28,7 +27,7 @@ export async function publishRows(
           name: row.jobName,
           data: row.payload,
           opts: {
-            ...JOB_OPTIONS[row.jobName as JobName],
+            ...queues.jobOptions(row.jobName as JobName),
             jobId: row.id,
             ...(row.runAt ? { delay: Math.max(0, row.runAt.getTime() - now) } : {}),
           },

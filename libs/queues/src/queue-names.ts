@@ -3,6 +3,7 @@ export enum QueueName {
   Notifications = 'notifications',
   Probes = 'probes',
   Timers = 'timers',
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
@@ -12,12 +13,15 @@ export enum JobName {
   ProbeCriterion = 'probe-criterion',
   /** A durable timer came due: run its command. */
   FireTimer = 'fire-timer',
+  /** POST one event to one webhook subscription, signed; retried with backoff, then dead-lettered. */
+  DeliverWebhook = 'deliver-webhook',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.DeliverEvent]: QueueName.Notifications,
   [JobName.ProbeCriterion]: QueueName.Probes,
   [JobName.FireTimer]: QueueName.Timers,
+  [JobName.DeliverWebhook]: QueueName.Webhooks,
 };
 
 export interface DeliverEventPayload {
@@ -41,10 +45,15 @@ export interface FireTimerPayload {
   kind: string;
 }
 
+export interface DeliverWebhookPayload {
+  deliveryId: string;
+}
+
 export interface JobPayloads {
   [JobName.DeliverEvent]: DeliverEventPayload;
   [JobName.ProbeCriterion]: ProbeCriterionPayload;
   [JobName.FireTimer]: FireTimerPayload;
+  [JobName.DeliverWebhook]: DeliverWebhookPayload;
 }
 
 export const ALL_JOB_NAMES = Object.values(JobName);

@@ -1,5 +1,6 @@
-import { Queue, type QueueOptions } from 'bullmq';
-import { ALL_JOB_NAMES, JOB_QUEUE, type QueueName } from './queue-names.js';
+import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
+import { JOB_OPTIONS } from './job-options.js';
+import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, type QueueName } from './queue-names.js';
 
 /** Connection settings shared by every queue and worker: the backend's options plus the key prefix. */
 export type QueueConnection = Omit<QueueOptions, 'prefix' | 'defaultJobOptions'>;
@@ -11,7 +12,13 @@ export class Queues {
   constructor(
     readonly connection: QueueConnection,
     readonly prefix: string,
+    private readonly overrides: Partial<Record<JobName, JobsOptions>> = {},
   ) {}
+
+  /** The options a job of this name is added with: the defaults, with this installation's overrides. */
+  jobOptions(name: JobName): JobsOptions {
+    return { ...JOB_OPTIONS[name], ...this.overrides[name] };
+  }
 
   get(name: QueueName): Queue {
     let queue = this.open.get(name);

@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import { AppError, AppErrorCode, eventJob, HandoverCommands, timerJob } from '@baton/commands';
+import {
+  AppError,
+  AppErrorCode,
+  eventJob,
+  HandoverCommands,
+  NOTICE_EVENT_OF_TIMER,
+  timerJob,
+} from '@baton/commands';
 import { Metrics } from '@baton/core';
 import { HandoverErrorCode, isHandoverError, parseIsoDuration } from '@baton/handover';
 import { Database, type TimerRow } from '@baton/persistence';
@@ -9,14 +16,6 @@ import { randomUUID } from 'node:crypto';
 import { type JobHandler } from './job-handler.js';
 
 const SYSTEM = { principalId: null, roles: [] } as const;
-
-/** The event a notice timer sends when it fires. */
-const NOTICE_EVENTS: Record<string, string> = {
-  readiness: 'reminder.readiness',
-  decision_overdue: 'reminder.decision_overdue',
-  decision_escalation: 'reminder.decision_escalation',
-  els_follow_up: 'els.follow_up',
-};
 
 /**
  * A durable timer came due. Its row decides: a timer that is no longer scheduled does nothing, so it fires
@@ -78,7 +77,7 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
   /** Reminders, escalations and follow-ups: an event, and for a repeating timer its next occurrence. */
   private async sendNotice(timer: TimerRow): Promise<string> {
     const now = new Date();
-    const type = NOTICE_EVENTS[timer.kind] ?? `timer.${timer.kind}`;
+    const type = (NOTICE_EVENT_OF_TIMER as Record<string, string>)[timer.kind] ?? `timer.${timer.kind}`;
     const data = {
       kind: timer.kind,
       dueAt: timer.dueAt.toISOString(),

@@ -3,6 +3,8 @@ import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
 import { PolicyEntity } from './policy.entity.js';
 import { TimerEntity } from './timer.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookEntity } from './webhook.entity.js';
 import { DeliverableEntity } from './deliverable.entity.js';
 import { OutboxEntity } from './outbox.entity.js';
 import { PrincipalEntity } from './principal.entity.js';
@@ -20,6 +22,8 @@ export {
   ProjectEntity,
   ServiceEntity,
   TimerEntity,
+  WebhookDeliveryEntity,
+  WebhookEntity,
 };
 
 export const ENTITIES = [
@@ -33,4 +37,6 @@ export const ENTITIES = [
   ChecklistTemplateEntity,
   DeliverableCriterionEntity,
   TimerEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];

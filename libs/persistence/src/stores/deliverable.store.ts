@@ -189,7 +189,7 @@ function outboxCte(sql: Params, outbox: OutboxAppend[], at: Date): string {
     INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
     SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at, ${sql.add(at)}
     FROM d, jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)),
-  n AS (SELECT pg_notify('baton_outbox', '') FROM d WHERE jsonb_array_length(${rows}::jsonb) > 0)`;
+  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM d WHERE jsonb_array_length(${rows}::jsonb) > 0)`;
 }
 
 function criteriaCte(sql: Params, criteria: CriterionRow[]): string {
@@ -260,7 +260,8 @@ export class DeliverableStore {
        ${auditCte(sql, audit)},
        ${outboxCte(sql, outbox, audit.at)},
        ${criteriaCte(sql, criteria)}
-       SELECT d.id FROM d`,
+       -- A SELECT in WITH runs only when referenced: n (the NOTIFY) is, here.
+       SELECT d.id FROM d, n`,
       sql.values,
     );
   }
@@ -330,7 +331,8 @@ export class DeliverableStore {
            ${sql.add(change.updatedAt)}
          FROM d, jsonb_to_recordset(${sql.add(timersJson(timers.schedule))}::jsonb)
            AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))
-       SELECT d.id FROM d`,
+       -- A SELECT in WITH runs only when referenced: n (the NOTIFY) is, here.
+       SELECT d.id FROM d, n`,
       sql.values,
     );
     return rows.length === 1;

@@ -85,8 +85,8 @@ export class TimerStore {
          INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
          SELECT $4::uuid, t.deliverable_id, t.kind, $5::timestamptz, 'scheduled', t.period, t.repeat_every, t.before, $2
          FROM t WHERE $4::uuid IS NOT NULL),
-       n AS (SELECT pg_notify('baton_outbox', '') FROM t)
-       SELECT t.id FROM t`,
+       n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM t)
+       SELECT t.id FROM t, n`,
       [input.id, input.now, outbox, next?.id ?? null, next?.dueAt ?? null],
     );
     return rows.length === 1;

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AppError, EVENT_TYPES, type Principal } from '@baton/commands';
+import { Database, type WebhookDeliveryRow, type WebhookRow } from '@baton/persistence';
+import { z } from 'zod';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { pageRequest, pageResponse } from '../http/paging.js';
+import { pageQuery, text } from '../http/schemas.js';
+import { UuidParam } from '../http/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+
+const createWebhookSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),
+  events: z
+    .array(
+      z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], {
+        message: `must be "*" or one of ${EVENT_TYPES.join(', ')}`,
+      }),
+    )
+    .min(1, 'must name at least one event type, or "*"')
+    .max(50),
+  secret: text(16, 200).describe('the HMAC-SHA256 key, at least 16 characters; never served back'),
+});
+const listSchema = z.strictObject({ ...pageQuery });
+
+const presentWebhook = (row: WebhookRow) => ({
+  id: row.id,
+  url: row.url,
+  events: row.events,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const presentDelivery = (row: WebhookDeliveryRow) => ({
+  id: row.id,
+  eventId: row.eventId,
+  eventType: row.eventType,
+  deliverableId: row.deliverableId,
+  status: row.status,
+  attempts: row.attempts,
+  lastStatusCode: row.lastStatusCode,
+  lastError: row.lastError,
+  lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+  deliveredAt: row.deliveredAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+});
+
+/** Signed webhooks for integrations (chat, ITSM, CI/CD): every status change, reminder and escalation. */
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Roles('pmo', 'smo', 'admin')
+@Controller('v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly db: Database) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Subscribe a URL to event types ("*" for all); each POST is signed with the secret',
+  })
+  async create(
+    @CurrentPrincipal() by: Principal,
+    @ValidBody(createWebhookSchema) body: z.output<typeof createWebhookSchema>,
+  ) {
+    const row: WebhookRow = {
+      id: randomUUID(),
+      url: body.url,
+      events: [...new Set(body.events)],
+      secret: body.secret,
+      createdBy: by.id,
+      createdAt: new Date(),
+    };
+    await this.db.webhooks.insert(row);
+    return presentWebhook(row);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Webhook subscriptions, newest first' })
+  async list(@ValidQuery(listSchema) query: z.output<typeof listSchema>) {
+    return pageResponse(await this.db.webhooks.list(pageRequest(query)), presentWebhook);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One subscription' })
+  async get(@UuidParam() id: string) {
+    const row = await this.db.webhooks.findById(id);
+    if (!row) throw AppError.notFound('Webhook', id);
+    return presentWebhook(row);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unsubscribe; pending deliveries are dropped' })
+  async remove(@UuidParam() id: string): Promise<void> {
+    if (!(await this.db.webhooks.delete(id))) throw AppError.notFound('Webhook', id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({
+    summary: 'Deliveries of a subscription, newest first: attempts, last status and error, dead letters',
+  })
+  async deliveries(@UuidParam() id: string, @ValidQuery(listSchema) query: z.output<typeof listSchema>) {
+    if (!(await this.db.webhooks.findById(id))) throw AppError.notFound('Webhook', id);
+    return pageResponse(await this.db.webhooks.deliveries(id, pageRequest(query)), presentDelivery);
+  }
+}
