@@ -44,6 +44,10 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
   const app = options.app ?? 'baton';
   const adminToken = `test_admin_${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
+  // A Baton on a database of its own gets queue keys of its own: a worker must never take jobs whose rows
+  // live in another database (it would find no timer and drop the job).
+  const ownDatabase =
+    options.env?.DATABASE_URL !== undefined && options.env.DATABASE_URL !== testEnvironment().DATABASE_URL;
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -53,6 +57,9 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
     BATON_ADMIN_TOKEN: adminToken,
     BATON_LOG_LEVEL: 'warn',
     ...testEnvironment(),
+    ...(ownDatabase
+      ? { BATON_QUEUE_PREFIX: `${process.env.BATON_TEST_QUEUE_PREFIX}_${randomBytes(3).toString('hex')}` }
+      : {}),
     ...options.env,
   };
   const child = spawn(process.execPath, ['--enable-source-maps', ENTRY[app]], {

@@ -6,6 +6,7 @@ import { TimerProcessor } from './processors/timer.processor.js';
 import { WebhookProcessor } from './processors/webhook.processor.js';
 import { WorkerHost } from './processors/worker-host.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
+import { Reconciler } from './relay/reconciler.js';
 
 const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor];
 
@@ -18,6 +19,7 @@ const providers = [
   },
   WorkerHost,
   OutboxRelay,
+  Reconciler,
 ];
 
 /** BullMQ processors and the outbox relay; no HTTP. Needs CoreModule from whoever composes it. */

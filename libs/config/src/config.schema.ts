@@ -41,6 +41,7 @@ export const configSchema = z.object({
   BATON_SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/ }).optional()),
   BATON_SMTP_FROM: z.string().min(3).default('Baton <baton@localhost>'),
   BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
+  BATON_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 

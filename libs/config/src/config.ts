@@ -16,6 +16,8 @@ export interface BatonConfig {
   bodyLimit: number;
   dbPoolSize: number;
   relayIntervalMs: number;
+  /** How often the worker checks that Redis still holds what PostgreSQL says is pending. */
+  reconcileIntervalMs: number;
   /** /metrics without a token (for a scraper inside a private network); else it needs the admin token. */
   metricsPublic: boolean;
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
@@ -49,6 +51,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimit: raw.BATON_BODY_LIMIT,
     dbPoolSize: raw.BATON_DB_POOL_SIZE,
     relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,
+    reconcileIntervalMs: raw.BATON_RECONCILE_INTERVAL_MS,
     metricsPublic: raw.BATON_METRICS_PUBLIC === 'true',
     webhooks: {
       maxAttempts: raw.BATON_WEBHOOK_MAX_ATTEMPTS,

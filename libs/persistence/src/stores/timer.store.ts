@@ -42,6 +42,14 @@ export class TimerStore {
     );
   }
 
+  /** Every scheduled timer, in pages by id (for reconciliation). */
+  scheduledAfter(afterId: string | null, limit: number): Promise<TimerRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM timers WHERE status = 'scheduled' AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+  }
+
   /** Marks a timer that has nothing left to do (its deliverable moved on) as cancelled. */
   async drop(id: string, now: Date): Promise<void> {
     await this.dataSource.query(

@@ -109,6 +109,15 @@ export class WebhookStore {
     return rows.length;
   }
 
+  /** Ids of pending deliveries, in pages by id (for reconciliation). */
+  async pendingAfter(afterId: string | null, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM webhook_deliveries WHERE status = 'pending' AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
+      [afterId, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async findDelivery(id: string): Promise<(WebhookDeliveryRow & { url: string; secret: string }) | null> {
     const rows: (WebhookDeliveryRow & { url: string; secret: string })[] = await this.dataSource.query(
       `SELECT ${DELIVERY.replace(/(^|, )(\w+)/g, '$1d.$2').replace(/\n\s*/g, ' ')}, w.url, w.secret
