@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EmailProcessor } from './processors/email.processor.js';
 import { EventProcessor } from './processors/event.processor.js';
 import { JOB_HANDLERS, type JobHandler } from './processors/job-handler.js';
 import { ProbeProcessor } from './processors/probe.processor.js';
@@ -8,7 +9,7 @@ import { WorkerHost } from './processors/worker-host.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
 import { Reconciler } from './relay/reconciler.js';
 
-const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor];
+const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor, EmailProcessor];
 
 const providers = [
   ...processors,

@@ -16,3 +16,4 @@ export {
   type ExecuteOptions,
 } from './handover-commands.js';
 export { EVENT_TYPES, NOTICE_EVENT_OF_TIMER } from './event-types.js';
+export { notificationFor, type Notification, type NotifiedDeliverable } from './notification-audience.js';

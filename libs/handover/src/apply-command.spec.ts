@@ -333,8 +333,9 @@ describe('decisions at the acceptance gate', () => {
     const second = driver.run(approve('change_manager'), approverB);
     expect([second.fromStatus, second.toStatus]).toEqual(['acceptance', 'approved']);
     expect(second.audit.data).toMatchObject({ approvals: 2, quorum: 2 });
+    // Approval ends the readiness reminders with the decision timers (nothing is left to remind of).
     expect(timers(second.effects)).toEqual([
-      { type: 'cancel_timers', kinds: ['decision_overdue', 'decision_escalation'] },
+      { type: 'cancel_timers', kinds: ['readiness', 'decision_overdue', 'decision_escalation'] },
     ]);
     expect(driver.view.approvals).toEqual([
       expect.objectContaining({

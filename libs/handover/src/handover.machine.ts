@@ -36,6 +36,8 @@ export interface HandoverInput {
 }
 
 const DECISION_TIMERS: TimerKind[] = ['decision_overdue', 'decision_escalation'];
+/** Leaving readiness/acceptance for approved or rework: readiness reminders stop with the decision timers. */
+const GATE_TIMERS: TimerKind[] = ['readiness', ...DECISION_TIMERS];
 
 function readinessReminders(policy: Policy, anchor: string | null, at: string): TimerSpec[] {
   if (anchor === null) return [];
@@ -323,8 +325,16 @@ export const handoverMachine = setup({
             WAIVE: { guard: 'criterionKnown', actions: 'recordWaiver' },
             RESULT: { guard: 'automatedCriterionKnown', actions: 'recordResult' },
             // Approvers may send a deliverable back before its criteria are all met, not accept it.
-            REQUEST_CHANGES: { guard: 'mayDecideAtAcceptance', target: 'rework', actions: 'recordDecision' },
-            REJECT: { guard: 'mayDecideAtAcceptance', target: 'rework', actions: 'recordDecision' },
+            REQUEST_CHANGES: {
+              guard: 'mayDecideAtAcceptance',
+              target: 'rework',
+              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: GATE_TIMERS } }],
+            },
+            REJECT: {
+              guard: 'mayDecideAtAcceptance',
+              target: 'rework',
+              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: GATE_TIMERS } }],
+            },
           },
         },
         acceptance: {
@@ -332,7 +342,7 @@ export const handoverMachine = setup({
             {
               guard: 'acceptanceQuorumReached',
               target: 'approved',
-              actions: { type: 'cancelTimers', params: { kinds: DECISION_TIMERS } },
+              actions: { type: 'cancelTimers', params: { kinds: GATE_TIMERS } },
             },
             {
               guard: 'mandatoryCriteriaUnmet',
@@ -348,12 +358,12 @@ export const handoverMachine = setup({
             REQUEST_CHANGES: {
               guard: 'mayDecideAtAcceptance',
               target: 'rework',
-              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: DECISION_TIMERS } }],
+              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: GATE_TIMERS } }],
             },
             REJECT: {
               guard: 'mayDecideAtAcceptance',
               target: 'rework',
-              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: DECISION_TIMERS } }],
+              actions: ['recordDecision', { type: 'cancelTimers', params: { kinds: GATE_TIMERS } }],
             },
             REJECT_FINAL: {
               guard: 'mayDecideAtAcceptance',

@@ -8,6 +8,7 @@ export {
   type FireTimerPayload,
   type JobPayloads,
   type ProbeCriterionPayload,
+  type SendEmailPayload,
 } from './queue-names.js';
 export { JOB_OPTIONS } from './job-options.js';
 export { Queues, type QueueConnection } from './queues.js';

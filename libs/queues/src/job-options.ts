@@ -13,4 +13,5 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JobName.FireTimer]: { ...KEEP, attempts: 10, backoff: { type: 'exponential', delay: 500 } },
   // Overridden from BATON_WEBHOOK_MAX_ATTEMPTS and BATON_WEBHOOK_BACKOFF_MS (Queues.jobOptions).
   [JobName.DeliverWebhook]: { ...KEEP, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+  [JobName.SendEmail]: { ...KEEP, attempts: 6, backoff: { type: 'exponential', delay: 2000 } },
 };

@@ -15,6 +15,8 @@ export enum JobName {
   FireTimer = 'fire-timer',
   /** POST one event to one webhook subscription, signed; retried with backoff, then dead-lettered. */
   DeliverWebhook = 'deliver-webhook',
+  /** One e-mail notification to one principal (when BATON_SMTP_URL is set). */
+  SendEmail = 'send-email',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -22,6 +24,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ProbeCriterion]: QueueName.Probes,
   [JobName.FireTimer]: QueueName.Timers,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
+  [JobName.SendEmail]: QueueName.Notifications,
 };
 
 export interface DeliverEventPayload {
@@ -49,11 +52,19 @@ export interface DeliverWebhookPayload {
   deliveryId: string;
 }
 
+export interface SendEmailPayload {
+  eventId: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
 export interface JobPayloads {
   [JobName.DeliverEvent]: DeliverEventPayload;
   [JobName.ProbeCriterion]: ProbeCriterionPayload;
   [JobName.FireTimer]: FireTimerPayload;
   [JobName.DeliverWebhook]: DeliverWebhookPayload;
+  [JobName.SendEmail]: SendEmailPayload;
 }
 
 export const ALL_JOB_NAMES = Object.values(JobName);

@@ -78,10 +78,15 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
   private async sendNotice(timer: TimerRow): Promise<string> {
     const now = new Date();
     const type = (NOTICE_EVENT_OF_TIMER as Record<string, string>)[timer.kind] ?? `timer.${timer.kind}`;
+    const deliverable = await this.db.deliverables.findById(timer.deliverableId);
     const data = {
       kind: timer.kind,
       dueAt: timer.dueAt.toISOString(),
+      status: deliverable?.status ?? null,
       ...(timer.before ? { before: timer.before } : {}),
+      // Decision reminders name the roles still awaited; the escalation goes to the SMO.
+      ...(timer.kind.startsWith('decision_') ? { awaitingRoles: deliverable?.awaitingRoles ?? [] } : {}),
+      ...(timer.kind === 'decision_escalation' ? { escalateTo: 'smo' } : {}),
     };
     const next = timer.repeatEvery
       ? {

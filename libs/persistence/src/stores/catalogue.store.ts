@@ -65,6 +65,19 @@ export class PrincipalStore {
   list(page: PageRequest): Promise<Page<PrincipalRow>> {
     return readPage(this.repository, page);
   }
+
+  /** Principals with an e-mail address, not revoked, named by id or holding one of the roles. */
+  recipients(audience: {
+    ids: string[];
+    roles: string[];
+  }): Promise<{ id: string; name: string; email: string }[]> {
+    return this.repository.query(
+      `SELECT id, name, email FROM principals
+       WHERE email IS NOT NULL AND revoked_at IS NULL AND (id = ANY($1::uuid[]) OR roles && $2::text[])
+       ORDER BY id`,
+      [audience.ids, audience.roles],
+    );
+  }
 }
 
 export class ServiceStore {

@@ -1,0 +1,81 @@
+/** What an e-mail notification needs to know of the deliverable. */
+export interface NotifiedDeliverable {
+  id: string;
+  title: string;
+  status: string;
+  createdBy: string | null;
+  submittedBy: string | null;
+  awaitingRoles: string[];
+}
+
+export interface Notification {
+  /** Principals named directly, and roles whose holders are told. */
+  audience: { ids: string[]; roles: string[] };
+  subject: string;
+  text: string;
+}
+
+const owners = (deliverable: NotifiedDeliverable): string[] =>
+  [deliverable.createdBy, deliverable.submittedBy].filter((id): id is string => id !== null);
+
+/**
+ * Who hears of an event by e-mail, and what it says. Status changes go to the project side and, at a
+ * gate, to the approvers it waits for; decision reminders to the approvers still missing; escalations to
+ * the SMO; early-life-support news to the SMO and the project side.
+ */
+export function notificationFor(
+  type: string,
+  data: Record<string, unknown>,
+  deliverable: NotifiedDeliverable,
+): Notification | null {
+  const name = `"${deliverable.title}"`;
+  const link = `Deliverable ${deliverable.id}, now ${deliverable.status}.`;
+  switch (type) {
+    case 'deliverable.status_changed': {
+      // Approvers hear of a deliverable when it reaches their gate, not of every step before.
+      const atGate = data.to === 'acceptance' || data.to === 'els_review';
+      return {
+        audience: { ids: owners(deliverable), roles: atGate ? deliverable.awaitingRoles : [] },
+        subject: `[Baton] ${name}: ${String(data.from)} -> ${String(data.to)}`,
+        text: `${name} moved from ${String(data.from)} to ${String(data.to)}.\n${
+          deliverable.awaitingRoles.length
+            ? `Waiting for a decision from: ${deliverable.awaitingRoles.join(', ')}.\n`
+            : ''
+        }${link}`,
+      };
+    }
+    case 'reminder.readiness':
+      return {
+        audience: { ids: owners(deliverable), roles: [] },
+        subject: `[Baton] Reminder: ${name} is not yet approved (${String(data.before ?? '')} before go-live)`,
+        text: `${name} is not yet approved for go-live. Readiness criteria or decisions are still open.\n${link}`,
+      };
+    case 'reminder.decision_overdue':
+      return {
+        audience: { ids: [], roles: deliverable.awaitingRoles },
+        subject: `[Baton] Decision overdue: ${name}`,
+        text: `${name} has waited longer than the decision SLA for: ${deliverable.awaitingRoles.join(', ')}.\n${link}`,
+      };
+    case 'reminder.decision_escalation':
+      return {
+        audience: { ids: [], roles: ['smo'] },
+        subject: `[Baton] Escalation: decision on ${name} is twice overdue`,
+        text: `${name} has waited twice the decision SLA for: ${deliverable.awaitingRoles.join(', ')}.\n${link}`,
+      };
+    case 'els.follow_up':
+    case 'els.extended':
+      return {
+        audience: { ids: owners(deliverable), roles: ['smo'] },
+        subject:
+          type === 'els.extended'
+            ? `[Baton] Early life support extended: ${name}`
+            : `[Baton] ELS follow-up: ${name}`,
+        text:
+          type === 'els.extended'
+            ? `The early life support period of ${name} ended with its exit criteria unmet: it runs for another period.\n${link}`
+            : `${name} is in early life support: review open incidents and follow-on actions.\n${link}`,
+      };
+    default:
+      return null;
+  }
+}
