@@ -47,7 +47,7 @@ export function notificationFor(
     case 'reminder.readiness':
       return {
         audience: { ids: owners(deliverable), roles: [] },
-        subject: `[Baton] Reminder: ${name} is not yet approved (${String(data.before ?? '')} before go-live)`,
+        subject: `[Baton] Reminder: ${name} is not yet approved${typeof data.before === 'string' ? ` (${data.before} before go-live)` : ''}`,
         text: `${name} is not yet approved for go-live. Readiness criteria or decisions are still open.\n${link}`,
       };
     case 'reminder.decision_overdue':
