@@ -1,6 +1,7 @@
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
+import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { PolicyEntity } from './policy.entity.js';
 import { TimerEntity } from './timer.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
@@ -16,6 +17,7 @@ export {
   ChecklistTemplateEntity,
   DeliverableCriterionEntity,
   DeliverableEntity,
+  IdempotencyKeyEntity,
   OutboxEntity,
   PolicyEntity,
   PrincipalEntity,
@@ -39,4 +41,5 @@ export const ENTITIES = [
   TimerEntity,
   WebhookEntity,
   WebhookDeliveryEntity,
+  IdempotencyKeyEntity,
 ];
