@@ -31,7 +31,9 @@ export function auditHash(prevHash: string | null, content: HashedAuditContent):
 
 export interface ChainBreak {
   seq: number;
-  reason: 'prev_hash' | 'hash' | 'seq';
+  /** seq: out of order or missing; prev_hash: not linked to the one before; hash: content changed; head: the
+   * deliverable's recorded head does not match the last event (events cut off at the end). */
+  reason: 'prev_hash' | 'hash' | 'seq' | 'head';
 }
 
 /** Recomputes a chain (oldest first, `at` as served); null when every link holds, else the first broken one. */

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type CommandInput, type Principal } from '@baton/commands';
+import { type CommandInput, type Principal, verifyChain } from '@baton/commands';
 import { type DeliverableRow } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { type z } from 'zod';
@@ -91,6 +91,29 @@ export class DeliverablesController {
   @ApiOperation({ summary: 'The audit chain, oldest first, the creation first' })
   async history(@UuidParam() id: string) {
     return { items: (await this.deliverables.history(id)).map(presentAuditEvent) };
+  }
+
+  @Get(':id/history/verify')
+  @ApiOperation({
+    summary: 'Recompute the audit hash chain from the stored events; names the first broken link, if any',
+  })
+  async verifyHistory(@UuidParam() id: string) {
+    const row = await this.deliverables.get(id);
+    const events = (await this.deliverables.history(id)).map(presentAuditEvent);
+    const last = events.at(-1);
+    // The row keeps the chain's head: a tail cut off (or a forged last event) shows against it.
+    const broken =
+      verifyChain(events) ??
+      (last?.seq !== row.auditSeq || last.hash !== row.auditHash
+        ? { seq: Math.min(row.auditSeq, (last?.seq ?? 0) + 1), reason: 'head' as const }
+        : null);
+    return {
+      deliverableId: id,
+      valid: broken === null,
+      events: events.length,
+      head: events.at(-1)?.hash ?? null,
+      firstBroken: broken,
+    };
   }
 
   @Get(':id/reminders')
