@@ -56,6 +56,9 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
     BATON_DATA_DIR: dataDir,
     BATON_ADMIN_TOKEN: adminToken,
     BATON_LOG_LEVEL: 'warn',
+    // Tests drive the API harder than any client; the rate limit has its own test.
+    BATON_RATE_LIMIT: '100000',
+    BATON_RATE_BURST: '100000',
     ...testEnvironment(),
     ...(ownDatabase
       ? { BATON_QUEUE_PREFIX: `${process.env.BATON_TEST_QUEUE_PREFIX}_${randomBytes(3).toString('hex')}` }

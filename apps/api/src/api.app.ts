@@ -1,53 +1,106 @@
+import { createHash } from 'node:crypto';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppError, AppErrorCode } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
-import { type FastifyError } from 'fastify';
-import { sendProblem, toProblem, ProblemFilter } from './http/problem.filter.js';
 import { logLevels, Metrics } from '@baton/core';
+import { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
+import { RateLimiter } from './http/rate-limiter.js';
+
+/** The caller a rate limit counts against: the bearer token (hashed: tokens stay out of memory), else the address. */
+function caller(request: FastifyRequest): string {
+  const authorization = request.headers.authorization;
+  return authorization
+    ? `t:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`
+    : `a:${request.ip}`;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+};
+// The API serves JSON only; Swagger UI at /docs needs its own scripts and styles.
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+
+function harden(fastify: FastifyInstance, config: BatonConfig, metrics: Metrics, logger: Logger): void {
+  const limiter = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
+    void reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : API_CSP);
+    if (request.url === '/health') return done();
+    const wait = limiter.take(caller(request));
+    if (wait === 0) return done();
+    void reply.header('retry-after', String(wait));
+    sendProblem(
+      reply,
+      toProblem(
+        new AppError(AppErrorCode.RateLimited, `Too many requests; try again in ${wait} s`, {
+          retryAfter: wait,
+        }),
+        logger,
+      ),
+    );
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  // Errors Fastify raises before a route runs (a body over the limit, malformed JSON, a wrong media type).
+  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
+    sendProblem(reply, toProblem(error, logger));
+  });
+}
 
 /**
  * The HTTP application around `root` (a module importing CoreModule and ApiModule, plus the worker when
- * one process runs both): Fastify with the body limit, problem+json for every error, OpenAPI at /docs.
+ * one process runs both): Fastify with the body limit, request timeout, rate limit and security headers,
+ * CORS closed unless BATON_CORS_ORIGINS names origins, problem+json for every error, OpenAPI at /docs.
  */
 export async function createHttpApp(
   root: Type | DynamicModule,
   config: BatonConfig,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: logLevels(config.logLevel),
     abortOnError: false,
   });
   const logger = new Logger('Http');
-  const metrics = app.get(Metrics);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
-      metrics.httpRequests.observe(
-        { method: request.method, route, status: String(reply.statusCode) },
-        reply.elapsedTime / 1000,
-      );
-      done();
+  harden(app.getHttpAdapter().getInstance(), config, app.get(Metrics), logger);
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
+      exposedHeaders: ['etag', 'retry-after', 'idempotent-replayed'],
+      maxAge: 600,
     });
+  }
   app.useGlobalFilters(new ProblemFilter());
-  // Errors Fastify raises before a route runs (a body over the limit, malformed JSON, a wrong media type).
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error: FastifyError, _request, reply) => {
-      sendProblem(reply, toProblem(error, logger));
-    });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Baton')
       .setDescription(
         'Handover of project deliverables into live service: one record and one workflow for the PMO and the SMO. ' +
-          'Errors are application/problem+json (RFC 9457).',
+          'Errors are application/problem+json (RFC 9457). Mutations honour Idempotency-Key and If-Match.',
       )
       .setVersion('1')
       .addBearerAuth()

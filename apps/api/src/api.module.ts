@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CatalogueService } from './catalogue/catalogue.service.js';
 import { PrincipalsController } from './catalogue/principals.controller.js';
@@ -9,6 +9,7 @@ import { DeliverablesController } from './deliverables/deliverables.controller.j
 import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { HealthController } from './system/health.controller.js';
 import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
@@ -27,7 +28,12 @@ const controllers = [
   WebhooksController,
 ];
 
-const providers = [{ provide: APP_GUARD, useClass: AuthGuard }, CatalogueService, DeliverablesService];
+const providers = [
+  { provide: APP_GUARD, useClass: AuthGuard },
+  { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  CatalogueService,
+  DeliverablesService,
+];
 
 /** HTTP only. Needs CoreModule (config, database, queues, command path) from whoever composes it. */
 @Module({ controllers, providers })

@@ -6,6 +6,7 @@ import { ProbeProcessor } from './processors/probe.processor.js';
 import { TimerProcessor } from './processors/timer.processor.js';
 import { WebhookProcessor } from './processors/webhook.processor.js';
 import { WorkerHost } from './processors/worker-host.js';
+import { Housekeeping } from './relay/housekeeping.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
 import { Reconciler } from './relay/reconciler.js';
 
@@ -21,6 +22,7 @@ const providers = [
   WorkerHost,
   OutboxRelay,
   Reconciler,
+  Housekeeping,
 ];
 
 /** BullMQ processors and the outbox relay; no HTTP. Needs CoreModule from whoever composes it. */

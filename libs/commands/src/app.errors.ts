@@ -9,6 +9,9 @@ export enum AppErrorCode {
   Invalid = 'REQUEST.INVALID',
   Unavailable = 'DEPENDENCY.UNAVAILABLE',
   TimerNotScheduled = 'TIMER.NOT_SCHEDULED',
+  Conflict = 'REQUEST.CONFLICT',
+  IdempotencyKeyReused = 'IDEMPOTENCY.KEY_REUSED',
+  RateLimited = 'REQUEST.RATE_LIMITED',
 }
 
 export interface FieldError {

@@ -20,6 +20,11 @@ export interface BatonConfig {
   reconcileIntervalMs: number;
   /** /metrics without a token (for a scraper inside a private network); else it needs the admin token. */
   metricsPublic: boolean;
+  /** Per principal (or per address without a valid token), per api process. */
+  rateLimit: { perSecond: number; burst: number };
+  /** Origins allowed by CORS; empty: no cross-origin access (closed by default). */
+  corsOrigins: string[];
+  requestTimeoutMs: number;
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   /** E-mail notifications go out through this SMTP server when set. */
   smtp: { url: string; from: string } | null;
@@ -53,6 +58,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,
     reconcileIntervalMs: raw.BATON_RECONCILE_INTERVAL_MS,
     metricsPublic: raw.BATON_METRICS_PUBLIC === 'true',
+    rateLimit: { perSecond: raw.BATON_RATE_LIMIT, burst: raw.BATON_RATE_BURST },
+    corsOrigins: raw.BATON_CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin.length > 0),
+    requestTimeoutMs: raw.BATON_REQUEST_TIMEOUT_MS,
     webhooks: {
       maxAttempts: raw.BATON_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: raw.BATON_WEBHOOK_BACKOFF_MS,

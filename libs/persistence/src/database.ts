@@ -5,6 +5,7 @@ import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
+import { IdempotencyStore } from './stores/idempotency.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
 import { PolicyStore } from './stores/policy.store.js';
 import { TimerStore } from './stores/timer.store.js';
@@ -25,6 +26,7 @@ export class Database {
   readonly checklists: ChecklistStore;
   readonly timers: TimerStore;
   readonly webhooks: WebhookStore;
+  readonly idempotency: IdempotencyStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -40,6 +42,7 @@ export class Database {
     this.checklists = new ChecklistStore(dataSource);
     this.timers = new TimerStore(dataSource);
     this.webhooks = new WebhookStore(dataSource);
+    this.idempotency = new IdempotencyStore(dataSource);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

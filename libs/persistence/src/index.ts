@@ -3,6 +3,7 @@ export type { DataSourceOptions } from './data-source.js';
 export type { AuditEventRow } from './stores/audit.store.js';
 export type { PrincipalRow, ProjectRow, ServiceRow } from './stores/catalogue.store.js';
 export type { ChecklistRow } from './stores/checklist.store.js';
+export type { IdempotencyRecord } from './stores/idempotency.store.js';
 export type { PolicyRow } from './stores/policy.store.js';
 export type { TimerRow } from './stores/timer.store.js';
 export type { WebhookDeliveryRow, WebhookRow } from './stores/webhook.store.js';

@@ -48,7 +48,12 @@ export function appErrorStatus(code: AppErrorCode): number {
     case AppErrorCode.WriteConflict:
     case AppErrorCode.ProjectKeyTaken:
     case AppErrorCode.TimerNotScheduled:
+    case AppErrorCode.Conflict:
       return 409;
+    case AppErrorCode.IdempotencyKeyReused:
+      return 422;
+    case AppErrorCode.RateLimited:
+      return 429;
     case AppErrorCode.VersionMismatch:
       return 412;
     case AppErrorCode.Unavailable:

@@ -4,7 +4,7 @@ import { AppError } from '@baton/commands';
 import { HandoverError } from '@baton/handover';
 import { isConnectionError } from '@baton/persistence';
 import { appErrorStatus, handoverErrorStatus } from './error-status.js';
-import { type Problem, problem } from './problem.js';
+import { type Problem, problem, ReplayedProblem } from './problem.js';
 
 /** Fastify's own errors (body parsing, limits) carry a code and a status. */
 interface FastifyError extends Error {
@@ -21,7 +21,8 @@ function isFastifyError(error: unknown): error is FastifyError {
 }
 
 /** Maps every error to application/problem+json, in one place. Anything unexpected is a 500 and logged. */
-export function toProblem(error: unknown, logger: Logger): Problem {
+export function toProblem(error: unknown, logger: Logger, log = true): Problem {
+  if (error instanceof ReplayedProblem) return error.problem;
   if (error instanceof HandoverError) {
     // The domain names the deliverable's status `status`; problem documents call it `state` (API.md).
     const { status: state, ...details } = error.details;
@@ -52,10 +53,10 @@ export function toProblem(error: unknown, logger: Logger): Problem {
     return problem(error.statusCode, detail, `HTTP.${error.code}`);
   }
   if (isConnectionError(error)) {
-    logger.warn(`A dependency is unreachable: ${(error as Error).message}`);
+    if (log) logger.warn(`A dependency is unreachable: ${(error as Error).message}`);
     return problem(503, 'A dependency of Baton is unreachable; try again shortly', 'DEPENDENCY.UNAVAILABLE');
   }
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (log) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return problem(500, 'An unexpected error occurred; it has been logged');
 }
 

@@ -49,3 +49,10 @@ export function problem(
     ...(code ? { code } : {}),
   };
 }
+
+/** A stored error answer (Idempotency-Key), sent again as it was. */
+export class ReplayedProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}

@@ -3,8 +3,9 @@ import { type Job } from 'bullmq';
 import { HandoverCommands } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { HandoverErrorCode, isHandoverError } from '@baton/handover';
+import { describeHandover, HandoverErrorCode, isHandoverError } from '@baton/handover';
 import { assertOutboundAllowed, denyList, OutboundRefused } from '@baton/outbound';
+import { Database } from '@baton/persistence';
 import { JobName, type ProbeCriterionPayload } from '@baton/queues';
 import { type JobHandler } from './job-handler.js';
 
@@ -22,6 +23,7 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
   private readonly deny;
 
   constructor(
+    private readonly db: Database,
     private readonly commands: HandoverCommands,
     @Inject(BATON_CONFIG) config: BatonConfig,
   ) {
@@ -30,6 +32,14 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
 
   async handle(job: Job<ProbeCriterionPayload>): Promise<string> {
     const { deliverableId, key, round, url: target } = job.data;
+    // A job that ran before (a worker killed after reporting, a relay that published twice) finds the
+    // criterion reported for this round and does nothing: one result per probe.
+    const row = await this.db.deliverables.findById(deliverableId);
+    if (!row) return 'deliverable gone';
+    const view = describeHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
+    if (view.round !== round) return 'stale';
+    if (view.criteria.find((criterion) => criterion.key === key)?.status !== 'pending')
+      return 'already reported';
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let passed: boolean;
     let detail: string;

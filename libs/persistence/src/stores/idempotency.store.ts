@@ -1,0 +1,95 @@
+import { type DataSource } from 'typeorm';
+
+export interface IdempotencyRecord {
+  principalId: string;
+  key: string;
+  method: string;
+  path: string;
+  bodyHash: string;
+  status: 'in_progress' | 'done';
+  responseStatus: number | null;
+  responseBody: unknown;
+  responseHeaders: Record<string, string> | null;
+}
+
+const COLUMNS = `principal_id AS "principalId", key, method, path, body_hash AS "bodyHash", status,
+  response_status AS "responseStatus", response_body AS "responseBody", response_headers AS "responseHeaders"`;
+
+export class IdempotencyStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Claims the key for a request: true when this request is the first (or the earlier claim expired), false
+   * when another request holds or held it (read it with find).
+   */
+  async claim(record: {
+    principalId: string;
+    key: string;
+    method: string;
+    path: string;
+    bodyHash: string;
+    now: Date;
+    ttlMs: number;
+  }): Promise<boolean> {
+    const rows: { key: string }[] = await this.dataSource.query(
+      `WITH expired AS (
+         DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND expires_at < $6)
+       INSERT INTO idempotency_keys (principal_id, key, method, path, body_hash, status, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'in_progress', $6, $7)
+       ON CONFLICT (principal_id, key) DO NOTHING RETURNING key`,
+      [
+        record.principalId,
+        record.key,
+        record.method,
+        record.path,
+        record.bodyHash,
+        record.now,
+        new Date(record.now.getTime() + record.ttlMs),
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  async find(principalId: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows: IdempotencyRecord[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
+      [principalId, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  async complete(
+    principalId: string,
+    key: string,
+    response: { status: number; body: unknown; headers: Record<string, string> },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4, response_headers = $5
+       WHERE principal_id = $1 AND key = $2`,
+      [
+        principalId,
+        key,
+        response.status,
+        JSON.stringify(response.body ?? null),
+        JSON.stringify(response.headers),
+      ],
+    );
+  }
+
+  /** Forgets a claim whose request failed for reasons of the server's (5xx): the client may try again. */
+  async release(principalId: string, key: string): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND status = 'in_progress'`,
+      [principalId, key],
+    );
+  }
+
+  /** Removes expired keys; returns how many. */
+  async purgeExpired(now: Date): Promise<number> {
+    const rows: { key: string }[] = await this.dataSource.query(
+      `WITH gone AS (DELETE FROM idempotency_keys WHERE expires_at < $1 RETURNING key) SELECT key FROM gone`,
+      [now],
+    );
+    return rows.length;
+  }
+}

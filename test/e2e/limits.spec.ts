@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startBaton, type BatonProcess } from '../support/baton-process.js';
+import {
+  createActors,
+  createDeliverable,
+  createProject,
+  createService,
+  type Actors,
+} from '../support/fixtures.js';
+import { ApiClient } from '../support/http-client.js';
+
+describe('idempotency keys', () => {
+  let baton: BatonProcess;
+  let actors: Actors;
+  let refs: { projectId: string; serviceId: string };
+
+  beforeAll(async () => {
+    baton = await startBaton();
+    actors = await createActors(new ApiClient(baton.url, baton.adminToken));
+    refs = { projectId: await createProject(actors.pmo), serviceId: await createService(actors.smo) };
+  });
+
+  afterAll(async () => {
+    await baton?.stop();
+  });
+
+  const body = () => ({
+    ...refs,
+    title: 'Idempotent',
+    changeType: 'new_service',
+    targetGoLive: '2030-01-01T00:00:00.000Z',
+  });
+
+  it('answers the same key and body with the first response and creates nothing more', async () => {
+    const key = `create-${Date.now()}`;
+    const first = await actors.pmo.post('/v1/deliverables', body(), { 'idempotency-key': key });
+    const again = await actors.pmo.post('/v1/deliverables', body(), { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('etag')).toBe('"1"');
+    const listed = await actors.pmo.get(`/v1/deliverables?projectId=${refs.projectId}&limit=500`);
+    expect(listed.body.items.filter((item: { title: string }) => item.title === 'Idempotent')).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses the same key with another body (422) and keys are per principal', async () => {
+    const key = `reuse-${Date.now()}`;
+    expect((await actors.pmo.post('/v1/deliverables', body(), { 'idempotency-key': key })).status).toBe(201);
+    const other = await actors.pmo.post(
+      '/v1/deliverables',
+      { ...body(), title: 'Another' },
+      { 'idempotency-key': key },
+    );
+    expect(other.status).toBe(422);
+    expect(other.headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await actors.pmo2.post('/v1/deliverables', body(), { 'idempotency-key': key })).status).toBe(201);
+  });
+
+  it('executes two concurrent requests with one key once', async () => {
+    const deliverable = await createDeliverable(actors.pmo, refs);
+    const key = `submit-${Date.now()}`;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        actors.pmo.post(`/v1/deliverables/${deliverable.id}/submit`, undefined, { 'idempotency-key': key }),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const result of results) expect(result.body).toEqual(results[0].body);
+    const history = await actors.pmo.get(`/v1/deliverables/${deliverable.id}/history`);
+    expect(history.body.items.map((event: { action: string }) => event.action)).toEqual(['create', 'submit']);
+  });
+
+  it('replays a refusal too, and refuses a malformed key', async () => {
+    const deliverable = await createDeliverable(actors.pmo, refs);
+    const key = `refused-${Date.now()}`;
+    const first = await actors.pmo.post(`/v1/deliverables/${deliverable.id}/resubmit`, undefined, {
+      'idempotency-key': key,
+    });
+    expect(first.status).toBe(409);
+    const again = await actors.pmo.post(`/v1/deliverables/${deliverable.id}/resubmit`, undefined, {
+      'idempotency-key': key,
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual(first.body);
+    const bad = await actors.pmo.post(`/v1/deliverables/${deliverable.id}/submit`, undefined, {
+      'idempotency-key': 'has spaces',
+    });
+    expect(bad.status).toBe(400);
+    expect((await actors.pmo.get(`/v1/deliverables/${deliverable.id}`)).body.version).toBe(1);
+  });
+});
+
+describe('limits and headers', () => {
+  let baton: BatonProcess;
+  let actors: Actors;
+
+  beforeAll(async () => {
+    baton = await startBaton({
+      env: {
+        BATON_RATE_LIMIT: '5',
+        BATON_RATE_BURST: '10',
+        BATON_CORS_ORIGINS: 'https://console.example.test',
+      },
+    });
+    actors = await createActors(new ApiClient(baton.url, baton.adminToken));
+  });
+
+  afterAll(async () => {
+    await baton?.stop();
+  });
+
+  it('limits each token: 429 with Retry-After past the burst, others unaffected', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, () => actors.pmo.get('/v1/glossary')));
+    const limited = results.filter((result) => result.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(results.filter((result) => result.status === 200).length).toBeLessThanOrEqual(12);
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(limited[0].headers.get('content-type')).toMatch(/problem\+json/);
+    expect((await actors.smo.get('/v1/glossary')).status).toBe(200);
+    expect((await actors.pmo.as(null).get('/health')).status).toBe(200);
+  });
+
+  it('sends security headers and keeps CORS closed to origins not configured', async () => {
+    const response = await fetch(`${baton.url}/health`, { headers: { origin: 'https://evil.example.test' } });
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    const allowed = await fetch(`${baton.url}/health`, {
+      headers: { origin: 'https://console.example.test' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example.test');
+    const preflight = await fetch(`${baton.url}/v1/deliverables`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://console.example.test', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+  });
+});
