@@ -7,6 +7,7 @@ import { AppError, AppErrorCode } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { logLevels, Metrics } from '@baton/core';
 import { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { completeDocument } from './http/openapi.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
 import { RateLimiter } from './http/rate-limiter.js';
 
@@ -106,6 +107,6 @@ export async function createHttpApp(
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, completeDocument(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
