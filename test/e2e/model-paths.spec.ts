@@ -10,6 +10,7 @@ import {
   type HandoverPathStep,
 } from '@baton/handover/testing';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { hasRedis, startBaton, type BatonProcess } from '../support/baton-process.js';
 import {
   createDeliverable,
@@ -243,6 +244,23 @@ describe('model-based end to end: every shortest path of the handover machine ov
 
   afterAll(async () => {
     await baton?.stop();
+    if (scratch) {
+      // Timer lateness over every timer this file fired: how long after its due time each was sent.
+      const sql = new pg.Client({ connectionString: scratch.url });
+      await sql.connect();
+      const { rows } = await sql.query<{ n: string; p50: number; p99: number; max: number }>(
+        `SELECT count(*) AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)) * 1000 AS p50,
+           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - due_at)) * 1000 AS p99,
+           max(extract(epoch FROM sent_at - due_at)) * 1000 AS max
+         FROM timers WHERE status = 'sent'`,
+      );
+      await sql.end();
+      const row = rows[0]!;
+      console.info(
+        `timer lateness over ${row.n} timers: median ${Math.round(row.p50)} ms, p99 ${Math.round(row.p99)} ms, worst ${Math.round(row.max)} ms`,
+      );
+    }
     await scratch?.drop();
     if (hasRedis()) {
       const redis = new Redis(process.env.BATON_TEST_REDIS_URL!, {
