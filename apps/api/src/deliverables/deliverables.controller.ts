@@ -1,9 +1,8 @@
 import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type CommandInput, type Principal, verifyChain } from '@baton/commands';
+import { type Principal, verifyChain } from '@baton/commands';
 import { type DeliverableRow } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
-import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { pageRequest, pageResponse } from '../http/paging.js';
 import { UuidParam } from '../http/uuid-param.js';
@@ -14,19 +13,11 @@ import {
   createDeliverableSchema,
   type EditDeliverableBody,
   editDeliverableSchema,
-  emptySchema,
   type ListDeliverablesQuery,
   listDeliverablesSchema,
-  reasonSchema,
 } from './deliverable.schemas.js';
 import { actorOf, DeliverablesService } from './deliverables.service.js';
-import { IfMatch } from './if-match.js';
-
-const IF_MATCH_DOC = {
-  name: 'If-Match',
-  required: false,
-  description: 'The version last seen, quoted or bare: a mismatch is 412',
-};
+import { IF_MATCH_DOC, IfMatch } from './if-match.js';
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -123,85 +114,5 @@ export class DeliverablesController {
   })
   async reminders(@UuidParam() id: string) {
     return { items: (await this.deliverables.timers(id)).map(presentTimer) };
-  }
-
-  private async run(
-    id: string,
-    command: CommandInput,
-    by: Principal,
-    ifMatch: number | undefined,
-    reply: FastifyReply,
-  ) {
-    return this.reply(await this.deliverables.execute(id, command, by, ifMatch), by, reply);
-  }
-
-  @Post(':id/submit')
-  @HttpCode(200)
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'draft -> readiness (pmo)' })
-  submit(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'submit' } as CommandInput, by, ifMatch, reply);
-  }
-
-  @Post(':id/resubmit')
-  @HttpCode(200)
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'rework -> readiness, opening a new round (pmo)' })
-  resubmit(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'resubmit' } as CommandInput, by, ifMatch, reply);
-  }
-
-  @Post(':id/hold')
-  @HttpCode(200)
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'Pause the handover where it stands (pmo, smo)' })
-  hold(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'hold', reason: body.reason }, by, ifMatch, reply);
-  }
-
-  @Post(':id/resume')
-  @HttpCode(200)
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'Back to the status it was held in (pmo, smo)' })
-  resume(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'resume' }, by, ifMatch, reply);
-  }
-
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'Withdraw the deliverable: final (pmo, smo)' })
-  cancel(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'cancel', reason: body.reason }, by, ifMatch, reply);
   }
 }

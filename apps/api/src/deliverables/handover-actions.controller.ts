@@ -19,13 +19,7 @@ import {
   waiveSchema,
 } from './deliverable.schemas.js';
 import { actorOf, DeliverablesService } from './deliverables.service.js';
-import { IfMatch } from './if-match.js';
-
-const IF_MATCH = {
-  name: 'If-Match',
-  required: false,
-  description: 'The version last seen, quoted or bare: a mismatch is 412',
-};
+import { IF_MATCH_DOC, IfMatch } from './if-match.js';
 
 /** A path segment that must be a `key` (criterion key, incident reference): else 400 before any lookup. */
 function keyParam(name: string, value: string): string {
@@ -41,7 +35,7 @@ function keyParam(name: string, value: string): string {
  */
 @ApiTags('handover')
 @ApiBearerAuth()
-@ApiHeader(IF_MATCH)
+@ApiHeader(IF_MATCH_DOC)
 @Controller('v1/deliverables/:id')
 export class HandoverActionsController {
   constructor(private readonly deliverables: DeliverablesService) {}
@@ -56,6 +50,71 @@ export class HandoverActionsController {
     const row = await this.deliverables.execute(id, command, by, ifMatch);
     void reply.header('ETag', etag(row));
     return presentDeliverable(row, actorOf(by));
+  }
+
+  @Post('submit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'draft -> readiness (pmo)' })
+  submit(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'submit' } as CommandInput, by, ifMatch, reply);
+  }
+
+  @Post('resubmit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'rework -> readiness, opening a new round (pmo)' })
+  resubmit(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'resubmit' } as CommandInput, by, ifMatch, reply);
+  }
+
+  @Post('hold')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause the handover where it stands (pmo, smo)' })
+  hold(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'hold', reason: body.reason }, by, ifMatch, reply);
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Back to the status it was held in (pmo, smo)' })
+  resume(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'resume' }, by, ifMatch, reply);
+  }
+
+  @Post('cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Withdraw the deliverable: final (pmo, smo)' })
+  cancel(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @IfMatch() ifMatch: number | undefined,
+    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.run(id, { type: 'cancel', reason: body.reason }, by, ifMatch, reply);
   }
 
   @Post('readiness/:key/attest')

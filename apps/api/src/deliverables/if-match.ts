@@ -22,3 +22,10 @@ export const IfMatch = createParamDecorator(
     return parseIfMatch(typeof header === 'string' || header === undefined ? header : header[0]);
   },
 );
+
+/** How If-Match is documented on every deliverable mutation. */
+export const IF_MATCH_DOC = {
+  name: 'If-Match',
+  required: false,
+  description: 'The version last seen, quoted or bare: a mismatch is 412',
+};
