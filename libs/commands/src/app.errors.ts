@@ -12,6 +12,9 @@ export enum AppErrorCode {
   Conflict = 'REQUEST.CONFLICT',
   IdempotencyKeyReused = 'IDEMPOTENCY.KEY_REUSED',
   RateLimited = 'REQUEST.RATE_LIMITED',
+  PrincipalProtected = 'PRINCIPAL.PROTECTED',
+  PrincipalRevoked = 'PRINCIPAL.REVOKED',
+  PrincipalUsesOidc = 'PRINCIPAL.USES_OIDC',
 }
 
 export interface FieldError {

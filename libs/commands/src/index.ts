@@ -1,6 +1,17 @@
 export { Access, ADMIN_PRINCIPAL_ID, generateToken, hashToken, type Principal } from './access.js';
 export { AppError, AppErrorCode, type FieldError } from './app.errors.js';
 export {
+  claimAt,
+  looksLikeJwt,
+  OIDC_ALGORITHMS,
+  OIDC_PRINCIPAL_NAMESPACE,
+  oidcPrincipalId,
+  OidcVerifier,
+  rolesFrom,
+  type OidcIdentity,
+  type OidcOptions,
+} from './oidc.js';
+export {
   auditHash,
   canonicalJson,
   verifyChain,

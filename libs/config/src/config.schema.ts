@@ -16,6 +16,32 @@ export const DEFAULT_OUTBOUND_DENY = '169.254.0.0/16,fe80::/10,100.100.100.200/3
 
 const emptyAsUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** An https URL; plain http only on loopback (a local test identity provider). */
+const secureUrl = z.url({ protocol: /^https?$/ }).refine((text) => {
+  const url = new URL(text);
+  return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+}, 'must be an https URL (http only for localhost)');
+
+/** OpenID Connect: issuer identifiers have no query or fragment (OpenID Connect Discovery 1.0, section 2). */
+const oidcIssuer = secureUrl.refine((text) => {
+  const url = new URL(text);
+  return url.search === '' && url.hash === '';
+}, 'must be an issuer URL without query or fragment');
+
+/** A claim name, or a dotted path into nested claims (`realm_access.roles`). */
+const claimPath = z
+  .string()
+  .regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a claim name or a dotted path such as realm_access.roles');
+
+const commaList = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -47,6 +73,20 @@ export const configSchema = z.object({
   BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   BATON_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  BATON_OIDC_ISSUER: z.preprocess(emptyAsUndefined, oidcIssuer.optional()),
+  BATON_OIDC_JWKS_URL: z.preprocess(emptyAsUndefined, secureUrl.optional()),
+  BATON_OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, commaList.optional()),
+  BATON_OIDC_ROLES_CLAIM: z.preprocess(emptyAsUndefined, claimPath.default('roles')),
+  BATON_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+});
+
+/** The schema, plus the rules that span variables. */
+export const checkedConfigSchema = configSchema.superRefine((raw, context) => {
+  if (raw.BATON_OIDC_ISSUER) return;
+  for (const name of ['BATON_OIDC_JWKS_URL', 'BATON_OIDC_AUDIENCE'] as const) {
+    if (raw[name] !== undefined)
+      context.addIssue({ code: 'custom', path: [name], message: 'needs BATON_OIDC_ISSUER' });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

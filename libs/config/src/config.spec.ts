@@ -36,4 +36,41 @@ describe('loadConfig', () => {
       '127.0.0.0/8',
     ]);
   });
+
+  it('leaves OIDC off unless BATON_OIDC_ISSUER is set, and reads its settings', () => {
+    expect(loadConfig({}).oidc).toBeNull();
+    expect(
+      loadConfig({
+        BATON_OIDC_ISSUER: 'https://idp.example/realms/baton',
+        BATON_OIDC_AUDIENCE: 'baton, baton-cli',
+        BATON_OIDC_ROLES_CLAIM: 'realm_access.roles',
+      }).oidc,
+    ).toEqual({
+      issuer: 'https://idp.example/realms/baton',
+      jwksUrl: null,
+      audience: ['baton', 'baton-cli'],
+      rolesClaim: 'realm_access.roles',
+      clockSkewSeconds: 30,
+    });
+  });
+
+  it('refuses OIDC settings that would fetch keys insecurely or without an issuer', () => {
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(problems({ BATON_OIDC_ISSUER: 'http://idp.example' })).toMatch(/BATON_OIDC_ISSUER.*https/);
+    expect(problems({ BATON_OIDC_ISSUER: 'https://idp.example?tenant=1' })).toMatch(/BATON_OIDC_ISSUER/);
+    expect(problems({ BATON_OIDC_JWKS_URL: 'https://idp.example/keys' })).toMatch(
+      /BATON_OIDC_JWKS_URL: needs BATON_OIDC_ISSUER/,
+    );
+    expect(problems({ BATON_OIDC_ISSUER: 'https://idp.example', BATON_OIDC_ROLES_CLAIM: 'a..b' })).toMatch(
+      /BATON_OIDC_ROLES_CLAIM/,
+    );
+    expect(problems({ BATON_OIDC_ISSUER: 'http://127.0.0.1:8080' })).toBe('');
+  });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { configSchema } from './config.schema.js';
+import { checkedConfigSchema } from './config.schema.js';
 
 export interface BatonConfig {
   port: number;
@@ -28,6 +28,19 @@ export interface BatonConfig {
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   /** E-mail notifications go out through this SMTP server when set. */
   smtp: { url: string; from: string } | null;
+  /** Bearer JWTs from this OpenID Connect issuer are accepted besides Baton's own tokens, when set. */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  /** Must equal the tokens' `iss`; its discovery document names the JWKS unless `jwksUrl` is set. */
+  issuer: string;
+  jwksUrl: string | null;
+  /** When set, a token's `aud` must name one of these. */
+  audience: string[] | null;
+  /** Claim name or dotted path (`realm_access.roles`) holding the roles: an array or a space-separated string. */
+  rolesClaim: string;
+  clockSkewSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -38,7 +51,7 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment once, at start. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): BatonConfig {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedConfigSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
@@ -69,5 +82,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: raw.BATON_WEBHOOK_TIMEOUT_MS,
     },
     smtp: raw.BATON_SMTP_URL ? { url: raw.BATON_SMTP_URL, from: raw.BATON_SMTP_FROM } : null,
+    oidc: raw.BATON_OIDC_ISSUER
+      ? {
+          issuer: raw.BATON_OIDC_ISSUER,
+          jwksUrl: raw.BATON_OIDC_JWKS_URL ?? null,
+          audience: raw.BATON_OIDC_AUDIENCE?.length ? raw.BATON_OIDC_AUDIENCE : null,
+          rolesClaim: raw.BATON_OIDC_ROLES_CLAIM,
+          clockSkewSeconds: raw.BATON_OIDC_CLOCK_SKEW_SECONDS,
+        }
+      : null,
   };
 }

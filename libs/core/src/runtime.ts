@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Access, HandoverCommands } from '@baton/commands';
+import { Access, HandoverCommands, OidcVerifier } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';
@@ -98,7 +98,11 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       },
     });
     const metrics = new Metrics();
-    const access = new Access(db);
+    // One OIDC verifier per process (when configured): the issuer's keys are fetched once and cached.
+    const access = new Access(
+      db,
+      config.oidc ? new OidcVerifier(config.oidc, (line) => options.log(`OIDC: ${line}`)) : null,
+    );
     registerGauges(metrics, db, queues);
     const commands = new HandoverCommands(db, undefined, (action, outcome, seconds) => {
       metrics.commands.inc({ action, outcome });

@@ -41,3 +41,15 @@ export function hasAnyRole(held: readonly string[], wanted: readonly string[]): 
       (held.includes('admin') && (role === 'pmo' || role === 'smo' || role === 'admin')),
   );
 }
+
+/** The admin, or the principal `id` itself: who may read a principal or rotate its token. */
+export function assertAdminOrSelf(
+  by: { id: string; roles: readonly string[] },
+  id: string,
+  what: string,
+): void {
+  if (by.id === id || hasAnyRole(by.roles, ['admin'])) return;
+  throw new AppError(AppErrorCode.Forbidden, `Only an admin or the principal itself may ${what}`, {
+    requiredRoles: ['admin'],
+  });
+}

@@ -20,12 +20,22 @@ export const presentProject = (row: ProjectRow) => ({
 });
 
 export const presentPrincipal = (
-  row: PrincipalRow | (Principal & { createdAt: Date; revokedAt?: Date | null }),
+  row:
+    | PrincipalRow
+    | (Principal & {
+        createdAt: Date;
+        revokedAt?: Date | null;
+        oidcIssuer?: string | null;
+        oidcSubject?: string | null;
+      }),
 ) => ({
   id: row.id,
   name: row.name,
   roles: row.roles,
   email: row.email,
   revoked: Boolean(row.revokedAt),
+  revokedAt: row.revokedAt?.toISOString() ?? null,
+  /** Set for a principal that signs in with OpenID Connect: who its tokens come from. */
+  oidc: row.oidcIssuer ? { issuer: row.oidcIssuer, subject: row.oidcSubject } : null,
   createdAt: row.createdAt.toISOString(),
 });

@@ -26,6 +26,10 @@ export const createPrincipalSchema = z.strictObject({
 });
 export type CreatePrincipalBody = z.output<typeof createPrincipalSchema>;
 
+/** A new token needs nothing in the body; anything sent is refused like any unknown field. */
+export const rotateTokenSchema = z.strictObject({});
+export type RotateTokenBody = z.output<typeof rotateTokenSchema>;
+
 export const listQuerySchema = z.strictObject({ ...pageQuery });
 export type ListQuery = z.output<typeof listQuerySchema>;
 

@@ -1,9 +1,11 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, type Principal } from '@baton/commands';
 import { Database } from '@baton/persistence';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { assertAdminOrSelf } from '../auth/auth.guard.js';
 import { pageRequest, pageResponse } from '../http/paging.js';
+import { UuidParam } from '../http/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/zod-validation.js';
 import { presentPrincipal } from './catalogue.presenter.js';
 import {
@@ -11,6 +13,8 @@ import {
   createPrincipalSchema,
   type ListQuery,
   listQuerySchema,
+  type RotateTokenBody,
+  rotateTokenSchema,
 } from './catalogue.schemas.js';
 
 @ApiTags('principals')
@@ -42,5 +46,38 @@ export class PrincipalsController {
   @ApiOperation({ summary: 'The principal this token belongs to' })
   me(@CurrentPrincipal() principal: Principal) {
     return { id: principal.id, name: principal.name, roles: principal.roles, email: principal.email };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One principal (admin, or the principal itself)' })
+  async get(@CurrentPrincipal() by: Principal, @UuidParam() id: string) {
+    assertAdminOrSelf(by, id, 'read this principal');
+    return presentPrincipal(await this.access.principal(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Revoke a principal: its token answers 401 at once (admin; the bootstrap admin is 409)',
+  })
+  async revoke(@UuidParam() id: string): Promise<void> {
+    await this.access.revoke(id);
+  }
+
+  @Post(':id/token')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Issue a new token, in this response only; the old one answers 401 at once (admin, or the principal itself)',
+  })
+  async rotateToken(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+    @ValidBody(rotateTokenSchema) _body: RotateTokenBody,
+  ) {
+    assertAdminOrSelf(by, id, "rotate this principal's token");
+    const { row, token } = await this.access.rotateToken(id);
+    return { ...presentPrincipal(row), token };
   }
 }

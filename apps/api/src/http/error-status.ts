@@ -49,6 +49,9 @@ export function appErrorStatus(code: AppErrorCode): number {
     case AppErrorCode.ProjectKeyTaken:
     case AppErrorCode.TimerNotScheduled:
     case AppErrorCode.Conflict:
+    case AppErrorCode.PrincipalProtected:
+    case AppErrorCode.PrincipalRevoked:
+    case AppErrorCode.PrincipalUsesOidc:
       return 409;
     case AppErrorCode.IdempotencyKeyReused:
       return 422;

@@ -21,6 +21,13 @@ const TTL_MS = 24 * 3600 * 1000;
 const WAIT_MS = 10_000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** A new token is shown once: a replay answers with `token: null` rather than keeping the token at rest. */
+function withoutSecrets(body: unknown): unknown {
+  if (body === undefined) return null;
+  if (body !== null && typeof body === 'object' && 'token' in body) return { ...body, token: null };
+  return body;
+}
+
 /**
  * Idempotency-Key on mutating requests (API.md): the same key and body within 24 h get the first answer
  * again and change nothing; the same key with another body is 422; a second request while the first runs
@@ -71,7 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const etag = reply.getHeader('etag');
         await this.db.idempotency.complete(principalId, key, {
           status: successStatus,
-          body: body ?? null,
+          body: withoutSecrets(body),
           headers: typeof etag === 'string' ? { etag } : {},
         });
         return body;

@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** Someone or something that calls the API. Only a hash of the token is kept. */
+/**
+ * Someone or something that calls the API. Only a hash of the token is kept. A principal that signs in with
+ * OpenID Connect has its issuer and subject here, and a token hash nothing can match.
+ */
 @Entity({ name: 'principals' })
+@Index('principals_oidc_key', ['oidcIssuer', 'oidcSubject'], { unique: true })
 export class PrincipalEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'principals_pkey' })
   id!: string;
@@ -25,4 +29,10 @@ export class PrincipalEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  @Column({ name: 'oidc_issuer', type: 'text', nullable: true })
+  oidcIssuer!: string | null;
+
+  @Column({ name: 'oidc_subject', type: 'text', nullable: true })
+  oidcSubject!: string | null;
 }

@@ -2,6 +2,7 @@ import { Init1764270000000 } from './1764270000000-init.js';
 import { Handover1764280000000 } from './1764280000000-handover.js';
 import { Webhooks1764290000000 } from './1764290000000-webhooks.js';
 import { Hardening1764300000000 } from './1764300000000-hardening.js';
+import { Oidc1764310000000 } from './1764310000000-oidc.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Handover1764280000000,
   Webhooks1764290000000,
   Hardening1764300000000,
+  Oidc1764310000000,
 ];

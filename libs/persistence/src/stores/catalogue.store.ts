@@ -1,4 +1,4 @@
-import { type DataSource, type Repository } from 'typeorm';
+import { type DataSource, IsNull, type Repository } from 'typeorm';
 import { PrincipalEntity } from '../entities/principal.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
 import { ServiceEntity } from '../entities/service.entity.js';
@@ -52,6 +52,29 @@ export class PrincipalStore {
 
   async setTokenHash(id: string, tokenHash: string): Promise<void> {
     await this.repository.update({ id }, { tokenHash, revokedAt: null });
+  }
+
+  /** Sets the new token hash unless the principal is revoked or signs in with OIDC; true when it did. */
+  async replaceToken(id: string, tokenHash: string): Promise<boolean> {
+    const result = await this.repository.update(
+      { id, revokedAt: IsNull(), oidcIssuer: IsNull() },
+      { tokenHash },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Marks the principal revoked, once: a later call keeps the first time. True when this call revoked it. */
+  async revoke(id: string, at: Date): Promise<boolean> {
+    const result = await this.repository.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Name, e-mail and roles of an OIDC principal as its latest token states them; revocation stays. */
+  async refreshOidc(
+    key: { id: string; oidcIssuer: string; oidcSubject: string },
+    fields: { name: string; email: string | null; roles: string[] },
+  ): Promise<void> {
+    await this.repository.update(key, fields);
   }
 
   findById(id: string): Promise<PrincipalRow | null> {
