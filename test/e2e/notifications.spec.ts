@@ -42,7 +42,7 @@ describe('notifications', () => {
     return admin.as(response.body.token);
   };
 
-  it('reminds the approvers, escalates to the SMO, e-mails who is concerned, and approval cancels what is left', async () => {
+  it('reminds the approvers, escalates to the SMO, e-mails who is concerned, moves reminders with the go-live, and approval cancels what is left', async () => {
     const policy = {
       acceptance: { roles: ['service_owner'], quorum: 1, decisionSla: 'PT1S' },
       elsExit: { roles: ['service_owner'], quorum: 1, decisionSla: 'PT1H' },
@@ -114,11 +114,32 @@ describe('notifications', () => {
       ),
     ).toBe(true);
 
-    // Approval: the readiness reminders still pending are cancelled.
-    const before = (await pmo.get(`${path}/reminders`)).body.items;
+    // The go-live slips by a minute: the pending readiness reminders move with it.
+    const before = (await pmo.get(`${path}/reminders`)).body.items.filter(
+      (timer: any) => timer.kind === 'readiness',
+    );
+    expect(before.map((timer: any) => timer.status)).toEqual(['scheduled', 'scheduled']);
+    const moved = await pmo.patch(path, { targetGoLive: new Date(Date.now() + 120_000).toISOString() });
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).toBe('acceptance');
+    expect((await pmo.patch(path, { title: 'Not while under review' })).status).toBe(409);
+    const shifted = (await pmo.get(`${path}/reminders`)).body.items.filter(
+      (timer: any) => timer.kind === 'readiness',
+    );
     expect(
-      before.filter((timer: any) => timer.kind === 'readiness').map((timer: any) => timer.status),
-    ).toEqual(['scheduled', 'scheduled']);
+      shifted
+        .filter((timer: any) => timer.status === 'cancelled')
+        .map((timer: any) => timer.id)
+        .sort(),
+    ).toEqual(before.map((timer: any) => timer.id).sort());
+    const rescheduled = shifted.filter((timer: any) => timer.status === 'scheduled');
+    expect(rescheduled.map((timer: any) => timer.before).sort()).toEqual(['PT40S', 'PT50S']);
+    for (const timer of rescheduled) {
+      const old = before.find((item: any) => item.before === timer.before);
+      expect(Date.parse(timer.dueAt) - Date.parse(old.dueAt)).toBeGreaterThan(55_000);
+    }
+
+    // Approval: the readiness reminders still pending are cancelled.
     expect(
       (
         await owner.post(`${path}/decisions`, {
@@ -131,7 +152,7 @@ describe('notifications', () => {
     const after = (await pmo.get(`${path}/reminders`)).body.items;
     expect(
       after.filter((timer: any) => timer.kind === 'readiness').map((timer: any) => timer.status),
-    ).toEqual(['cancelled', 'cancelled']);
+    ).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect(
       after.filter((timer: any) => timer.kind.startsWith('decision_')).map((timer: any) => timer.status),
     ).toEqual(['sent', 'sent']);

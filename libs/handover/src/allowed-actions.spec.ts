@@ -18,10 +18,17 @@ describe('allowedActions', () => {
   it('offers decide to an approver of the gate who has not decided, never to a submitter', () => {
     const driver = HandoverDriver.at('acceptance');
     expect(allowedActions(driver.stored, approverA)).toEqual(['decide']);
-    expect(allowedActions(driver.stored, pmo)).toEqual(['attest', 'hold', 'cancel']);
+    expect(allowedActions(driver.stored, pmo)).toEqual(['edit', 'attest', 'hold', 'cancel']);
     const submitterApprover: Actor = { principalId: 'pmo-1', roles: ['pmo', 'service_owner'] };
     expect(allowedActions(driver.stored, submitterApprover)).not.toContain('decide');
-    expect(allowedActions(driver.stored, admin)).toEqual(['attest', 'waive', 'result', 'hold', 'cancel']);
+    expect(allowedActions(driver.stored, admin)).toEqual([
+      'edit',
+      'attest',
+      'waive',
+      'result',
+      'hold',
+      'cancel',
+    ]);
     expect(allowedActions(driver.stored, system)).not.toContain('decide');
     driver.run({ type: 'decide', gate: 'acceptance', role: 'service_owner', decision: 'approve' }, approverA);
     expect(allowedActions(driver.stored, approverA)).toEqual([]);

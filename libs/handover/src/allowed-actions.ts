@@ -29,7 +29,11 @@ function candidates(action: Action, restored: RestoredHandover, actor: Actor): H
   const { context } = restored;
   switch (action) {
     case 'edit':
-      return [{ type: 'edit', at: AT, changes: {} }];
+      // Any field in draft and rework; under review, the target go-live alone.
+      return [
+        { type: 'edit', at: AT, changes: {} },
+        { type: 'edit', at: AT, changes: { targetGoLive: AT } },
+      ];
     case 'submit':
     case 'resubmit':
       // Any valid policy: which one does not change whether a submission is possible.

@@ -236,7 +236,7 @@ describe('submit and readiness', () => {
     expect(driver.view.criteria[0].status).toBe('passed');
   });
 
-  it('takes waivers and results only once submitted, and edits only in draft and rework', () => {
+  it('takes waivers and results only once submitted, and edits other than the go-live only in draft and rework', () => {
     const driver = new HandoverDriver();
     expect(refusal(() => driver.run({ type: 'waive', key: 'runbook', reason: 'x' }, smo)).code).toBe(
       HandoverErrorCode.ActionNotAllowed,
@@ -248,8 +248,25 @@ describe('submit and readiness', () => {
     expect(error.details).toEqual({
       status: 'readiness',
       action: 'edit',
-      allowedActions: ['attest', 'hold', 'cancel'],
+      allowedActions: ['edit', 'attest', 'hold', 'cancel'],
     });
+  });
+
+  it('moves the readiness reminders when the target go-live moves under review', () => {
+    const driver = HandoverDriver.at('readiness');
+    const outcome = driver.run({ type: 'edit', changes: { targetGoLive: '2030-03-01T00:00:00.000Z' } }, pmo);
+    expect(outcome.toStatus).toBe('readiness');
+    const kinds = timers(outcome.effects);
+    expect(kinds[0]).toEqual({ type: 'cancel_timers', kinds: ['readiness'] });
+    expect(
+      kinds.slice(1).every((effect) => effect.type === 'schedule_timer' && effect.kind === 'readiness'),
+    ).toBe(true);
+    expect(kinds.length).toBeGreaterThan(1);
+    expect(
+      refusal(() =>
+        driver.run({ type: 'edit', changes: { targetGoLive: '2030-03-02T00:00:00.000Z', title: 'x' } }, pmo),
+      ).code,
+    ).toBe(HandoverErrorCode.ActionNotAllowed);
   });
 
   it('refuses a second submission', () => {

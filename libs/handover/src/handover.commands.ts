@@ -56,8 +56,15 @@ const DECISION_EVENT = {
 export function toHandoverEvent(command: HandoverCommand, actor: Actor): HandoverEvent {
   const { at } = command;
   switch (command.type) {
-    case 'edit':
-      return { type: 'EDIT', at };
+    case 'edit': {
+      const { targetGoLive } = command.changes;
+      return {
+        type: 'EDIT',
+        at,
+        fields: Object.keys(command.changes),
+        targetGoLive: typeof targetGoLive === 'string' ? targetGoLive : null,
+      };
+    }
     case 'submit':
     case 'resubmit':
       return {

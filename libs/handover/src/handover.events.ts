@@ -27,7 +27,8 @@ export interface DecisionEvent {
 }
 
 export type HandoverEvent =
-  | { type: 'EDIT'; at: string }
+  /** `fields` names what changed; `targetGoLive` is the new date when it moved (it re-anchors the reminders). */
+  | { type: 'EDIT'; at: string; fields: string[]; targetGoLive: string | null }
   | SubmitEvent
   | {
       type: 'ATTEST';

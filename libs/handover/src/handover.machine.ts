@@ -242,6 +242,11 @@ export const handoverMachine = setup({
     clearHold: assign({ hold: null }),
   },
   guards: {
+    // Under review only the target go-live may move (a date slips); the rest waits for draft or rework.
+    movesTargetGoLiveOnly: ({ event }) =>
+      event.type === 'EDIT' &&
+      event.targetGoLive !== null &&
+      event.fields.every((field) => field === 'targetGoLive'),
     mandatoryCriteriaMet: ({ context }) => mandatoryCriteriaMet(context),
     mandatoryCriteriaUnmet: ({ context }) => !mandatoryCriteriaMet(context),
     criterionKnown: ({ context, event }) =>
@@ -321,6 +326,19 @@ export const handoverMachine = setup({
             ],
           },
           on: {
+            EDIT: {
+              guard: 'movesTargetGoLiveOnly',
+              actions: [
+                { type: 'cancelTimers', params: { kinds: ['readiness'] } },
+                {
+                  type: 'scheduleTimers',
+                  params: ({ context, event }) => {
+                    assertEvent(event, 'EDIT');
+                    return { timers: readinessReminders(roundPolicy(context), event.targetGoLive, event.at) };
+                  },
+                },
+              ],
+            },
             ATTEST: { guard: 'criterionKnown', actions: 'recordAttestation' },
             WAIVE: { guard: 'criterionKnown', actions: 'recordWaiver' },
             RESULT: { guard: 'automatedCriterionKnown', actions: 'recordResult' },
@@ -351,6 +369,19 @@ export const handoverMachine = setup({
             },
           ],
           on: {
+            EDIT: {
+              guard: 'movesTargetGoLiveOnly',
+              actions: [
+                { type: 'cancelTimers', params: { kinds: ['readiness'] } },
+                {
+                  type: 'scheduleTimers',
+                  params: ({ context, event }) => {
+                    assertEvent(event, 'EDIT');
+                    return { timers: readinessReminders(roundPolicy(context), event.targetGoLive, event.at) };
+                  },
+                },
+              ],
+            },
             ATTEST: { guard: 'criterionKnown', actions: 'recordAttestation' },
             WAIVE: { guard: 'criterionKnown', actions: 'recordWaiver' },
             RESULT: { guard: 'automatedCriterionKnown', actions: 'recordResult' },

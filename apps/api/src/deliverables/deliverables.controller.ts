@@ -64,7 +64,11 @@ export class DeliverablesController {
 
   @Patch(':id')
   @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({ summary: 'Edit title, description, changeType, targetGoLive while draft or rework (pmo)' })
+  @ApiOperation({
+    summary:
+      'Edit title, description, changeType, targetGoLive while draft or rework; in readiness and acceptance ' +
+      'only targetGoLive, which moves the readiness reminders (pmo)',
+  })
   async edit(
     @CurrentPrincipal() by: Principal,
     @UuidParam() id: string,
