@@ -6,9 +6,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppError, AppErrorCode } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { logLevels, Metrics } from '@baton/core';
-import { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { completeDocument } from './http/openapi.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
+import { problem } from './http/problem.js';
 import { RateLimiter } from './http/rate-limiter.js';
 
 /** The caller a rate limit counts against: the bearer token (hashed: tokens stay out of memory), else the address. */
@@ -78,6 +79,11 @@ export async function createHttpApp(
     return503OnClosing: true,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    // A path parameter longer than any id, or a URL that does not decode: a malformed id, 400 (API.md).
+    maxParamLength: 200,
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(reply, problem(400, `The URL is malformed: ${error.message}`, `HTTP.${error.code}`));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: logLevels(config.logLevel),

@@ -22,7 +22,12 @@ export const timestamp = z.iso
     offset: true,
     message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z',
   })
-  .transform((value) => new Date(value));
+  .transform((value) => new Date(value))
+  // Within 1970..9999 in UTC: an offset can push 9999-12-31 into year 10000, which ISO text cannot carry plainly.
+  .refine(
+    (date) => date.getUTCFullYear() >= 1970 && date.getUTCFullYear() <= 9999,
+    'must fall between 1970 and 9999 (UTC)',
+  );
 
 /** `limit` (1..500, default 50) and the opaque `cursor` of a list. */
 export const pageQuery = {
