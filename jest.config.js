@@ -7,7 +7,8 @@ delete swcrc.$schema;
 swcrc.jsc.baseUrl = new URL('.', import.meta.url).pathname;
 swcrc.module = { type: 'es6' };
 
-const shared = {
+/** Transform and module mapping, shared with other Jest configs (test/faults/jest.config.js). */
+export const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', swcrc] },

@@ -256,7 +256,7 @@ describe('model-based end to end: every shortest path of the handover machine ov
          FROM timers WHERE status = 'sent'`,
       );
       await sql.end();
-      const row = rows[0]!;
+      const row = rows[0];
       console.info(
         `timer lateness over ${row.n} timers: median ${Math.round(row.p50)} ms, p99 ${Math.round(row.p99)} ms, worst ${Math.round(row.max)} ms`,
       );

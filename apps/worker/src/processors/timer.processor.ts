@@ -104,6 +104,12 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
       eventJob(timer.deliverableId, type, data, now),
       ...(next ? [timerJob(timer.deliverableId, next)] : []),
     ];
-    return (await this.db.timers.fireNotice({ id: timer.id, now, outbox, next })) ? 'sent' : 'waits or done';
+    if (await this.db.timers.fireNotice({ id: timer.id, now, outbox, next })) return 'sent';
+    // Not fired: the deliverable is on hold (it fires on resume), or a follow-up outlived early life support.
+    if (timer.repeatEvery && deliverable && !['on_hold', 'early_life_support'].includes(deliverable.status)) {
+      await this.db.timers.drop(timer.id, now);
+      return 'stale';
+    }
+    return 'waits or done';
   }
 }

@@ -35,6 +35,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         ...this.queues.connection,
         prefix: this.queues.prefix,
         concurrency: CONCURRENCY,
+        // Every handler may safely run again (the rows decide), so a job whose worker died mid-way is
+        // taken up again rather than abandoned after one stall.
+        maxStalledCount: 10,
       });
       worker.on('failed', (job, error) => {
         this.logger.warn(

@@ -83,7 +83,9 @@ export class TimerStore {
       `WITH t AS (
          UPDATE timers SET status = 'sent', sent_at = $2
          WHERE id = $1 AND status = 'scheduled'
-           AND EXISTS (SELECT 1 FROM deliverables d WHERE d.id = timers.deliverable_id AND d.status <> 'on_hold')
+           AND EXISTS (SELECT 1 FROM deliverables d WHERE d.id = timers.deliverable_id AND d.status <> 'on_hold'
+             -- A repeating timer (ELS follow-up) fires only during ELS: one created as ELS ended is stale.
+             AND (timers.repeat_every IS NULL OR d.status = 'early_life_support'))
          RETURNING id, deliverable_id, kind, period, repeat_every, before),
        o AS (
          INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
