@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Effect, parseIsoDuration } from '@baton/handover';
 import { type OutboxAppend, type TimerAppend, type TimerChanges, type TimerRow } from '@baton/persistence';
 import { JOB_QUEUE, JobName, type JobPayloads } from '@baton/queues';
@@ -26,6 +26,33 @@ export function eventJob(
     null,
     id,
   );
+}
+
+/**
+ * A UUID that is a function of its parts (the 128 leading bits of their SHA-256, marked as a version 8,
+ * RFC 9562 custom UUID): a job derived twice from the same things has one id, so it is added once.
+ */
+export function derivedId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** One notification e-mail of an event to one principal; its id names both, so deriving it twice adds one. */
+export function emailJob(
+  event: { eventId: string; deliverableId: string },
+  recipient: { id: string; email: string },
+  message: { subject: string; text: string },
+): OutboxAppend & { deliverableId: string } {
+  return {
+    ...outboxJob(
+      JobName.SendEmail,
+      { eventId: event.eventId, to: recipient.email, subject: message.subject, text: message.text },
+      null,
+      derivedId('send-email', event.eventId, recipient.id),
+    ),
+    deliverableId: event.deliverableId,
+  };
 }
 
 /** The delayed job of a timer: its id is the timer's, so the timer has one deterministic job. */

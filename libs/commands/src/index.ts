@@ -18,7 +18,15 @@ export {
   type ChainBreak,
   type HashedAuditContent,
 } from './audit-hash.js';
-export { eventJob, outboxJob, planEffects, timerJob, type EffectPlan } from './effect-jobs.js';
+export {
+  derivedId,
+  emailJob,
+  eventJob,
+  outboxJob,
+  planEffects,
+  timerJob,
+  type EffectPlan,
+} from './effect-jobs.js';
 export {
   HandoverCommands,
   type CommandInput,

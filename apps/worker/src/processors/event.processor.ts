@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import { notificationFor } from '@baton/commands';
+import { emailJob, notificationFor } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { Database } from '@baton/persistence';
-import { type DeliverEventPayload, JOB_QUEUE, JobName, Queues } from '@baton/queues';
+import { type DeliverEventPayload, JOB_QUEUE, JobName } from '@baton/queues';
 import { type JobHandler } from './job-handler.js';
 
 /**
@@ -18,7 +18,6 @@ export class EventProcessor implements JobHandler<JobName.DeliverEvent> {
 
   constructor(
     private readonly db: Database,
-    private readonly queues: Queues,
     @Inject(BATON_CONFIG) private readonly config: BatonConfig,
   ) {}
 
@@ -38,25 +37,19 @@ export class EventProcessor implements JobHandler<JobName.DeliverEvent> {
     return `${count} deliveries, ${emails} e-mails`;
   }
 
-  /** One e-mail job per recipient; the job id names the event and the principal, so a rerun adds none. */
+  /**
+   * One e-mail job per recipient, written to the outbox (so a Redis that loses it is given it again); the
+   * job id names the event and the principal, so a rerun adds none.
+   */
   private async queueEmails(event: DeliverEventPayload): Promise<number> {
     const deliverable = await this.db.deliverables.findById(event.deliverableId);
     if (!deliverable) return 0;
     const notification = notificationFor(event.type, event.data, deliverable);
     if (!notification) return 0;
     const recipients = await this.db.principals.recipients(notification.audience);
-    if (recipients.length === 0) return 0;
-    await this.queues.get(JOB_QUEUE[JobName.SendEmail]).addBulk(
-      recipients.map((recipient) => ({
-        name: JobName.SendEmail,
-        data: {
-          eventId: event.eventId,
-          to: recipient.email,
-          subject: notification.subject,
-          text: notification.text,
-        },
-        opts: { ...this.queues.jobOptions(JobName.SendEmail), jobId: `${event.eventId}.${recipient.id}` },
-      })),
+    await this.db.outbox.append(
+      recipients.map((recipient) => emailJob(event, recipient, notification)),
+      new Date(),
     );
     return recipients.length;
   }

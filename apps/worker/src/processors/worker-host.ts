@@ -7,12 +7,18 @@ import {
 } from '@nestjs/common';
 import { type Job, Worker } from 'bullmq';
 import { Metrics } from '@baton/core';
+import { Database } from '@baton/persistence';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 
 const CONCURRENCY = 16;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One BullMQ Worker per queue, dispatching each job to the handler of its name. */
+/**
+ * One BullMQ Worker per queue, dispatching each job to the handler of its name. A job's id is its outbox
+ * row's, and the row records when the job finished: the reconciler gives Redis the published rows that
+ * have not, should it lose them.
+ */
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
@@ -22,6 +28,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     private readonly queues: Queues,
     private readonly metrics: Metrics,
+    private readonly db: Database,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
   ) {
     this.handlers = new Map(handlers.map((handler) => [handler.jobName, handler]));
@@ -60,6 +67,13 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     }
     try {
       const result = await handler.handle(job as Job<never>);
+      if (job.id && UUID.test(job.id)) {
+        // Should this fail, the row stays unfinished: its job is given to Redis again only if Redis loses
+        // its data, and every handler may run again.
+        await this.db.outbox
+          .markDone(job.id, new Date())
+          .catch((error: unknown) => this.logger.warn(`Outbox ${job.id}: ${(error as Error).message}`));
+      }
       this.metrics.jobs.inc({ job: job.name, outcome: typeof result === 'string' ? result : 'done' });
       return result;
     } catch (error) {

@@ -8,19 +8,25 @@ import {
 import { timerJob } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG, QUEUE_BACKEND, type QueueBackend } from '@baton/core';
-import { Database } from '@baton/persistence';
+import { Database, type OutboxRow } from '@baton/persistence';
 import { JobName, publishRows, QueueName, Queues } from '@baton/queues';
 
 const PAGE = 1000;
 /** Every this many checks, reconcile even when the sentinel is there (a partial loss leaves it). */
 const FULL_EVERY = 40;
 
+/** Jobs whose outbox row is their only record: a lost one is given back from the row. */
+const FROM_OUTBOX = [JobName.DeliverEvent, JobName.ProbeCriterion, JobName.SendEmail];
+
 /**
  * PostgreSQL is the source of truth; Redis only carries work. When Redis loses jobs (FLUSHDB, a restart
  * without persistence, a failover to an empty replica) a sentinel key this process keeps is gone too: then
- * every scheduled timer and every pending webhook delivery is added again with its deterministic job id
- * (BullMQ ignores ids it holds, so nothing doubles) and overdue timers fire at once. Unpublished outbox rows
- * need nothing: the relay publishes them whatever Redis held.
+ * every job Redis should hold is added again with its deterministic job id (BullMQ ignores ids it holds, so
+ * nothing doubles): each scheduled timer (overdue ones fire at once) and pending webhook delivery from its
+ * row, and each event, probe and e-mail published from the outbox whose job has not finished. Unpublished
+ * outbox rows need nothing: the relay publishes them whatever Redis held. A relay pass that published just
+ * before the loss may commit just after the first reconciliation read the outbox, so the next check
+ * reconciles once more.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +34,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private checks = 0;
+  private again = false;
 
   constructor(
     private readonly db: Database,
@@ -64,15 +71,17 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const lost = (await redis.get(key)) === null;
     if (lost) await redis.set(key, new Date().toISOString());
     const first = this.checks++ === 0;
-    if (!lost && this.checks % FULL_EVERY !== 0) return;
+    const again = this.again;
+    this.again = lost && !first;
+    if (!lost && !again && this.checks % FULL_EVERY !== 0) return;
     const started = Date.now();
-    const { timers, deliveries } = await this.reconcile();
-    const summary = `${timers} timers and ${deliveries} webhook deliveries in ${Date.now() - started} ms`;
+    const { timers, deliveries, jobs } = await this.reconcile();
+    const summary = `${timers} timers, ${deliveries} webhook deliveries and ${jobs} events, probes and e-mails in ${Date.now() - started} ms`;
     if (lost && !first) this.logger.warn(`Redis had lost its jobs: put back ${summary}`);
     else this.logger.debug(`Reconciled ${summary}`);
   }
 
-  async reconcile(): Promise<{ timers: number; deliveries: number }> {
+  async reconcile(): Promise<{ timers: number; deliveries: number; jobs: number }> {
     let timers = 0;
     for (let after: string | null = null; ;) {
       const page = await this.db.timers.scheduledAfter(after, PAGE);
@@ -101,6 +110,14 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       deliveries += ids.length;
       after = ids[ids.length - 1]!;
     }
-    return { timers, deliveries };
+    let jobs = 0;
+    for (let after: OutboxRow | null = null; ;) {
+      const page = await this.db.outbox.unfinished(FROM_OUTBOX, after, PAGE);
+      if (page.length === 0) break;
+      await publishRows(this.queues, page);
+      jobs += page.length;
+      after = page[page.length - 1]!;
+    }
+    return { timers, deliveries, jobs };
   }
 }

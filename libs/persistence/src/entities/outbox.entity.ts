@@ -6,6 +6,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'outbox' })
 @Index('outbox_unpublished_idx', ['createdAt'], { where: 'published_at IS NULL' })
+@Index('outbox_unfinished_idx', ['createdAt', 'id'], { where: 'published_at IS NOT NULL AND done_at IS NULL' })
+@Index('outbox_done_idx', ['doneAt'], { where: 'done_at IS NOT NULL' })
 export class OutboxEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'outbox_pkey' })
   id!: string;
@@ -31,4 +33,8 @@ export class OutboxEntity {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** When its job finished (set by the worker); published rows not finished are the jobs Redis holds. */
+  @Column({ name: 'done_at', type: 'timestamptz', nullable: true })
+  doneAt!: Date | null;
 }

@@ -3,6 +3,7 @@ import { Handover1764280000000 } from './1764280000000-handover.js';
 import { Webhooks1764290000000 } from './1764290000000-webhooks.js';
 import { Hardening1764300000000 } from './1764300000000-hardening.js';
 import { Oidc1764310000000 } from './1764310000000-oidc.js';
+import { OutboxDone1764320000000 } from './1764320000000-outbox-done.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Webhooks1764290000000,
   Hardening1764300000000,
   Oidc1764310000000,
+  OutboxDone1764320000000,
 ];

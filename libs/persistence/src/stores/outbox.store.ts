@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { type OutboxAppend } from './deliverable.store.js';
 
 export interface OutboxRow {
   id: string;
@@ -35,6 +36,76 @@ export class OutboxStore {
       ]);
       return rows.length;
     });
+  }
+
+  /**
+   * Adds rows outside a transition (jobs a worker derives from another job, such as an event's e-mails); a
+   * row whose id is there already is left as it is, so deriving the same jobs twice adds nothing. Returns
+   * how many rows were new.
+   */
+  async append(rows: readonly (OutboxAppend & { deliverableId: string | null })[], at: Date): Promise<number> {
+    if (rows.length === 0) return 0;
+    const added: { id: string }[] = await this.dataSource.query(
+      `WITH o AS (
+         INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
+         SELECT r.id, r.deliverable_id, r.queue, r.job_name, r.payload, r.run_at, $2
+         FROM jsonb_to_recordset($1::jsonb)
+           AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)
+         ON CONFLICT (id) DO NOTHING RETURNING id),
+       n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM (SELECT 1 FROM o LIMIT 1) AS first_row)
+       SELECT id FROM o, n`,
+      [
+        JSON.stringify(
+          rows.map((row) => ({
+            id: row.id,
+            deliverable_id: row.deliverableId,
+            queue: row.queue,
+            job_name: row.jobName,
+            payload: row.payload,
+            run_at: row.runAt?.toISOString() ?? null,
+          })),
+        ),
+        at,
+      ],
+    );
+    return added.length;
+  }
+
+  /** Records that the job of this row finished; a job id that is no outbox row changes nothing. */
+  async markDone(id: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE outbox SET done_at = $2 WHERE id = $1 AND done_at IS NULL`, [id, at]);
+  }
+
+  /**
+   * Rows published whose job has not finished, of the given job names, in pages by (created_at, id): what
+   * Redis should hold. Used to give a Redis that lost its data its jobs again.
+   */
+  async unfinished(
+    jobNames: readonly string[],
+    after: Pick<OutboxRow, 'createdAt' | 'id'> | null,
+    limit: number,
+  ): Promise<OutboxRow[]> {
+    return this.dataSource.query(
+      `SELECT id, deliverable_id AS "deliverableId", queue, job_name AS "jobName", payload, run_at AS "runAt",
+              created_at AS "createdAt"
+       FROM outbox
+       WHERE published_at IS NOT NULL AND done_at IS NULL AND job_name = ANY($1::text[])
+         AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+       ORDER BY created_at, id LIMIT $4`,
+      [jobNames, after?.createdAt ?? null, after?.id ?? null, limit],
+    );
+  }
+
+  /** Deletes up to `limit` rows whose job finished before `before`; returns how many. */
+  async purgeDone(before: Date, limit: number): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at < $1 ORDER BY done_at LIMIT $2)
+         RETURNING id)
+       SELECT id FROM gone`,
+      [before, limit],
+    );
+    return rows.length;
   }
 
   async countUnpublished(): Promise<number> {
