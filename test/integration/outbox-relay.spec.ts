@@ -3,7 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { HandoverCommands } from '@baton/commands';
 import { DEFAULT_CHECKLIST } from '@baton/handover';
 import { Database } from '@baton/persistence';
+import { loadConfig } from '@baton/config';
 import { publishRows, QueueName, Queues } from '@baton/queues';
+import pg from 'pg';
+import { OutboxRelay } from '@baton/worker';
 import { configureQueueBackend, queueConnection } from '@baton/runtime';
 import { hasRedis } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
@@ -101,7 +104,7 @@ describeRedis('outbox relay', () => {
     expect(await db.outbox.countUnpublished()).toBe(pending);
 
     // Second pass publishes the same rows again and marks them.
-    const relayed = await db.outbox.relay(1000, (rows) => publishRows(queues, rows));
+    const relayed = await db.outbox.relay(1000, (rows) => publishRows(queues, rows).then(() => []));
     expect(relayed).toBe(pending);
     expect(await db.outbox.countUnpublished()).toBe(0);
 
@@ -123,10 +126,57 @@ describeRedis('outbox relay', () => {
       db.outbox.relay(1, async (rows) => {
         seen.push(...rows.map((row) => row.id));
         await publishRows(queues, rows);
+        return [];
       });
     let moved = 1;
     while (moved > 0) moved = (await Promise.all([relay(), relay()])).reduce((a, b) => a + b, 0);
     expect(new Set(seen).size).toBe(seen.length);
     expect(await db.outbox.countUnpublished()).toBe(0);
+  });
+
+  it('gives no job to an event no subscription wants (e-mail off), and a job to one that is wanted', async () => {
+    const client = new pg.Client({ connectionString: scratch.url });
+    await client.connect();
+    const eventRows = async (deliverableId: string) =>
+      (
+        await client.query(
+          `SELECT id, published_at IS NOT NULL AS published, done_at IS NOT NULL AS done FROM outbox
+           WHERE deliverable_id = $1 AND job_name = 'deliver-event'`,
+          [deliverableId],
+        )
+      ).rows as { id: string; published: boolean; done: boolean }[];
+    const jobOf = async (id: string) => (await queues.get(QueueName.Notifications).getJob(id)) ?? null;
+    const relayWith = (env: Record<string, string>) => new OutboxRelay(db, queues, loadConfig(env)).drain();
+    try {
+      const unheard = await deliverableWithEffects();
+      await relayWith({});
+      const [row] = await eventRows(unheard);
+      expect(row).toMatchObject({ published: true, done: true });
+      expect(await jobOf(row.id)).toBeNull();
+
+      // With e-mail on, every event is someone's: it gets its job.
+      const mailed = await deliverableWithEffects();
+      await relayWith({ BATON_SMTP_URL: 'smtp://127.0.0.1:1' });
+      const [mailedRow] = await eventRows(mailed);
+      expect(mailedRow).toMatchObject({ published: true, done: false });
+      expect(await jobOf(mailedRow.id)).not.toBeNull();
+
+      // A subscription to the type: the next event of that type gets its job.
+      await db.webhooks.insert({
+        id: randomUUID(),
+        url: 'https://hooks.example.test/baton',
+        events: ['deliverable.status_changed'],
+        secret: 'relay-test-secret-0123456789',
+        createdBy: null,
+        createdAt: new Date(),
+      });
+      const heard = await deliverableWithEffects();
+      await relayWith({});
+      const [heardRow] = await eventRows(heard);
+      expect(heardRow).toMatchObject({ published: true, done: false });
+      expect(await jobOf(heardRow.id)).not.toBeNull();
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -5,9 +5,8 @@ import { emailJob, eventJob, outboxJob, timerJob } from '@baton/commands';
 import { loadConfig } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, publishRows, Queues } from '@baton/queues';
+import { Housekeeping, Reconciler } from '@baton/worker';
 import { configureQueueBackend, queueConnection } from '@baton/runtime';
-import { Housekeeping } from '../../apps/worker/src/relay/housekeeping.js';
-import { Reconciler } from '../../apps/worker/src/relay/reconciler.js';
 import { hasRedis } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 
@@ -53,7 +52,7 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
   }
 
   function sentinelClient() {
-    return queues.get(queues.names()[0]!).getBackend().client;
+    return queues.get(queues.names()[0]).getBackend().client;
   }
 
   async function jobIds(): Promise<string[]> {
@@ -83,13 +82,17 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
         { id: randomUUID(), email: 'smo@example.test' },
         { subject: 's', text: 't' },
       ),
-      timer: timerJob(deliverableId, { id: randomUUID(), kind: 'els_end', dueAt: new Date(Date.now() + 3600_000) }),
+      timer: timerJob(deliverableId, {
+        id: randomUUID(),
+        kind: 'els_end',
+        dueAt: new Date(Date.now() + 3600_000),
+      }),
     };
     await db.outbox.append(
       Object.values(rows).map((row) => ({ deliverableId, ...row })),
       at,
     );
-    while ((await db.outbox.relay(500, (batch) => publishRows(queues, batch))) > 0) {
+    while ((await db.outbox.relay(500, (batch) => publishRows(queues, batch).then(() => []))) > 0) {
       // until every row is published
     }
     return rows;

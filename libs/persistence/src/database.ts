@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { type DataSource } from 'typeorm';
 import { createDataSource, type DataSourceOptions } from './data-source.js';
+import { Sql } from './sql.js';
 import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
@@ -32,17 +33,18 @@ export class Database {
     private readonly dataSource: DataSource,
     private readonly url: string,
   ) {
-    this.principals = new PrincipalStore(dataSource);
-    this.services = new ServiceStore(dataSource);
-    this.projects = new ProjectStore(dataSource);
-    this.deliverables = new DeliverableStore(dataSource);
-    this.audit = new AuditStore(dataSource);
-    this.outbox = new OutboxStore(dataSource);
-    this.policies = new PolicyStore(dataSource);
-    this.checklists = new ChecklistStore(dataSource);
-    this.timers = new TimerStore(dataSource);
-    this.webhooks = new WebhookStore(dataSource);
-    this.idempotency = new IdempotencyStore(dataSource);
+    const sql = new Sql(dataSource);
+    this.principals = new PrincipalStore(dataSource, sql);
+    this.services = new ServiceStore(dataSource, sql);
+    this.projects = new ProjectStore(dataSource, sql);
+    this.deliverables = new DeliverableStore(sql);
+    this.audit = new AuditStore(sql);
+    this.outbox = new OutboxStore(sql);
+    this.policies = new PolicyStore(sql);
+    this.checklists = new ChecklistStore(sql);
+    this.timers = new TimerStore(sql);
+    this.webhooks = new WebhookStore(sql);
+    this.idempotency = new IdempotencyStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

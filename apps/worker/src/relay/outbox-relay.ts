@@ -7,14 +7,16 @@ import {
 } from '@nestjs/common';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { Database } from '@baton/persistence';
-import { publishRows, Queues } from '@baton/queues';
+import { Database, type OutboxRow } from '@baton/persistence';
+import { type DeliverEventPayload, JobName, publishRows, Queues } from '@baton/queues';
 
 const BATCH = 500;
 
 /**
  * Moves committed outbox rows to BullMQ. Woken by NOTIFY baton_outbox (sent by the committing statement)
  * and by a poll as a fallback. The job id is the outbox id, so publishing a row twice enqueues it once.
+ * An event no one can hear (no webhook subscription wants its type and e-mail is off) gets no job: its
+ * row is marked finished as it is relayed. A subscription hears the events that commit after it does.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -65,13 +67,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Publishes until the outbox is empty; returns how many rows it moved. */
+  /** Publishes the rows that need a job; returns the ids of those that need none. */
+  async publish(rows: OutboxRow[]): Promise<string[]> {
+    let unheard: OutboxRow[] = [];
+    if (!this.config.smtp && rows.some((row) => row.jobName === (JobName.DeliverEvent as string))) {
+      // Read after the rows were claimed: every subscription that committed before an event did is seen.
+      const wanted = await this.db.webhooks.subscribedEventTypes();
+      if (!wanted.has('*')) {
+        unheard = rows.filter(
+          (row) =>
+            row.jobName === (JobName.DeliverEvent as string) &&
+            !wanted.has((row.payload as DeliverEventPayload).type),
+        );
+      }
+    }
+    await publishRows(
+      this.queues,
+      unheard.length === 0 ? rows : rows.filter((row) => !unheard.includes(row)),
+    );
+    return unheard.map((row) => row.id);
+  }
+
+  /** Publishes until the outbox is empty. */
   async drain(): Promise<void> {
     try {
-      while (
-        !this.stopped &&
-        (await this.db.outbox.relay(BATCH, (rows) => publishRows(this.queues, rows))) === BATCH
-      ) {
+      while (!this.stopped && (await this.db.outbox.relay(BATCH, (rows) => this.publish(rows))) === BATCH) {
         // a full batch: there may be more
       }
       if (this.failures > 0) this.logger.log('Relaying again');

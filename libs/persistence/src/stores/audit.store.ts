@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 
 export interface AuditEventRow {
   seq: number;
@@ -13,11 +13,11 @@ export interface AuditEventRow {
 }
 
 export class AuditStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Oldest first, the creation first. */
   async history(deliverableId: string): Promise<AuditEventRow[]> {
-    return this.dataSource.query(
+    return this.sql.query(
       `SELECT seq, at, principal_id AS "principalId", action, from_status AS "fromStatus",
               to_status AS "toStatus", data, prev_hash AS "prevHash", hash
        FROM audit_events WHERE deliverable_id = $1 ORDER BY seq`,

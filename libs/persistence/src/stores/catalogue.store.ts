@@ -1,4 +1,5 @@
 import { type DataSource, IsNull, type Repository } from 'typeorm';
+import { type Sql } from '../sql.js';
 import { PrincipalEntity } from '../entities/principal.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
 import { ServiceEntity } from '../entities/service.entity.js';
@@ -27,10 +28,16 @@ async function readPage<T extends { createdAt: Date; id: string }>(
   return toPage(await query.getMany(), page.limit);
 }
 
+const PRINCIPAL = `id, name, roles, token_hash AS "tokenHash", email, revoked_at AS "revokedAt",
+  created_at AS "createdAt", oidc_issuer AS "oidcIssuer", oidc_subject AS "oidcSubject"`;
+
 export class PrincipalStore {
   private readonly repository: Repository<PrincipalEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.repository = dataSource.getRepository(PrincipalEntity);
   }
 
@@ -77,12 +84,20 @@ export class PrincipalStore {
     await this.repository.update(key, fields);
   }
 
-  findById(id: string): Promise<PrincipalRow | null> {
-    return this.repository.findOneBy({ id });
+  async findById(id: string): Promise<PrincipalRow | null> {
+    const rows: PrincipalRow[] = await this.sql.query(`SELECT ${PRINCIPAL} FROM principals WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0] ?? null;
   }
 
-  findByTokenHash(tokenHash: string): Promise<PrincipalRow | null> {
-    return this.repository.findOneBy({ tokenHash });
+  /** On every authenticated request: a prepared statement, read afresh each time (revocation is immediate). */
+  async findByTokenHash(tokenHash: string): Promise<PrincipalRow | null> {
+    const rows: PrincipalRow[] = await this.sql.query(
+      `SELECT ${PRINCIPAL} FROM principals WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
   }
 
   list(page: PageRequest): Promise<Page<PrincipalRow>> {
@@ -94,7 +109,7 @@ export class PrincipalStore {
     ids: string[];
     roles: string[];
   }): Promise<{ id: string; name: string; email: string }[]> {
-    return this.repository.query(
+    return this.sql.query(
       `SELECT id, name, email FROM principals
        WHERE email IS NOT NULL AND revoked_at IS NULL AND (id = ANY($1::uuid[]) OR roles && $2::text[])
        ORDER BY id`,
@@ -106,7 +121,10 @@ export class PrincipalStore {
 export class ServiceStore {
   private readonly repository: Repository<ServiceEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.repository = dataSource.getRepository(ServiceEntity);
   }
 
@@ -114,8 +132,14 @@ export class ServiceStore {
     await this.repository.insert(row);
   }
 
-  findById(id: string): Promise<ServiceRow | null> {
-    return this.repository.findOneBy({ id });
+  async findById(id: string): Promise<ServiceRow | null> {
+    const rows: ServiceRow[] = await this.sql.query(
+      `SELECT id, name, tier, owner_name AS "ownerName", support_group AS "supportGroup",
+              created_by AS "createdBy", created_at AS "createdAt"
+       FROM services WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   list(page: PageRequest): Promise<Page<ServiceRow>> {
@@ -126,7 +150,10 @@ export class ServiceStore {
 export class ProjectStore {
   private readonly repository: Repository<ProjectEntity>;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {
     this.repository = dataSource.getRepository(ProjectEntity);
   }
 
@@ -142,8 +169,14 @@ export class ProjectStore {
     return (result.raw as unknown[]).length > 0;
   }
 
-  findById(id: string): Promise<ProjectRow | null> {
-    return this.repository.findOneBy({ id });
+  async findById(id: string): Promise<ProjectRow | null> {
+    const rows: ProjectRow[] = await this.sql.query(
+      `SELECT id, key, name, methodology, manager_name AS "managerName", created_by AS "createdBy",
+              created_at AS "createdAt"
+       FROM projects WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   list(page: PageRequest): Promise<Page<ProjectRow>> {

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
 
 export interface DeliverableRow {
@@ -236,7 +236,7 @@ function timersJson(timers: TimerAppend[]): string {
  * together or (on a version mismatch) not at all, in one round trip.
  */
 export class DeliverableStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async insert(
     row: DeliverableRow,
@@ -245,7 +245,7 @@ export class DeliverableStore {
     criteria: CriterionRow[],
   ): Promise<void> {
     const sql = new Params();
-    await this.dataSource.query(
+    await this.sql.query(
       `WITH d AS (
          INSERT INTO deliverables (id, checklist_id, awaiting_roles, project_id, service_id, title, description,
            change_type, target_go_live, status, snapshot, machine_version, version, submitted_by, created_by,
@@ -267,7 +267,7 @@ export class DeliverableStore {
   }
 
   async findById(id: string): Promise<DeliverableRow | null> {
-    const rows: RawDeliverable[] = await this.dataSource.query(
+    const rows: RawDeliverable[] = await this.sql.query(
       `SELECT ${SELECT_COLUMNS} FROM deliverables WHERE id = $1`,
       [id],
     );
@@ -284,7 +284,7 @@ export class DeliverableStore {
     if (page.cursor) {
       where.push(`(created_at, id) < (${sql.add(page.cursor.createdAt)}, ${sql.add(page.cursor.id)})`);
     }
-    const rows: RawDeliverable[] = await this.dataSource.query(
+    const rows: RawDeliverable[] = await this.sql.query(
       `SELECT ${SELECT_COLUMNS} FROM deliverables
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY created_at DESC, id DESC LIMIT ${sql.add(page.limit + 1)}`,
@@ -302,7 +302,7 @@ export class DeliverableStore {
     const firesGuard = timers.fires
       ? `AND EXISTS (SELECT 1 FROM timers WHERE id = ${sql.add(timers.fires)} AND status = 'scheduled')`
       : '';
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `WITH d AS (
          UPDATE deliverables SET
            status = ${sql.add(change.status)}, snapshot = ${sql.add(JSON.stringify(change.snapshot))},

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 
 export interface IdempotencyRecord {
   principalId: string;
@@ -16,7 +16,7 @@ const COLUMNS = `principal_id AS "principalId", key, method, path, body_hash AS 
   response_status AS "responseStatus", response_body AS "responseBody", response_headers AS "responseHeaders"`;
 
 export class IdempotencyStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Claims the key for a request: true when this request is the first (or the earlier claim expired), false
@@ -31,7 +31,7 @@ export class IdempotencyStore {
     now: Date;
     ttlMs: number;
   }): Promise<boolean> {
-    const rows: { key: string }[] = await this.dataSource.query(
+    const rows: { key: string }[] = await this.sql.query(
       `WITH expired AS (
          DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND expires_at < $6)
        INSERT INTO idempotency_keys (principal_id, key, method, path, body_hash, status, created_at, expires_at)
@@ -51,7 +51,7 @@ export class IdempotencyStore {
   }
 
   async find(principalId: string, key: string): Promise<IdempotencyRecord | null> {
-    const rows: IdempotencyRecord[] = await this.dataSource.query(
+    const rows: IdempotencyRecord[] = await this.sql.query(
       `SELECT ${COLUMNS} FROM idempotency_keys WHERE principal_id = $1 AND key = $2`,
       [principalId, key],
     );
@@ -63,7 +63,7 @@ export class IdempotencyStore {
     key: string,
     response: { status: number; body: unknown; headers: Record<string, string> },
   ): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4, response_headers = $5
        WHERE principal_id = $1 AND key = $2`,
       [
@@ -78,7 +78,7 @@ export class IdempotencyStore {
 
   /** Forgets a claim whose request failed for reasons of the server's (5xx): the client may try again. */
   async release(principalId: string, key: string): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND status = 'in_progress'`,
       [principalId, key],
     );
@@ -86,7 +86,7 @@ export class IdempotencyStore {
 
   /** Removes expired keys; returns how many. */
   async purgeExpired(now: Date): Promise<number> {
-    const rows: { key: string }[] = await this.dataSource.query(
+    const rows: { key: string }[] = await this.sql.query(
       `WITH gone AS (DELETE FROM idempotency_keys WHERE expires_at < $1 RETURNING key) SELECT key FROM gone`,
       [now],
     );

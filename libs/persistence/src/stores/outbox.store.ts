@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 import { type OutboxAppend } from './deliverable.store.js';
 
 export interface OutboxRow {
@@ -12,17 +12,18 @@ export interface OutboxRow {
 }
 
 export class OutboxStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   /**
    * Claims up to `limit` unpublished rows (skipping rows another relay holds), hands them to `publish`,
-   * and marks them published in the same transaction. If `publish` throws, nothing is marked and the rows
-   * are tried again later; a row published but not marked is published again with the same job id,
-   * which the queue ignores.
+   * and marks them published in the same transaction; the ids `publish` returns needed no job and are
+   * marked finished too. If `publish` throws, nothing is marked and the rows are tried again later; a row
+   * published but not marked is published again with the same job id, which the queue ignores (so the
+   * mark need not wait for the disk: a crash can only lose the mark).
    */
-  async relay(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const rows: OutboxRow[] = await manager.query(
+  async relay(limit: number, publish: (rows: OutboxRow[]) => Promise<readonly string[]>): Promise<number> {
+    return this.sql.transaction(async (query) => {
+      const rows: OutboxRow[] = await query(
         `SELECT id, deliverable_id AS "deliverableId", queue, job_name AS "jobName", payload, run_at AS "runAt",
                 created_at AS "createdAt"
          FROM outbox WHERE published_at IS NULL
@@ -30,10 +31,13 @@ export class OutboxStore {
         [limit],
       );
       if (rows.length === 0) return 0;
-      await publish(rows);
-      await manager.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [
-        rows.map((row) => row.id),
-      ]);
+      const finished = await publish(rows);
+      await query(`SET LOCAL synchronous_commit = off`);
+      await query(
+        `UPDATE outbox SET published_at = now(), done_at = CASE WHEN id = ANY($2::uuid[]) THEN now() END
+         WHERE id = ANY($1::uuid[])`,
+        [rows.map((row) => row.id), finished],
+      );
       return rows.length;
     });
   }
@@ -43,9 +47,12 @@ export class OutboxStore {
    * row whose id is there already is left as it is, so deriving the same jobs twice adds nothing. Returns
    * how many rows were new.
    */
-  async append(rows: readonly (OutboxAppend & { deliverableId: string | null })[], at: Date): Promise<number> {
+  async append(
+    rows: readonly (OutboxAppend & { deliverableId: string | null })[],
+    at: Date,
+  ): Promise<number> {
     if (rows.length === 0) return 0;
-    const added: { id: string }[] = await this.dataSource.query(
+    const added: { id: string }[] = await this.sql.query(
       `WITH o AS (
          INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
          SELECT r.id, r.deliverable_id, r.queue, r.job_name, r.payload, r.run_at, $2
@@ -73,7 +80,7 @@ export class OutboxStore {
 
   /** Records that the job of this row finished; a job id that is no outbox row changes nothing. */
   async markDone(id: string, at: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE outbox SET done_at = $2 WHERE id = $1 AND done_at IS NULL`, [id, at]);
+    await this.sql.query(`UPDATE outbox SET done_at = $2 WHERE id = $1 AND done_at IS NULL`, [id, at]);
   }
 
   /**
@@ -85,7 +92,7 @@ export class OutboxStore {
     after: Pick<OutboxRow, 'createdAt' | 'id'> | null,
     limit: number,
   ): Promise<OutboxRow[]> {
-    return this.dataSource.query(
+    return this.sql.query(
       `SELECT id, deliverable_id AS "deliverableId", queue, job_name AS "jobName", payload, run_at AS "runAt",
               created_at AS "createdAt"
        FROM outbox
@@ -98,7 +105,7 @@ export class OutboxStore {
 
   /** Deletes up to `limit` rows whose job finished before `before`; returns how many. */
   async purgeDone(before: Date, limit: number): Promise<number> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `WITH gone AS (
          DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE done_at < $1 ORDER BY done_at LIMIT $2)
          RETURNING id)
@@ -109,7 +116,7 @@ export class OutboxStore {
   }
 
   async countUnpublished(): Promise<number> {
-    const rows: { count: string }[] = await this.dataSource.query(
+    const rows: { count: string }[] = await this.sql.query(
       `SELECT count(*) AS count FROM outbox WHERE published_at IS NULL`,
     );
     return Number(rows[0]?.count ?? 0);

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 
 export interface PolicyRow {
   tier: number;
@@ -8,10 +8,10 @@ export interface PolicyRow {
 }
 
 export class PolicyStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async get(tier: number): Promise<PolicyRow | null> {
-    const rows: PolicyRow[] = await this.dataSource.query(
+    const rows: PolicyRow[] = await this.sql.query(
       `SELECT tier, policy, updated_by AS "updatedBy", updated_at AS "updatedAt" FROM policies WHERE tier = $1`,
       [tier],
     );
@@ -19,7 +19,7 @@ export class PolicyStore {
   }
 
   async put(row: PolicyRow): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO policies (tier, policy, updated_by, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tier) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
          updated_at = EXCLUDED.updated_at`,

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 import { type OutboxAppend, type TimerAppend } from './deliverable.store.js';
 
 export interface TimerRow {
@@ -19,24 +19,23 @@ const COLUMNS = `id, deliverable_id AS "deliverableId", kind, due_at AS "dueAt",
   repeat_every AS "repeatEvery", before, created_at AS "createdAt", sent_at AS "sentAt", cancelled_at AS "cancelledAt"`;
 
 export class TimerStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async findById(id: string): Promise<TimerRow | null> {
-    const rows: TimerRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM timers WHERE id = $1`, [id]);
+    const rows: TimerRow[] = await this.sql.query(`SELECT ${COLUMNS} FROM timers WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** A deliverable's timers, soonest first. */
   forDeliverable(deliverableId: string): Promise<TimerRow[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM timers WHERE deliverable_id = $1 ORDER BY due_at, kind`,
-      [deliverableId],
-    );
+    return this.sql.query(`SELECT ${COLUMNS} FROM timers WHERE deliverable_id = $1 ORDER BY due_at, kind`, [
+      deliverableId,
+    ]);
   }
 
   /** Scheduled timers of a deliverable that are due at `now` (they wait while it is on hold). */
   dueScheduled(deliverableId: string, now: Date): Promise<TimerRow[]> {
-    return this.dataSource.query(
+    return this.sql.query(
       `SELECT ${COLUMNS} FROM timers WHERE deliverable_id = $1 AND status = 'scheduled' AND due_at <= $2`,
       [deliverableId, now],
     );
@@ -44,7 +43,7 @@ export class TimerStore {
 
   /** Every scheduled timer, in pages by id (for reconciliation). */
   scheduledAfter(afterId: string | null, limit: number): Promise<TimerRow[]> {
-    return this.dataSource.query(
+    return this.sql.query(
       `SELECT ${COLUMNS} FROM timers WHERE status = 'scheduled' AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
@@ -52,7 +51,7 @@ export class TimerStore {
 
   /** Marks a timer that has nothing left to do (its deliverable moved on) as cancelled. */
   async drop(id: string, now: Date): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE timers SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'scheduled'`,
       [id, now],
     );
@@ -79,7 +78,7 @@ export class TimerStore {
       })),
     );
     const next = input.next;
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `WITH t AS (
          UPDATE timers SET status = 'sent', sent_at = $2
          WHERE id = $1 AND status = 'scheduled'

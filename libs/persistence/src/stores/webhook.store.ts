@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type Sql } from '../sql.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
 
 export interface WebhookRow {
@@ -32,20 +32,26 @@ const DELIVERY = `id, webhook_id AS "webhookId", event_id AS "eventId", event_ty
   last_error AS "lastError", last_attempt_at AS "lastAttemptAt", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
 
 export class WebhookStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   async insert(row: WebhookRow): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO webhooks (id, url, events, secret, created_by, created_at) VALUES ($1, $2, $3::text[], $4, $5, $6)`,
       [row.id, row.url, row.events, row.secret, row.createdBy, row.createdAt],
     );
   }
 
   async findById(id: string): Promise<WebhookRow | null> {
-    const rows: WebhookRow[] = await this.dataSource.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1`, [
-      id,
-    ]);
+    const rows: WebhookRow[] = await this.sql.query(`SELECT ${WEBHOOK} FROM webhooks WHERE id = $1`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** Every event type some subscription wants ('*' when one wants them all). */
+  async subscribedEventTypes(): Promise<Set<string>> {
+    const rows: { type: string }[] = await this.sql.query(
+      `SELECT DISTINCT unnest(events) AS type FROM webhooks`,
+    );
+    return new Set(rows.map((row) => row.type));
   }
 
   async list(page: PageRequest): Promise<Page<WebhookRow>> {
@@ -55,7 +61,7 @@ export class WebhookStore {
       params.push(page.cursor.createdAt, page.cursor.id);
       where = 'WHERE (created_at, id) < ($2, $3)';
     }
-    const rows: WebhookRow[] = await this.dataSource.query(
+    const rows: WebhookRow[] = await this.sql.query(
       `SELECT ${WEBHOOK} FROM webhooks ${where} ORDER BY created_at DESC, id DESC LIMIT $1`,
       params,
     );
@@ -65,7 +71,7 @@ export class WebhookStore {
   /** Deletes the subscription and its deliveries; false when there was none. */
   async delete(id: string): Promise<boolean> {
     // Wrapped in WITH: TypeORM answers a bare DELETE with [rows, count] rather than the rows.
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `WITH gone AS (DELETE FROM webhooks WHERE id = $1 RETURNING id) SELECT id FROM gone`,
       [id],
     );
@@ -84,7 +90,7 @@ export class WebhookStore {
     now: Date;
     job: { queue: string; jobName: string };
   }): Promise<number> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `WITH d AS (
          INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, deliverable_id, body, status, attempts, created_at)
          SELECT gen_random_uuid(), w.id, $1, $2, $3, $4, 'pending', 0, $5
@@ -111,7 +117,7 @@ export class WebhookStore {
 
   /** Ids of pending deliveries, in pages by id (for reconciliation). */
   async pendingAfter(afterId: string | null, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
+    const rows: { id: string }[] = await this.sql.query(
       `SELECT id FROM webhook_deliveries WHERE status = 'pending' AND ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT $2`,
       [afterId, limit],
     );
@@ -119,7 +125,7 @@ export class WebhookStore {
   }
 
   async findDelivery(id: string): Promise<(WebhookDeliveryRow & { url: string; secret: string }) | null> {
-    const rows: (WebhookDeliveryRow & { url: string; secret: string })[] = await this.dataSource.query(
+    const rows: (WebhookDeliveryRow & { url: string; secret: string })[] = await this.sql.query(
       `SELECT ${DELIVERY.replace(/(^|, )(\w+)/g, '$1d.$2').replace(/\n\s*/g, ' ')}, w.url, w.secret
        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`,
       [id],
@@ -137,7 +143,7 @@ export class WebhookStore {
       at: Date;
     },
   ): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $2, last_status_code = $3, last_error = $4,
          last_attempt_at = $5, delivered_at = CASE WHEN $2 = 'delivered' THEN $5 ELSE delivered_at END
        WHERE id = $1 AND status = 'pending'`,
@@ -152,7 +158,7 @@ export class WebhookStore {
       params.push(page.cursor.createdAt, page.cursor.id);
       cursor = 'AND (created_at, id) < ($3, $4)';
     }
-    const rows: WebhookDeliveryRow[] = await this.dataSource.query(
+    const rows: WebhookDeliveryRow[] = await this.sql.query(
       `SELECT ${DELIVERY} FROM webhook_deliveries WHERE webhook_id = $1 ${cursor}
        ORDER BY created_at DESC, id DESC LIMIT $2`,
       params,
