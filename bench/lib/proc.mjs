@@ -125,8 +125,8 @@ export async function startBaton({ app, env, nodeArgs = [], timeoutMs = 60_000 }
       // The bench drives the API far harder than any client: the rate limit is not what is measured.
       BATON_RATE_LIMIT: '100000',
       BATON_RATE_BURST: '100000',
-      // To try a runtime setting on Baton without touching it, e.g. BENCH_BATON_NODE_OPTIONS=--max-old-space-size=160.
-      ...(process.env.BENCH_BATON_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BATON_NODE_OPTIONS } : {}),
+      // The heap cap `npm start` and the image use; BENCH_BATON_NODE_OPTIONS tries another runtime setting.
+      NODE_OPTIONS: process.env.BENCH_BATON_NODE_OPTIONS ?? '--max-old-space-size=160',
       ...env,
     },
     ready: app === 'worker' ? READY.worker : READY.http,

@@ -92,12 +92,19 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
       reject(new Error(`Baton exited with ${code} before listening:\n${output}`));
     });
   });
+  let stopping = false;
+  void exited.then((code) => {
+    // A Baton that dies under a test is the finding: say so with its last words.
+    if (!stopping)
+      console.error(`Baton exited unexpectedly (${code ?? child.signalCode}):\n${output.slice(-6000)}`);
+  });
   return {
     url,
     adminToken,
     child,
     output: () => output,
     stop: async (signal: NodeJS.Signals = 'SIGINT') => {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },

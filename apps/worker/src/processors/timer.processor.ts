@@ -59,7 +59,7 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
     } catch (error) {
       if (error instanceof AppError && error.code === AppErrorCode.TimerNotScheduled) return 'not scheduled';
       if (isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) {
-        const row = await this.db.deliverables.findById(timer.deliverableId);
+        const row = await this.db.deliverables.findStatus(timer.deliverableId);
         if (row?.status === 'on_hold') return 'waits for resume';
       }
       if (
@@ -78,7 +78,7 @@ export class TimerProcessor implements JobHandler<JobName.FireTimer> {
   private async sendNotice(timer: TimerRow): Promise<string> {
     const now = new Date();
     const type = (NOTICE_EVENT_OF_TIMER as Record<string, string>)[timer.kind] ?? `timer.${timer.kind}`;
-    const deliverable = await this.db.deliverables.findById(timer.deliverableId);
+    const deliverable = await this.db.deliverables.findStatus(timer.deliverableId);
     const data = {
       kind: timer.kind,
       dueAt: timer.dueAt.toISOString(),

@@ -274,6 +274,15 @@ export class DeliverableStore {
     return rows.length === 0 ? null : toRow(rows[0]);
   }
 
+  /** The status and the roles awaited, without the snapshot (what a timer's notice needs). */
+  async findStatus(id: string): Promise<Pick<DeliverableRow, 'status' | 'awaitingRoles'> | null> {
+    const rows: Pick<DeliverableRow, 'status' | 'awaitingRoles'>[] = await this.sql.query(
+      `SELECT status, awaiting_roles AS "awaitingRoles" FROM deliverables WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
   async list(filter: DeliverableFilter, page: PageRequest): Promise<Page<DeliverableRow>> {
     const sql = new Params();
     const where: string[] = [];
