@@ -179,4 +179,29 @@ describeRedis('outbox relay', () => {
       await client.end();
     }
   });
+
+  it('survives its connection dying in the middle of a relay pass: the pass fails, nothing is marked', async () => {
+    await deliverableWithEffects();
+    const pending = await db.outbox.countUnpublished();
+    const killer = new pg.Client({ connectionString: scratch.url, application_name: 'relay-test-killer' });
+    await killer.connect();
+    try {
+      await expect(
+        db.outbox.relay(1000, async () => {
+          // The relay's own connection waits in its transaction for this callback: end it under it.
+          await killer.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
+          );
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return [];
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await killer.end();
+    }
+    // The pool opens a new connection; the rows were not marked and are relayed now.
+    expect(await db.outbox.countUnpublished()).toBe(pending);
+    expect(await db.outbox.relay(1000, (rows) => publishRows(queues, rows).then(() => []))).toBe(pending);
+  });
 });

@@ -33,6 +33,12 @@ export class Sql {
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection lost mid-transaction emits 'error',
+    // which would end the process unheard. The failing query rejects too; that is what the caller sees.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(async <R>(text: string, values: readonly unknown[] = []) => {
@@ -46,6 +52,7 @@ export class Sql {
       else await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback as Error));
       throw error;
     } finally {
+      client.off('error', onError);
       // A connection that failed is closed rather than given back to the pool.
       client.release(broken);
     }
