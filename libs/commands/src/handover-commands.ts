@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Actor,
-  applyCommand,
   assertValidPolicy,
   type CriterionSpec,
   type CriterionView,
@@ -11,6 +10,7 @@ import {
   type HandoverCommand,
   type HandoverView,
   isHandoverError,
+  loadHandover,
   type Policy,
   type ServiceTier,
 } from '@baton/handover';
@@ -171,9 +171,10 @@ export class HandoverCommands {
       const now = this.clock();
       const at = now.toISOString();
       const command = { ...(await this.complete(input, current)), at };
-      const before = { snapshot: current.snapshot, machineVersion: current.machineVersion };
-      const outcome = applyCommand(before, command, actor);
-      const after = describeHandover({ snapshot: outcome.snapshot, machineVersion: outcome.machineVersion });
+      // One restore judges the command and describes the row before it; the outcome describes the row after.
+      const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
+      const outcome = before.apply(command, actor);
+      const after = outcome.view;
       const seq = current.auditSeq + 1;
       const content = {
         seq,
@@ -206,7 +207,7 @@ export class HandoverCommands {
         updatedAt: now,
         audit: { ...content, at: now, prevHash: current.auditHash, hash },
         outbox: plan.outbox,
-        criteria: changedCriteria(describeHandover(before), after),
+        criteria: changedCriteria(before.describe(), after),
         timers: plan.timers,
       });
       if (committed) {

@@ -1,31 +1,41 @@
-import { refusalOf } from './command-rules.js';
+import { roleRefusal } from './action-roles.js';
+import { refusalOfWellFormed } from './command-rules.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
 import { openIncidents } from './handover.context.js';
 import type { HandoverCommand } from './handover.commands.js';
-import { restoreHandover, type RestoredHandover } from './handover.snapshot.js';
-import { ACTIONS, DECISIONS, GATES, type Action, type Actor, type StoredHandover } from './handover.types.js';
+import type { RestoredHandover } from './handover.snapshot.js';
+import { ACTIONS, DECISIONS, GATES, type Action, type Actor } from './handover.types.js';
 import { assertUnreachable } from './assert-unreachable.js';
 
 // Candidate commands carry a fixed time: no rule reads the clock, only the order of given times.
 const AT = '2000-01-01T00:00:00.000Z';
 const LATER = '2000-01-01T01:00:00.000Z';
 
-/** The actions this actor could take now: its roles allow them and the machine would take them. */
-export function allowedActions(stored: StoredHandover, actor: Actor): Action[] {
-  return allowedActionsOf(restoreHandover(stored), actor);
-}
-
 /**
- * Decided by asking the same rules applyCommand applies, for a few candidate commands per action (every
- * criterion, every role the actor holds...): an action is allowed when one of them would be accepted.
+ * The actions this actor could take now: its roles allow them and the machine would take them. Decided by
+ * asking the same rules applyCommand applies, for a few candidate commands per action (every criterion,
+ * every role the actor holds...): an action is allowed when one of them would be accepted.
+ *
+ * The candidates skip the well-formedness check a caller's command gets: they are built here, well-formed
+ * by construction (a test checks them in every reachable state). The role check comes first because it
+ * depends on the action alone, so candidates are built only for actions the actor's roles allow.
  */
 export function allowedActionsOf(restored: RestoredHandover, actor: Actor): Action[] {
-  return ACTIONS.filter((action) =>
-    candidates(action, restored, actor).some((command) => refusalOf(restored, command, actor) === null),
+  return ACTIONS.filter(
+    (action) =>
+      roleRefusal(action, actor) === null &&
+      candidateCommands(action, restored, actor).some(
+        (command) => refusalOfWellFormed(restored, command, actor) === null,
+      ),
   );
 }
 
-function candidates(action: Action, restored: RestoredHandover, actor: Actor): HandoverCommand[] {
+/** The commands tried for an action; exported for the test that checks them against the full rules. */
+export function candidateCommands(
+  action: Action,
+  restored: RestoredHandover,
+  actor: Actor,
+): HandoverCommand[] {
   const { context } = restored;
   switch (action) {
     case 'edit':

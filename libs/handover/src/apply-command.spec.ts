@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyCommand } from './apply-command.js';
+import { applyCommand } from './loaded-handover.js';
 import type { Effect } from './handover.effects.js';
 import { HandoverErrorCode } from './handover.errors.js';
 import { createHandover } from './handover.snapshot.js';

@@ -1,6 +1,6 @@
-import { transition } from 'xstate';
 import { allowedActionsOf } from './allowed-actions.js';
 import { refusalOf } from './command-rules.js';
+import { describeState, type HandoverView } from './describe-handover.js';
 import { toEffects, type Effect } from './handover.effects.js';
 import {
   approversInRound,
@@ -10,10 +10,11 @@ import {
 } from './handover.context.js';
 import { commandData, toHandoverEvent, type HandoverCommand } from './handover.commands.js';
 import { HandoverError, HandoverErrorCode } from './handover.errors.js';
-import { handoverMachine, MACHINE_VERSION } from './handover.machine.js';
-import { persist, restoreHandover, statusOf, type RestoredHandover } from './handover.snapshot.js';
-import type { Actor, Status, StoredHandover } from './handover.types.js';
+import { MACHINE_VERSION } from './handover.machine.js';
+import { persist, statusOf, type RestoredHandover } from './handover.snapshot.js';
+import type { Actor, Status } from './handover.types.js';
 import type { JsonObject } from './json.types.js';
+import { nextSnapshot } from './machine-runtime.js';
 
 export interface CommandOutcome {
   /** The new snapshot, plain JSON, to store with `machineVersion`. */
@@ -25,14 +26,20 @@ export interface CommandOutcome {
   effects: Effect[];
   /** For the audit log: the command type and its fields, plus what the transition made of them. */
   audit: { action: string; data: JsonObject };
+  /** The new state as describeHandover reads it once `snapshot` is stored, without restoring it again. */
+  view: HandoverView;
 }
 
 /**
- * Applies one command to a stored handover: a pure function of its arguments. Throws a HandoverError
- * when the command is refused; ACTION_NOT_ALLOWED carries the status and what this actor could do instead.
+ * Applies one command to a restored handover (loadHandover and applyCommand call it): a pure function of
+ * its arguments, which leaves the restored state untouched. Throws a HandoverError when the command is
+ * refused; ACTION_NOT_ALLOWED carries the status and what this actor could do instead.
  */
-export function applyCommand(stored: StoredHandover, command: HandoverCommand, actor: Actor): CommandOutcome {
-  const restored = restoreHandover(stored);
+export function applyToRestored(
+  restored: RestoredHandover,
+  command: HandoverCommand,
+  actor: Actor,
+): CommandOutcome {
   const refusal = refusalOf(restored, command, actor);
   if (refusal !== null) {
     const details: JsonObject = { ...refusal.details };
@@ -44,7 +51,7 @@ export function applyCommand(stored: StoredHandover, command: HandoverCommand, a
     throw new HandoverError(refusal.code, refusal.message, details);
   }
 
-  const [next, actions] = transition(handoverMachine, restored.snapshot, toHandoverEvent(command, actor));
+  const [next, actions] = nextSnapshot(restored.snapshot, toHandoverEvent(command, actor));
   if (next.status === 'error') {
     // The rules above accepted the command, so this is a bug in the machine, not the caller's doing.
     throw new Error(`The handover machine failed on ${command.type}: ${String(next.error)}`);
@@ -59,14 +66,28 @@ export function applyCommand(stored: StoredHandover, command: HandoverCommand, a
       data: { from: fromStatus, to: toStatus, action: command.type },
     });
   }
+  const snapshot = persist(next);
   return {
-    snapshot: persist(next),
+    snapshot,
     machineVersion: MACHINE_VERSION,
     fromStatus,
     toStatus,
     effects,
     audit: { action: command.type, data: auditData(command, restored, next.context, toStatus) },
+    view: describePersisted(snapshot, toStatus),
   };
+}
+
+/**
+ * The view of a snapshot this code just persisted. Read from the JSON rather than the live snapshot, it is
+ * exactly what describing the stored row gives: the JSON is what the database keeps and gives back.
+ */
+function describePersisted(snapshot: JsonObject, status: Status): HandoverView {
+  return describeState({
+    status,
+    context: snapshot.context as unknown as HandoverContext,
+    historyValue: snapshot.historyValue,
+  });
 }
 
 function auditData(

@@ -33,6 +33,18 @@ export function refusalOf(
   actor: Actor,
 ): Refusal | null {
   assertWellFormed(command);
+  return refusalOfWellFormed(restored, command, actor);
+}
+
+/**
+ * refusalOf without the well-formedness check, for commands the domain builds itself (allowedActions'
+ * candidates, well-formed by construction and tested so), where checking their shape is wasted work.
+ */
+export function refusalOfWellFormed(
+  restored: RestoredHandover,
+  command: HandoverCommand,
+  actor: Actor,
+): Refusal | null {
   const { context, status } = restored;
 
   const roleProblem = roleRefusal(command.type, actor);

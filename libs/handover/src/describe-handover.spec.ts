@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeHandover } from './describe-handover.js';
+import { describeHandover } from './loaded-handover.js';
 import { ACTORS, FIXTURE_POLICY, HandoverDriver } from './testing/index.js';
 
 const { pmo, smo, approverA } = ACTORS;

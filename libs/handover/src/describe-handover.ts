@@ -7,9 +7,10 @@ import {
   openIncidents,
   type CriterionState,
   type DecisionRecord,
+  type HandoverContext,
   type IncidentRecord,
 } from './handover.context.js';
-import { restoreHandover, type RestoredHandover } from './handover.snapshot.js';
+import type { RestoredHandover } from './handover.snapshot.js';
 import {
   isStatus,
   type CriterionBlocks,
@@ -17,7 +18,6 @@ import {
   type CriterionStatus,
   type Gate,
   type Status,
-  type StoredHandover,
 } from './handover.types.js';
 import type { Policy } from './policy.js';
 
@@ -74,13 +74,26 @@ export interface HandoverView {
   hold: { reason: string; at: string; heldFrom: Status | null } | null;
 }
 
-export function describeHandover(stored: StoredHandover): HandoverView {
-  return describeRestored(restoreHandover(stored));
+/**
+ * What a view is read from. A restored snapshot has it, and so does the persisted JSON of a snapshot, whose
+ * history entries keep their state ids: applyCommand describes the state it produced from that JSON, which
+ * is what the database gives back, without restoring it.
+ */
+export interface DescribableState {
+  status: Status;
+  context: HandoverContext;
+  /** The history state's memory: state nodes once restored, `{ id }` objects when persisted. */
+  historyValue: unknown;
 }
 
 export function describeRestored(restored: RestoredHandover): HandoverView {
-  const { context, status } = restored;
-  const gate = gateView(restored);
+  const { status, context, snapshot } = restored;
+  return describeState({ status, context, historyValue: snapshot.historyValue });
+}
+
+export function describeState(state: DescribableState): HandoverView {
+  const { context, status } = state;
+  const gate = gateView(state);
   return {
     status,
     round: context.round,
@@ -97,13 +110,11 @@ export function describeRestored(restored: RestoredHandover): HandoverView {
     incidents: context.incidents.map((incident) => ({ ...incident })),
     openIncidents: openIncidents(context).map((incident) => ({ ...incident })),
     hold:
-      context.hold === null || status !== 'on_hold'
-        ? null
-        : { ...context.hold, heldFrom: heldFrom(restored) },
+      context.hold === null || status !== 'on_hold' ? null : { ...context.hold, heldFrom: heldFrom(state) },
   };
 }
 
-function gateView({ context, status }: RestoredHandover): GateView | null {
+function gateView({ context, status }: DescribableState): GateView | null {
   // Readiness takes only sending back; the inbox shows deliverables waiting for a decision to accept.
   const gate: Gate | null =
     status === 'acceptance' ? 'acceptance' : status === 'els_review' ? 'els_exit' : null;
@@ -141,8 +152,8 @@ function criterionView(criterion: CriterionState): CriterionView {
 }
 
 /** The status the history state remembers: where RESUME goes back to. */
-function heldFrom({ snapshot }: RestoredHandover): Status | null {
-  const history = snapshot.historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
+function heldFrom({ historyValue }: DescribableState): Status | null {
+  const history = historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
   const remembered = history['handover.active.held']?.[0]?.id.split('.').pop();
   return isStatus(remembered) ? remembered : null;
 }

@@ -1,12 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { applyCommand } from './apply-command.js';
-import { allowedActions } from './allowed-actions.js';
-import { describeHandover } from './describe-handover.js';
 import { HandoverErrorCode } from './handover.errors.js';
 import { MACHINE_VERSION } from './handover.machine.js';
 import { restoreHandover, statusOf } from './handover.snapshot.js';
 import type { StoredHandover } from './handover.types.js';
 import { isPlainObject, type JsonObject } from './json.types.js';
+import { allowedActions, applyCommand, describeHandover, loadHandover } from './loaded-handover.js';
 import { ACTORS, HandoverDriver, refusal } from './testing/index.js';
 
 function tampered(stored: StoredHandover, change: (snapshot: JsonObject) => unknown): StoredHandover {
@@ -34,6 +32,7 @@ describe('restoreHandover', () => {
     }
     // Every entry point goes through the same check.
     const old = { ...stored, machineVersion: 0 };
+    expect(refusal(() => loadHandover(old)).code).toBe(HandoverErrorCode.SnapshotVersionUnknown);
     expect(refusal(() => describeHandover(old)).code).toBe(HandoverErrorCode.SnapshotVersionUnknown);
     expect(refusal(() => allowedActions(old, ACTORS.pmo)).code).toBe(
       HandoverErrorCode.SnapshotVersionUnknown,

@@ -1,10 +1,11 @@
-import { createActor, initialTransition, type Snapshot, type SnapshotFrom } from 'xstate';
+import { initialTransition, type Snapshot, type SnapshotFrom } from 'xstate';
 import { assertValidCriteria, type CriterionSpec } from './criterion.js';
 import type { HandoverContext } from './handover.context.js';
 import { HandoverError, HandoverErrorCode } from './handover.errors.js';
 import { handoverMachine, MACHINE_VERSION, type HandoverMachine } from './handover.machine.js';
 import { isStatus, type Status, type StoredHandover } from './handover.types.js';
 import { isPlainObject, toJsonObject, type JsonObject } from './json.types.js';
+import { restoreMachineSnapshot } from './machine-runtime.js';
 
 export type HandoverSnapshot = SnapshotFrom<HandoverMachine>;
 
@@ -49,22 +50,18 @@ export function restoreHandover(stored: StoredHandover): RestoredHandover {
       },
     );
   }
-  // createActor silently starts afresh from a null or undefined snapshot: refuse those first.
+  // Refused before XState sees them: an actor given a null or undefined snapshot silently starts afresh.
   if (!isPlainObject(stored.snapshot) || !isPlainObject(stored.snapshot.context)) {
     throw invalid('it is not an object with a context');
   }
   let snapshot: HandoverSnapshot;
   try {
-    // Not resolveState: it drops the history state's memory, which RESUME needs.
-    // The input is required by the types but unused: a given snapshot replaces the initial context.
-    snapshot = createActor(handoverMachine, {
-      snapshot: stored.snapshot as unknown as Snapshot<unknown>,
-      input: { criteria: [] },
-    }).getSnapshot();
+    // Not resolveState: it does not revive the history state's memory, which RESUME needs.
+    snapshot = restoreMachineSnapshot(stored.snapshot as unknown as Snapshot<unknown>);
   } catch (error) {
     throw invalid(error instanceof Error ? error.message : String(error));
   }
-  // XState reports a snapshot naming a state that no longer exists as status 'error', without throwing.
+  // A state that no longer exists throws above; a snapshot stored with status 'error' restores as one.
   if (snapshot.status === 'error') {
     const error: unknown = snapshot.error;
     throw invalid(error instanceof Error ? error.message : 'it restored with status error');

@@ -1,7 +1,6 @@
 // @baton/handover: the handover workflow as pure domain code. It imports xstate and nothing else.
 export { ACTION_ROLES, roleRefusal, type RoleRule } from './action-roles.js';
-export { allowedActions } from './allowed-actions.js';
-export { applyCommand, type CommandOutcome } from './apply-command.js';
+export type { CommandOutcome } from './apply-command.js';
 export { assertUnreachable } from './assert-unreachable.js';
 export {
   assertValidCriteria,
@@ -11,13 +10,7 @@ export {
 } from './criterion.js';
 export { DEFAULT_CHECKLIST } from './default-checklist.js';
 export { DEFAULT_POLICIES } from './default-policies.js';
-export {
-  describeHandover,
-  type Approval,
-  type CriterionView,
-  type GateView,
-  type HandoverView,
-} from './describe-handover.js';
+export type { Approval, CriterionView, GateView, HandoverView } from './describe-handover.js';
 export { GLOSSARY, type GlossaryStatus, type GlossaryTerm } from './glossary.data.js';
 export {
   COMMAND_OF_EVENT,
@@ -92,6 +85,13 @@ export {
 } from './handover.types.js';
 export { formatIsoDuration, isIsoDuration, parseIsoDuration } from './iso-duration.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.types.js';
+export {
+  allowedActions,
+  applyCommand,
+  describeHandover,
+  loadHandover,
+  type LoadedHandover,
+} from './loaded-handover.js';
 export { assertValidPolicy, gatePolicyOf, policyProblems, type GatePolicy, type Policy } from './policy.js';
 export {
   describeWorkflow,

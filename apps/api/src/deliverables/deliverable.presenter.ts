@@ -1,10 +1,11 @@
-import { type Actor, allowedActions, describeHandover } from '@baton/handover';
+import { type Actor, loadHandover } from '@baton/handover';
 import { type AuditEventRow, type DeliverableRow, type TimerRow } from '@baton/persistence';
 
 /** A deliverable as API.md describes it, with what this caller may do next. */
 export function presentDeliverable(row: DeliverableRow, actor: Actor) {
-  const stored = { snapshot: row.snapshot, machineVersion: row.machineVersion };
-  const view = describeHandover(stored);
+  // One restore for both the view and what this caller may do.
+  const handover = loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
+  const view = handover.describe();
   return {
     id: row.id,
     status: row.status,
@@ -26,7 +27,7 @@ export function presentDeliverable(row: DeliverableRow, actor: Actor) {
     els: view.els,
     hold: view.hold,
     checklistId: row.checklistId,
-    allowedActions: allowedActions(stored, actor),
+    allowedActions: handover.allowedActions(actor),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

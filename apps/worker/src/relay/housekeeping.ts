@@ -38,7 +38,9 @@ export class Housekeeping implements OnApplicationBootstrap, OnApplicationShutdo
       removed = await this.db.outbox.purgeDone(new Date(now.getTime() - KEEP_DONE_MS), BATCH);
     }
     if (idempotencyKeys + outboxRows > 0) {
-      this.logger.debug(`Removed ${idempotencyKeys} expired idempotency keys, ${outboxRows} finished outbox rows`);
+      this.logger.debug(
+        `Removed ${idempotencyKeys} expired idempotency keys, ${outboxRows} finished outbox rows`,
+      );
     }
     return { idempotencyKeys, outboxRows };
   }

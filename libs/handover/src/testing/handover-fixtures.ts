@@ -1,10 +1,11 @@
-import { applyCommand, type CommandOutcome } from '../apply-command.js';
+import type { CommandOutcome } from '../apply-command.js';
 import type { CriterionSpec } from '../criterion.js';
-import { describeHandover, type HandoverView } from '../describe-handover.js';
+import type { HandoverView } from '../describe-handover.js';
 import type { HandoverCommand } from '../handover.commands.js';
 import { HandoverError } from '../handover.errors.js';
 import { createHandover } from '../handover.snapshot.js';
 import type { Actor, Status, StoredHandover } from '../handover.types.js';
+import { applyCommand, describeHandover } from '../loaded-handover.js';
 import type { Policy } from '../policy.js';
 
 /** The principals of the fixtures and the model paths; an end-to-end run creates one per name. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { getAdjacencyMap } from '@xstate/graph';
-import { applyCommand } from '../apply-command.js';
+import { applyCommand } from '../loaded-handover.js';
 import { refusalOf } from '../command-rules.js';
 import { toHandoverEvent } from '../handover.commands.js';
 import { handoverMachine, MACHINE_VERSION } from '../handover.machine.js';

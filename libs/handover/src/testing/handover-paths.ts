@@ -3,8 +3,9 @@ import type { HandoverContext } from '../handover.context.js';
 import { toHandoverEvent, type HandoverCommand } from '../handover.commands.js';
 import type { HandoverEvent } from '../handover.events.js';
 import { handoverMachine } from '../handover.machine.js';
-import { statusOf, type HandoverSnapshot } from '../handover.snapshot.js';
-import { isFinalStatus, type Actor, type Status } from '../handover.types.js';
+import { createHandover, statusOf, type HandoverSnapshot } from '../handover.snapshot.js';
+import { isFinalStatus, type Actor, type Status, type StoredHandover } from '../handover.types.js';
+import { applyCommand } from '../loaded-handover.js';
 import { ACTORS, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
 
 /** One command of a path, with who sends it and the status the deliverable must then be in. */
@@ -160,4 +161,29 @@ export function handoverPaths(): HandoverPath[] {
       return { ...origin, expectedStatus: statusOf(step.state) };
     }),
   }));
+}
+
+/** A path step replayed: the stored handover it starts from and the one it leaves, as JSON gives them back. */
+export interface ReplayedStep extends HandoverPathStep {
+  before: StoredHandover;
+  after: StoredHandover;
+}
+
+/** Every step of the given paths, replayed through applyCommand from a new deliverable (FIXTURE_CRITERIA). */
+export function replayHandoverPaths(paths: HandoverPath[] = handoverPaths()): ReplayedStep[] {
+  return paths.flatMap((path) => {
+    const created = createHandover({ criteria: FIXTURE_CRITERIA });
+    let before = storedCopy({ snapshot: created.snapshot, machineVersion: created.machineVersion });
+    return path.steps.map((step) => {
+      const outcome = applyCommand(before, step.command, step.actor);
+      const after = storedCopy({ snapshot: outcome.snapshot, machineVersion: outcome.machineVersion });
+      const replayed = { ...step, before, after };
+      before = after;
+      return replayed;
+    });
+  });
+}
+
+function storedCopy(stored: StoredHandover): StoredHandover {
+  return JSON.parse(JSON.stringify(stored)) as StoredHandover;
 }

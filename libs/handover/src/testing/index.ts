@@ -9,8 +9,10 @@ export {
 } from './handover-fixtures.js';
 export {
   handoverPaths,
+  replayHandoverPaths,
   representativeCommands,
   serializeHandoverState,
   type HandoverPath,
   type HandoverPathStep,
+  type ReplayedStep,
 } from './handover-paths.js';

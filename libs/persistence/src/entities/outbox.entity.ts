@@ -6,7 +6,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'outbox' })
 @Index('outbox_unpublished_idx', ['createdAt'], { where: 'published_at IS NULL' })
-@Index('outbox_unfinished_idx', ['createdAt', 'id'], { where: 'published_at IS NOT NULL AND done_at IS NULL' })
+@Index('outbox_unfinished_idx', ['createdAt', 'id'], {
+  where: 'published_at IS NOT NULL AND done_at IS NULL',
+})
 @Index('outbox_done_idx', ['doneAt'], { where: 'done_at IS NOT NULL' })
 export class OutboxEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'outbox_pkey' })
