@@ -628,8 +628,9 @@ export async function renderMarkdown(results) {
       out.push("### The domain's share, per call", '');
       out.push(
         `Measured in the bench process on a stored snapshot of ${fmt(k.snapshotBytes)} bytes (a deliverable in ${k.status}), µs per call. ` +
-          'A command calls applyCommand once (it restores the snapshot itself), describeHandover twice (before and after, for the criteria rows) and presentDeliverable once ' +
-          '(describeHandover + allowedActions, each restoring again): five restores per command. A GET calls presentDeliverable: two restores.',
+          'A command restores the stored snapshot once (`loadHandover`) to judge and apply it, takes the view before from that and the view after from the outcome, ' +
+          'then presentDeliverable restores the committed row once for the view and the allowed actions: two restores per command. A GET calls presentDeliverable: one restore. ' +
+          'The functions below are the exported one-call forms, each restoring for itself.',
         '',
       );
       out.push(

@@ -99,7 +99,8 @@ async function rawPass(ctx, { count, windowMs, drainMs, measureMemory, redis, fi
         return {
           name: 'fire-timer',
           data: { timerId: id, deliverableId: randomUUID(), kind: 'readiness' },
-          opts: { ...fireOptions, jobId: id, delay: Math.max(0, due - at) },
+          // Kept when completed (Baton's are removed): the run reads each job's processedOn afterwards.
+          opts: { ...fireOptions, removeOnComplete: false, jobId: id, delay: Math.max(0, due - at) },
         };
       }),
     );
