@@ -286,7 +286,7 @@ export async function renderMarkdown(results) {
     out.push(
       'Baton: `POST /v1/deliverables/:id/hold` and `/resume` alternately, each client on a deliverable of its own, through the api process ' +
         '(authentication, the pure XState transition, the audit hash, ONE SQL statement: versioned UPDATE + audit INSERT + outbox INSERT + NOTIFY), ' +
-        'with the worker (a separate process) relaying each status-change event from the outbox to BullMQ and running its job. ' +
+        'with the worker (a separate process) relaying each status-change event from the outbox (no webhook subscribes and e-mail is off here, so the relay marks the row finished without a BullMQ job). ' +
         'Limit: the same unit of work as raw SQL through `pg`, one transaction per command (BEGIN; versioned UPDATE of the row with the same snapshot JSON; ' +
         "INSERT of the audit event; INSERT of the outbox row; COMMIT), prepared statements, one connection per client, on copies of Baton's tables " +
         '(`CREATE TABLE raw.x (LIKE public.x INCLUDING ALL)`, same indexes) in the same database.',
@@ -437,7 +437,7 @@ export async function renderMarkdown(results) {
         `readiness-reminder timers, due evenly over ${t.windowSeconds} s (${fmt(t.ratePerSecond)} per second; the issue's 300k over three minutes would be ${fmt(t.issueRatePerSecond)} per second). ` +
         'One deliverable is made and submitted over HTTP; the rest are cloned from it in SQL (row, criteria, audit events) and their timer rows, published outbox rows and ' +
         "BullMQ delayed jobs are written directly (the jobs through Baton's own `publishRows`, as the relay would), because making them over HTTP does not fit the 10-minute budget. " +
-        'Firing goes through the real worker: the timer processor, its one-statement `fireNotice`, the event job it causes. Lateness is `sent_at − due_at`; for raw BullMQ, `processedOn −` due time, ' +
+        'Firing goes through the real worker: the timer processor, its one-statement `fireNotice`, the relay pass for the reminder event it writes (no subscriber here: no event job). Lateness is `sent_at − due_at`; for raw BullMQ, `processedOn −` due time, ' +
         "with the same job options, payload shape and due-time spread, run by a no-op Worker of the same concurrency, in its own window before Baton's. " +
         "A light pass then does the same with fewer timers per second (BENCH_TIMER_LIGHT_RATE), to tell lateness below Baton's capacity from a backlog.",
       '',

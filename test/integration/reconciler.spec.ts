@@ -5,7 +5,7 @@ import { emailJob, eventJob, outboxJob, timerJob } from '@baton/commands';
 import { loadConfig } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, publishRows, Queues } from '@baton/queues';
-import { Housekeeping, Reconciler } from '@baton/worker';
+import { FinishedJobs, Housekeeping, Reconciler } from '@baton/worker';
 import { configureQueueBackend, queueConnection } from '@baton/runtime';
 import { hasRedis } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
@@ -102,7 +102,10 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     await reconciler.check(); // the first check of a process: sets the sentinel
     const { event, probe, email, timer } = await relayedRows();
     const done = await relayedRows();
-    for (const row of Object.values(done)) await db.outbox.markDone(row.id, new Date());
+    await db.outbox.markDone(
+      Object.values(done).map((row) => row.id),
+      new Date(),
+    );
     expect(await jobIds()).toEqual(
       [event, probe, email, timer, ...Object.values(done)].map((row) => row.id).sort(),
     );
@@ -142,8 +145,14 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     const old = await relayedRows();
     const recent = await relayedRows();
     const now = Date.now();
-    for (const row of Object.values(old)) await db.outbox.markDone(row.id, new Date(now - 25 * 3600_000));
-    for (const row of Object.values(recent)) await db.outbox.markDone(row.id, new Date(now - 23 * 3600_000));
+    await db.outbox.markDone(
+      Object.values(old).map((row) => row.id),
+      new Date(now - 25 * 3600_000),
+    );
+    await db.outbox.markDone(
+      Object.values(recent).map((row) => row.id),
+      new Date(now - 23 * 3600_000),
+    );
     const removed = await new Housekeeping(db).run(new Date(now));
     expect(removed.outboxRows).toBeGreaterThanOrEqual(4);
     const client = new pg.Client({ connectionString: scratch.url });
@@ -157,5 +166,17 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     const [oldLeft, recentLeft] = [await left(old), await left(recent)];
     await client.end();
     expect([oldLeft, recentLeft]).toEqual([0, 4]);
+  });
+
+  it('records finished jobs in batches: none of them comes back after a loss', async () => {
+    await reconciler.check();
+    const rows = await relayedRows();
+    const finished = new FinishedJobs(db);
+    for (const row of [rows.event, rows.probe, rows.email]) finished.add(row.id);
+    await finished.flush();
+    await loseEverything();
+    await reconciler.check();
+    const finishedIds = [rows.event.id, rows.probe.id, rows.email.id];
+    expect((await jobIds()).filter((id) => finishedIds.includes(id))).toEqual([]);
   });
 });

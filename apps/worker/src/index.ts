@@ -4,3 +4,4 @@ export { WorkerModule } from './worker.module.js';
 export { Housekeeping } from './relay/housekeeping.js';
 export { OutboxRelay } from './relay/outbox-relay.js';
 export { Reconciler } from './relay/reconciler.js';
+export { FinishedJobs } from './processors/finished-jobs.js';

@@ -9,6 +9,7 @@ import { type Job, Worker } from 'bullmq';
 import { Metrics } from '@baton/core';
 import { Database } from '@baton/persistence';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
+import { FinishedJobs } from './finished-jobs.js';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 
 const CONCURRENCY = 16;
@@ -24,13 +25,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
   private readonly handlers: Map<JobName, JobHandler>;
+  private readonly finished: FinishedJobs;
 
   constructor(
     private readonly queues: Queues,
     private readonly metrics: Metrics,
-    private readonly db: Database,
+    db: Database,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
   ) {
+    this.finished = new FinishedJobs(db);
     this.handlers = new Map(handlers.map((handler) => [handler.jobName, handler]));
     const missing = ALL_JOB_NAMES.filter((name) => !this.handlers.has(name));
     if (missing.length > 0) throw new Error(`No handler for the jobs: ${missing.join(', ')}`);
@@ -58,6 +61,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    await this.finished.flush();
   }
 
   private async dispatch(job: Job): Promise<unknown> {
@@ -67,13 +71,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     }
     try {
       const result = await handler.handle(job as Job<never>);
-      if (job.id && UUID.test(job.id)) {
-        // Should this fail, the row stays unfinished: its job is given to Redis again only if Redis loses
-        // its data, and every handler may run again.
-        await this.db.outbox
-          .markDone(job.id, new Date())
-          .catch((error: unknown) => this.logger.warn(`Outbox ${job.id}: ${(error as Error).message}`));
-      }
+      if (job.id && UUID.test(job.id)) this.finished.add(job.id);
       this.metrics.jobs.inc({ job: job.name, outcome: typeof result === 'string' ? result : 'done' });
       return result;
     } catch (error) {

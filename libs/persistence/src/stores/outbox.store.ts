@@ -78,9 +78,12 @@ export class OutboxStore {
     return added.length;
   }
 
-  /** Records that the job of this row finished; a job id that is no outbox row changes nothing. */
-  async markDone(id: string, at: Date): Promise<void> {
-    await this.sql.query(`UPDATE outbox SET done_at = $2 WHERE id = $1 AND done_at IS NULL`, [id, at]);
+  /** Records that the jobs of these rows finished; ids that are no outbox row change nothing. */
+  async markDone(ids: readonly string[], at: Date): Promise<void> {
+    await this.sql.query(`UPDATE outbox SET done_at = $2 WHERE id = ANY($1::uuid[]) AND done_at IS NULL`, [
+      ids,
+      at,
+    ]);
   }
 
   /**
