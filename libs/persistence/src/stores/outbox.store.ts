@@ -18,8 +18,9 @@ export class OutboxStore {
    * Claims up to `limit` unpublished rows (skipping rows another relay holds), hands them to `publish`,
    * and marks them published in the same transaction; the ids `publish` returns needed no job and are
    * marked finished too. If `publish` throws, nothing is marked and the rows are tried again later; a row
-   * published but not marked is published again with the same job id, which the queue ignores (so the
-   * mark need not wait for the disk: a crash can only lose the mark).
+   * published but not marked is published again with the same job id, which the queue ignores while it holds
+   * the job (and a job that already ran does nothing the second time: the rows decide). So the mark need not
+   * wait for the disk: a crash can only lose the mark.
    */
   async relay(limit: number, publish: (rows: OutboxRow[]) => Promise<readonly string[]>): Promise<number> {
     return this.sql.transaction(async (query) => {
