@@ -172,8 +172,9 @@ function auditCte(sql: Params, audit: AuditAppend): string {
       ${sql.add(audit.prevHash)}, ${sql.add(audit.hash)} FROM d)`;
 }
 
-/** Outbox rows, and a NOTIFY that wakes the relay at commit when there are any. */
-function outboxCte(sql: Params, outbox: OutboxAppend[], at: Date): string {
+/** Outbox rows, and a NOTIFY that wakes the relay at commit; nothing when there are none. */
+function outboxCte(sql: Params, outbox: OutboxAppend[], at: Date): string | null {
+  if (outbox.length === 0) return null;
   const rows = sql.add(
     JSON.stringify(
       outbox.map((row) => ({
@@ -189,10 +190,22 @@ function outboxCte(sql: Params, outbox: OutboxAppend[], at: Date): string {
     INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
     SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at, ${sql.add(at)}
     FROM d, jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)),
-  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM d WHERE jsonb_array_length(${rows}::jsonb) > 0)`;
+  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM d)`;
 }
 
-function criteriaCte(sql: Params, criteria: CriterionRow[]): string {
+/**
+ * `WITH` the head (`d`, the row written) and the other data-modifying CTEs, those with nothing to write left
+ * out: PostgreSQL plans and runs every CTE listed, empty or not. The statement returns d's id; it references
+ * `n` (the NOTIFY) when there is one, since a SELECT in WITH runs only when referenced.
+ */
+function oneStatement(head: string, ctes: (string | null)[], notifies: boolean): string {
+  const listed = ctes.filter((cte): cte is string => cte !== null);
+  return `WITH ${[head, ...listed].join(',\n')}
+    SELECT d.id FROM d${notifies ? ', n' : ''}`;
+}
+
+function criteriaCte(sql: Params, criteria: CriterionRow[]): string | null {
+  if (criteria.length === 0) return null;
   const rows = JSON.stringify(
     criteria.map((row) => ({
       key: row.key,
@@ -245,8 +258,7 @@ export class DeliverableStore {
     criteria: CriterionRow[],
   ): Promise<void> {
     const sql = new Params();
-    await this.sql.query(
-      `WITH d AS (
+    const head = `d AS (
          INSERT INTO deliverables (id, checklist_id, awaiting_roles, project_id, service_id, title, description,
            change_type, target_go_live, status, snapshot, machine_version, version, submitted_by, created_by,
            audit_seq, audit_hash, created_at, updated_at)
@@ -256,12 +268,13 @@ export class DeliverableStore {
            ${sql.add(JSON.stringify(row.snapshot))}, ${sql.add(row.machineVersion)}, ${sql.add(row.version)},
            ${sql.add(row.submittedBy)}, ${sql.add(row.createdBy)}, ${sql.add(row.auditSeq)}, ${sql.add(row.auditHash)},
            ${sql.add(row.createdAt)}, ${sql.add(row.updatedAt)})
-         RETURNING id),
-       ${auditCte(sql, audit)},
-       ${outboxCte(sql, outbox, audit.at)},
-       ${criteriaCte(sql, criteria)}
-       -- A SELECT in WITH runs only when referenced: n (the NOTIFY) is, here.
-       SELECT d.id FROM d, n`,
+         RETURNING id)`;
+    await this.sql.query(
+      oneStatement(
+        head,
+        [auditCte(sql, audit), outboxCte(sql, outbox, audit.at), criteriaCte(sql, criteria)],
+        outbox.length > 0,
+      ),
       sql.values,
     );
   }
@@ -311,8 +324,7 @@ export class DeliverableStore {
     const firesGuard = timers.fires
       ? `AND EXISTS (SELECT 1 FROM timers WHERE id = ${sql.add(timers.fires)} AND status = 'scheduled')`
       : '';
-    const rows: { id: string }[] = await this.sql.query(
-      `WITH d AS (
+    const head = `d AS (
          UPDATE deliverables SET
            status = ${sql.add(change.status)}, snapshot = ${sql.add(JSON.stringify(change.snapshot))},
            machine_version = ${sql.add(change.machineVersion)}, submitted_by = ${sql.add(change.submittedBy)},
@@ -322,26 +334,42 @@ export class DeliverableStore {
            ${set('title', fields.title)}${set('description', fields.description)}
            ${set('change_type', fields.changeType)}${set('target_go_live', fields.targetGoLive, '::timestamptz')}
          WHERE id = ${sql.add(change.id)} AND version = ${sql.add(change.expectedVersion)} ${firesGuard}
-         RETURNING id),
-       ${auditCte(sql, change.audit)},
-       ${outboxCte(sql, change.outbox, change.audit.at)},
-       ${criteriaCte(sql, change.criteria)},
-       cancelled AS (
+         RETURNING id)`;
+    const cancelled =
+      timers.cancelKinds.length === 0
+        ? null
+        : `cancelled AS (
          UPDATE timers SET status = 'cancelled', cancelled_at = ${sql.add(change.updatedAt)}
          FROM d WHERE timers.deliverable_id = d.id AND timers.status = 'scheduled'
            AND timers.kind = ANY(${sql.add(timers.cancelKinds)}::text[])
-           AND timers.id <> ALL(${sql.add(timers.fires ? [timers.fires] : [])}::uuid[])),
-       fired AS (
+           AND timers.id <> ALL(${sql.add(timers.fires ? [timers.fires] : [])}::uuid[]))`;
+    const fired = timers.fires
+      ? `fired AS (
          UPDATE timers SET status = 'sent', sent_at = ${sql.add(change.updatedAt)}
-         FROM d WHERE timers.id = ${sql.add(timers.fires)}::uuid),
-       scheduled AS (
+         FROM d WHERE timers.id = ${sql.add(timers.fires)}::uuid)`
+      : null;
+    const scheduled =
+      timers.schedule.length === 0
+        ? null
+        : `scheduled AS (
          INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
          SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before,
            ${sql.add(change.updatedAt)}
          FROM d, jsonb_to_recordset(${sql.add(timersJson(timers.schedule))}::jsonb)
-           AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))
-       -- A SELECT in WITH runs only when referenced: n (the NOTIFY) is, here.
-       SELECT d.id FROM d, n`,
+           AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))`;
+    const rows: { id: string }[] = await this.sql.query(
+      oneStatement(
+        head,
+        [
+          auditCte(sql, change.audit),
+          outboxCte(sql, change.outbox, change.audit.at),
+          criteriaCte(sql, change.criteria),
+          cancelled,
+          fired,
+          scheduled,
+        ],
+        change.outbox.length > 0,
+      ),
       sql.values,
     );
     return rows.length === 1;
