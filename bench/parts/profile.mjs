@@ -47,32 +47,15 @@ export async function runProfiles(ctx) {
   const ms = ctx.config.profileMs;
   const results = {};
   log('profile: domain components');
-  const raw = (
-    await ctx.sql.query(`SELECT * FROM deliverables WHERE id = $1`, [
-      ctx.commandFixture.ids[1] ?? ctx.commandFixture.ids[0],
-    ])
-  ).rows[0];
-  const row = {
-    id: raw.id,
-    checklistId: raw.checklist_id,
-    awaitingRoles: raw.awaiting_roles,
-    projectId: raw.project_id,
-    serviceId: raw.service_id,
-    title: raw.title,
-    description: raw.description,
-    changeType: raw.change_type,
-    targetGoLive: raw.target_go_live,
-    status: raw.status,
-    snapshot: raw.snapshot,
-    machineVersion: raw.machine_version,
-    version: raw.version,
-    submittedBy: raw.submitted_by,
-    createdBy: raw.created_by,
-    auditSeq: raw.audit_seq,
-    auditHash: raw.audit_hash,
-    createdAt: raw.created_at,
-    updatedAt: raw.updated_at,
-  };
+  // The row as Baton's own store reads and maps it.
+  const { Database } = await import('../../dist/libs/persistence/src/index.js');
+  const database = await Database.connect({ url: ctx.db.url, poolSize: 1, applicationName: 'bench' });
+  let row;
+  try {
+    row = await database.deliverables.findById(ctx.commandFixture.ids[1] ?? ctx.commandFixture.ids[0]);
+  } finally {
+    await database.close();
+  }
   results.components = {
     status: row.status,
     ...(await measureComponents(

@@ -81,9 +81,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         );
       }
     }
+    const skipped = new Set(unheard);
     await publishRows(
       this.queues,
-      unheard.length === 0 ? rows : rows.filter((row) => !unheard.includes(row)),
+      rows.filter((row) => !skipped.has(row)),
     );
     return unheard.map((row) => row.id);
   }
