@@ -34,7 +34,9 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     db = await Database.connect({ url: scratch.url, poolSize: 4 });
     await db.migrate();
     await configureQueueBackend(backend);
-    queues = new Queues(queueConnection(backend), `baton_reconcile_${randomBytes(4).toString('hex')}`);
+    queues = new Queues(queueConnection(backend), `baton_reconcile_${randomBytes(4).toString('hex')}`, {
+      installationId: await db.installationId(),
+    });
     reconciler = new Reconciler(db, queues, loadConfig({}), backend);
   });
 
@@ -48,7 +50,7 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
   /** What FLUSHALL does to this test's queues and sentinel. */
   async function loseEverything(): Promise<void> {
     for (const name of queues.names()) await queues.get(name).obliterate({ force: true });
-    await (await sentinelClient()).del(`${queues.prefix}:baton:sentinel`);
+    await (await sentinelClient()).del(reconciler.sentinelKey);
   }
 
   function sentinelClient() {
@@ -129,14 +131,14 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     // A relay that published before the loss and commits only now: its rows are published, their jobs gone.
     const late = await relayedRows();
     await loseEverything();
-    await (await sentinelClient()).set(`${queues.prefix}:baton:sentinel`, 'kept');
+    await (await sentinelClient()).set(reconciler.sentinelKey, 'kept');
     await reconciler.check();
     expect(await jobIds()).toEqual(expect.arrayContaining([late.event.id, late.probe.id, late.email.id]));
 
     // Only once: with the sentinel there, the check after that gives back nothing.
     const later = await relayedRows();
     await loseEverything();
-    await (await sentinelClient()).set(`${queues.prefix}:baton:sentinel`, 'kept');
+    await (await sentinelClient()).set(reconciler.sentinelKey, 'kept');
     await reconciler.check();
     expect(await jobIds()).not.toEqual(expect.arrayContaining([later.event.id]));
   });

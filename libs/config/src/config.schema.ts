@@ -49,10 +49,14 @@ export const configSchema = z.object({
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   BATON_DATA_DIR: z.string().min(1).default('./.baton'),
   BATON_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16).max(200).optional()),
-  BATON_QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - and {} (Redis Cluster hash tags) only')
-    .default('baton'),
+  BATON_QUEUE_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .max(100)
+      .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - and {} (Redis Cluster hash tags) only')
+      .optional(),
+  ),
   BATON_OUTBOUND_DENY: z.preprocess((value) => value ?? DEFAULT_OUTBOUND_DENY, cidrList),
   BATON_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   BATON_BODY_LIMIT: z.coerce

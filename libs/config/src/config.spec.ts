@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, defaultQueuePrefix, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
@@ -7,9 +7,15 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.redisUrl).toBeUndefined();
-    expect(config.queuePrefix).toBe('baton');
+    expect(config.queuePrefix).toBeUndefined();
     expect(config.dataDir.endsWith('.baton')).toBe(true);
     expect(config.outboundDeny).toContain('169.254.0.0/16');
+  });
+
+  it('gives each installation a queue prefix of its own unless BATON_QUEUE_PREFIX names one', () => {
+    expect(defaultQueuePrefix('0b6f3c5e-2f1a-4c1e-9d7a-1f2e3d4c5b6a')).toBe('baton-0b6f3c5e2f1a');
+    expect(loadConfig({ BATON_QUEUE_PREFIX: '{baton}' }).queuePrefix).toBe('{baton}');
+    expect(loadConfig({ BATON_QUEUE_PREFIX: '' }).queuePrefix).toBeUndefined();
   });
 
   it('treats empty variables as unset', () => {

@@ -10,7 +10,8 @@ export interface BatonConfig {
   redisUrl: string | undefined;
   dataDir: string;
   adminToken: string | undefined;
-  queuePrefix: string;
+  /** BullMQ's key prefix; unset: `baton-` and this installation's id (see `defaultQueuePrefix`). */
+  queuePrefix: string | undefined;
   outboundDeny: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   bodyLimit: number;
@@ -47,6 +48,14 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+}
+
+/**
+ * The queue prefix of an installation that sets none: its own, so that installations sharing a Redis never
+ * take each other's jobs. Twelve hex digits of the installation id (48 bits) keep keys short.
+ */
+export function defaultQueuePrefix(installationId: string): string {
+  return `baton-${installationId.replace(/-/g, '').slice(0, 12)}`;
 }
 
 /** Reads and validates the environment once, at start. */

@@ -1,13 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Access, HandoverCommands, OidcVerifier } from '@baton/commands';
-import { type BatonConfig } from '@baton/config';
+import { type BatonConfig, defaultQueuePrefix } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';
 import { Metrics } from './metrics.js';
 import { warnUnlessNoEviction } from './redis-policy.js';
 import {
   configureQueueBackend,
+  describeQueue,
   type Infrastructure,
   queueConnection,
   redisAnswers,
@@ -72,12 +73,6 @@ function registerGauges(metrics: Metrics, db: Database, queues: Queues): void {
   });
 }
 
-function describeQueue(queue: QueueBackend): string {
-  if (queue.backend === 'postgres') return "BullMQ's PostgreSQL backend (no Redis found)";
-  const where = new URL(queue.url);
-  return `Redis at ${where.host}${where.pathname.length > 1 ? where.pathname : ''} (${queue.origin})`;
-}
-
 export async function openRuntime(config: BatonConfig, options: OpenOptions): Promise<Runtime> {
   const infra = await resolveInfrastructure(config, options);
   let db: Database | undefined;
@@ -91,10 +86,15 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     if (ran.length > 0) options.log(`Applied migrations: ${ran.join(', ')}`);
     await configureQueueBackend(infra.queue);
     if (infra.queue.backend === 'redis') await warnUnlessNoEviction(infra.queue.url, options.log);
-    const queues = new Queues(queueConnection(infra.queue), config.queuePrefix, {
-      [JobName.DeliverWebhook]: {
-        attempts: config.webhooks.maxAttempts,
-        backoff: { type: 'exponential', delay: config.webhooks.backoffMs },
+    const installationId = await db.installationId();
+    const prefix = config.queuePrefix ?? defaultQueuePrefix(installationId);
+    const queues = new Queues(queueConnection(infra.queue), prefix, {
+      installationId,
+      jobOptions: {
+        [JobName.DeliverWebhook]: {
+          attempts: config.webhooks.maxAttempts,
+          backoff: { type: 'exponential', delay: config.webhooks.backoffMs },
+        },
       },
     });
     const metrics = new Metrics();
@@ -108,8 +108,9 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       metrics.commands.inc({ action, outcome });
       metrics.commandSeconds.observe({ action }, seconds);
     });
-    if (!options.embedded)
-      options.log(`Queues: ${describeQueue(infra.queue)}, prefix "${config.queuePrefix}"`);
+    // Which Redis and prefix: two installations on one Redis must not share a prefix (each takes its own jobs).
+    const named = `prefix "${prefix}" ${config.queuePrefix ? '(BATON_QUEUE_PREFIX)' : `(installation ${installationId})`}`;
+    options.log(`${describeQueue(infra.queue, config.dataDir)}, ${named}`);
     const opened = db;
     return {
       config,

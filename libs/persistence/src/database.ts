@@ -66,6 +66,18 @@ export class Database {
     }
   }
 
+  /**
+   * This installation's id, made by its first migration and never changed (a restored backup keeps it). The
+   * row is made again should it be missing, so a database that lost it still has one id from then on.
+   */
+  async installationId(): Promise<string> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH made AS (INSERT INTO installation (id) VALUES (gen_random_uuid()) ON CONFLICT DO NOTHING RETURNING id)
+       SELECT id FROM made UNION ALL SELECT id FROM installation`,
+    );
+    return rows[0].id;
+  }
+
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
   }

@@ -11,7 +11,8 @@ export interface PublishableRow {
 
 /**
  * Adds outbox rows to their queues with the row id as job id: BullMQ ignores an add whose id it holds, so
- * publishing the same rows again (a relay that crashed before marking them) enqueues nothing new.
+ * publishing the same rows again (a relay that crashed before marking them) enqueues nothing new. Each job's
+ * data is its row's payload stamped with the installation's id.
  */
 export async function publishRows(
   queues: Queues,
@@ -25,7 +26,7 @@ export async function publishRows(
       queues.get(queue as QueueName).addBulk(
         batch.map((row) => ({
           name: row.jobName,
-          data: row.payload,
+          data: queues.jobData(row.payload),
           opts: {
             ...queues.jobOptions(row.jobName as JobName),
             jobId: row.id,

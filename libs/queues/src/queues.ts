@@ -5,19 +5,47 @@ import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, type QueueName } from './queue-
 /** Connection settings shared by every queue and worker: the backend's options plus the key prefix. */
 export type QueueConnection = Omit<QueueOptions, 'prefix' | 'defaultJobOptions'>;
 
+export interface QueuesOptions {
+  /** Stamped on every job added (`installationId` in its data): a worker leaves other installations' jobs alone. */
+  installationId?: string;
+  /** Job options of this installation that replace the defaults (JOB_OPTIONS). */
+  jobOptions?: Partial<Record<JobName, JobsOptions>>;
+}
+
 /** One BullMQ Queue per queue name, opened on first use, all closed together. */
 export class Queues {
   private readonly open = new Map<QueueName, Queue>();
+  readonly installationId: string | null;
+  private readonly overrides: Partial<Record<JobName, JobsOptions>>;
 
   constructor(
     readonly connection: QueueConnection,
     readonly prefix: string,
-    private readonly overrides: Partial<Record<JobName, JobsOptions>> = {},
-  ) {}
+    options: QueuesOptions = {},
+  ) {
+    this.installationId = options.installationId ?? null;
+    this.overrides = options.jobOptions ?? {};
+  }
 
   /** The options a job of this name is added with: the defaults, with this installation's overrides. */
   jobOptions(name: JobName): JobsOptions {
     return { ...JOB_OPTIONS[name], ...this.overrides[name] };
+  }
+
+  /** A job's data as added to a queue: its payload, stamped with this installation's id. */
+  jobData(payload: unknown): unknown {
+    if (this.installationId === null || payload === null || typeof payload !== 'object') return payload;
+    return { ...payload, installationId: this.installationId };
+  }
+
+  /**
+   * Whether a job taken from a queue belongs to another installation (one that shares this Redis and this
+   * prefix). Jobs without a stamp (added before stamps existed) are taken as this installation's.
+   */
+  isForeign(data: unknown): boolean {
+    if (this.installationId === null || data === null || typeof data !== 'object') return false;
+    const stamp = (data as { installationId?: unknown }).installationId;
+    return typeof stamp === 'string' && stamp !== this.installationId;
   }
 
   get(name: QueueName): Queue {

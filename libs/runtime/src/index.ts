@@ -1,4 +1,4 @@
-export { startInfrastructure } from './infrastructure.launcher.js';
+export { describeQueue, startInfrastructure } from './infrastructure.launcher.js';
 export type { Infrastructure, InfrastructureOptions, QueueBackend } from './infrastructure.types.js';
 export { configureQueueBackend, queueConnection, QUEUE_SCHEMA } from './queue-backend.config.js';
 export { findFreePort, redisAnswers, redactUrl } from './network.util.js';

@@ -41,7 +41,6 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       ? `PostgreSQL: embedded, 127.0.0.1:${embedded.port}, data in ${dataDir}/postgres`
       : `PostgreSQL: ${redactUrl(databaseUrl)} (DATABASE_URL)`,
   );
-  log(describeQueue(queue, dataDir));
   log(`Infrastructure ready in ${Date.now() - started} ms`);
   return { databaseUrl, postgres: embedded ? 'embedded' : 'env', queue, stop };
 }
@@ -62,7 +61,8 @@ async function resolveRedis(
   return { queue: { backend: 'redis', url: server.url, origin: 'spawned' }, server };
 }
 
-function describeQueue(queue: QueueBackend, dataDir: string): string {
+/** Where the queues are, for the start-up lines. */
+export function describeQueue(queue: QueueBackend, dataDir: string): string {
   if (queue.backend === 'postgres') {
     return 'Queues: BullMQ PostgreSQL backend (no REDIS_URL, no Redis on 127.0.0.1:6379, no redis-server on PATH)';
   }

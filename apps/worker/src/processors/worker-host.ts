@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import { Metrics } from '@baton/core';
 import { Database } from '@baton/persistence';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
@@ -13,6 +13,8 @@ import { FinishedJobs } from './finished-jobs.js';
 import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
 
 const CONCURRENCY = 16;
+/** How long a job of another installation is put aside before a worker (of its own, with luck) takes it again. */
+const FOREIGN_JOB_DELAY_MS = 250;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -26,6 +28,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly workers: Worker[] = [];
   private readonly handlers: Map<JobName, JobHandler>;
   private readonly finished: FinishedJobs;
+  /** Installations whose jobs this worker met (and left alone): each is reported once. */
+  private readonly strangers = new Set<string>();
 
   constructor(
     private readonly queues: Queues,
@@ -41,7 +45,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     for (const queue of this.queues.names()) {
-      const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
+      const worker = new Worker(queue, (job: Job, token?: string) => this.dispatch(job, token), {
         ...this.queues.connection,
         prefix: this.queues.prefix,
         concurrency: CONCURRENCY,
@@ -64,7 +68,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     await this.finished.flush();
   }
 
-  private async dispatch(job: Job): Promise<unknown> {
+  private async dispatch(job: Job, token: string | undefined): Promise<unknown> {
+    if (this.queues.isForeign(job.data)) return this.leaveAlone(job, token);
     const handler = this.handlers.get(job.name as JobName);
     if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
@@ -78,5 +83,24 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       this.metrics.jobs.inc({ job: job.name, outcome: 'failed' });
       throw error;
     }
+  }
+
+  /**
+   * A job of another installation that shares this Redis and this queue prefix: finishing it would lose it
+   * (its rows are in the other installation's database), so it goes back, delayed a little, for a worker of
+   * its own installation to take.
+   */
+  private async leaveAlone(job: Job, token: string | undefined): Promise<never> {
+    const stranger = String((job.data as { installationId: unknown }).installationId);
+    if (!this.strangers.has(stranger)) {
+      this.strangers.add(stranger);
+      this.logger.warn(
+        `Queue prefix "${this.queues.prefix}" is shared with another Baton installation (${stranger}); ` +
+          `its jobs are left to its own workers. Give each installation its own BATON_QUEUE_PREFIX, or unset it.`,
+      );
+    }
+    this.metrics.jobs.inc({ job: job.name, outcome: 'foreign' });
+    await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
+    throw new DelayedError();
   }
 }

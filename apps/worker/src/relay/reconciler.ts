@@ -63,10 +63,19 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       });
   }
 
+  /**
+   * The key whose absence says Redis lost its data: one per installation, so that installations that share
+   * a prefix (a mistake the workers survive) each notice a loss.
+   */
+  get sentinelKey(): string {
+    const installation = this.queues.installationId;
+    return `${this.queues.prefix}:baton:sentinel${installation ? `:${installation}` : ''}`;
+  }
+
   /** Reconciles when the sentinel is missing (Redis lost data) or every FULL_EVERY checks. */
   async check(): Promise<void> {
     const redis = await this.queues.get(QueueName.Timers).getBackend().client;
-    const key = `${this.queues.prefix}:baton:sentinel`;
+    const key = this.sentinelKey;
     // Two workers may both find it missing and both reconcile: reconciling is idempotent.
     const lost = (await redis.get(key)) === null;
     if (lost) await redis.set(key, new Date().toISOString());

@@ -2,6 +2,7 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
+import { InstallationEntity } from './installation.entity.js';
 import { PolicyEntity } from './policy.entity.js';
 import { TimerEntity } from './timer.entity.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
@@ -18,6 +19,7 @@ export {
   DeliverableCriterionEntity,
   DeliverableEntity,
   IdempotencyKeyEntity,
+  InstallationEntity,
   OutboxEntity,
   PolicyEntity,
   PrincipalEntity,
@@ -42,4 +44,5 @@ export const ENTITIES = [
   WebhookEntity,
   WebhookDeliveryEntity,
   IdempotencyKeyEntity,
+  InstallationEntity,
 ];

@@ -4,6 +4,7 @@ import { Webhooks1764290000000 } from './1764290000000-webhooks.js';
 import { Hardening1764300000000 } from './1764300000000-hardening.js';
 import { Oidc1764310000000 } from './1764310000000-oidc.js';
 import { OutboxDone1764320000000 } from './1764320000000-outbox-done.js';
+import { Installation1764330000000 } from './1764330000000-installation.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Hardening1764300000000,
   Oidc1764310000000,
   OutboxDone1764320000000,
+  Installation1764330000000,
 ];
