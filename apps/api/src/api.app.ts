@@ -11,6 +11,7 @@ import { completeDocument } from './http/openapi.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
 import { problem } from './http/problem.js';
 import { RateLimiter } from './http/rate-limiter.js';
+import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/request-body.js';
 
 /** The caller a rate limit counts against: the bearer token (hashed: tokens stay out of memory), else the address. */
 function caller(request: FastifyRequest): string {
@@ -20,7 +21,7 @@ function caller(request: FastifyRequest): string {
     : `a:${request.ip}`;
 }
 
-const SECURITY_HEADERS: Record<string, string> = {
+const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -32,11 +33,15 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const DOCS_CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
+function securityHeaders(url: string): Record<string, string> {
+  return { ...BASE_HEADERS, 'content-security-policy': url.startsWith('/docs') ? DOCS_CSP : API_CSP };
+}
+
 function harden(fastify: FastifyInstance, config: BatonConfig, metrics: Metrics, logger: Logger): void {
   const limiter = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+  answerExpectContinue(fastify.server, config.bodyLimit, securityHeaders);
   fastify.addHook('onRequest', (request, reply, done) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) void reply.header(name, value);
-    void reply.header('content-security-policy', request.url.startsWith('/docs') ? DOCS_CSP : API_CSP);
+    void reply.headers(securityHeaders(request.url));
     if (request.url === '/health') return done();
     const wait = limiter.take(caller(request));
     if (wait === 0) return done();
@@ -59,9 +64,11 @@ function harden(fastify: FastifyInstance, config: BatonConfig, metrics: Metrics,
     );
     done();
   });
-  // Errors Fastify raises before a route runs (a body over the limit, malformed JSON, a wrong media type).
-  fastify.setErrorHandler((error: FastifyError, _request, reply) => {
-    sendProblem(reply, toProblem(error, logger));
+  // An answer sent before the body was read (413, 429) would reach a client still sending as a reset
+  // connection: the rest of the body is read first, within bounds.
+  fastify.addHook('onSend', async (request, _reply, payload) => {
+    if (!request.raw.complete) await drainBody(request.raw, config.bodyLimit);
+    return payload;
   });
 }
 
@@ -91,6 +98,7 @@ export async function createHttpApp(
   });
   const logger = new Logger('Http');
   harden(app.getHttpAdapter().getInstance(), config, app.get(Metrics), logger);
+  acceptEmptyJson(app, config.bodyLimit);
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -100,7 +108,7 @@ export async function createHttpApp(
       maxAge: 600,
     });
   }
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -5,6 +5,7 @@ import { HandoverError } from '@baton/handover';
 import { isConnectionError } from '@baton/persistence';
 import { appErrorStatus, handoverErrorStatus } from './error-status.js';
 import { type Problem, problem, ReplayedProblem } from './problem.js';
+import { bodyTooLarge } from './request-body.js';
 
 /** Fastify's own errors (body parsing, limits) carry a code and a status. */
 interface FastifyError extends Error {
@@ -45,11 +46,9 @@ export function toProblem(error: unknown, logger: Logger, log = true): Problem {
   }
   if (isFastifyError(error) && error.statusCode >= 400 && error.statusCode < 500) {
     const detail =
-      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'The request body is larger than the limit of 1 MiB'
-        : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError'
-          ? `The request body is not valid JSON: ${error.message}`
-          : error.message;
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.name === 'SyntaxError'
+        ? `The request body is not valid JSON: ${error.message}`
+        : error.message;
     return problem(error.statusCode, detail, `HTTP.${error.code}`);
   }
   if (isConnectionError(error)) {
@@ -65,11 +64,18 @@ export function sendProblem(reply: FastifyReply, body: Problem): void {
   void reply.status(body.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(body);
 }
 
+/** Every error of the HTTP layer, Fastify's own (body parsing, limits) too: Nest routes them all here. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
+  constructor(private readonly bodyLimit: number) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
-    sendProblem(host.switchToHttp().getResponse<FastifyReply>(), toProblem(error, this.logger));
+    const tooLarge = isFastifyError(error) && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    sendProblem(
+      host.switchToHttp().getResponse<FastifyReply>(),
+      tooLarge ? bodyTooLarge(this.bodyLimit) : toProblem(error, this.logger),
+    );
   }
 }

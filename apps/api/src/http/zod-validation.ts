@@ -44,10 +44,14 @@ function methodDescriptor(target: object, key: string | symbol | undefined): Pro
   return descriptor;
 }
 
-/** The body, validated by `schema` (unknown fields are errors), and documented in OpenAPI from the same schema. */
+/**
+ * The body, validated by `schema` (unknown fields are errors), and documented in OpenAPI from the same schema.
+ * No body (or an empty one) is read as `{}`: a body the schema accepts empty is documented as optional.
+ */
 export function ValidBody(schema: z.ZodType): ParameterDecorator {
   return (target, key, index) => {
-    ApiBody({ schema: jsonSchema(schema) })(target, key!, methodDescriptor(target, key));
+    const required = !schema.safeParse({}).success;
+    ApiBody({ schema: jsonSchema(schema), required })(target, key!, methodDescriptor(target, key));
     Body(new ZodPipe(schema, 'body'))(target, key, index);
   };
 }
