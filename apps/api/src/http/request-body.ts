@@ -34,7 +34,7 @@ export function acceptEmptyJson(app: NestFastifyApplication, bodyLimit: number):
   app.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
     if (body.length === 0) return done(null, undefined);
     // Fastify's parser takes a string or a Buffer; its types name only the string, and the default server.
-    json(request as Parameters<typeof json>[0], body as unknown as string, done);
+    void json(request as Parameters<typeof json>[0], body as unknown as string, done);
   });
 }
 
