@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import {
   createActors,
@@ -138,5 +139,75 @@ describe('limits and headers', () => {
       headers: { origin: 'https://console.example.test', 'access-control-request-method': 'POST' },
     });
     expect(preflight.status).toBeLessThan(300);
+  });
+});
+
+describe('rate limit before authentication', () => {
+  let baton: BatonProcess;
+  let admin: ApiClient;
+  const RATE = 5;
+  const BURST = 10;
+
+  beforeAll(async () => {
+    baton = await startBaton({ env: { BATON_RATE_LIMIT: String(RATE), BATON_RATE_BURST: String(BURST) } });
+    admin = new ApiClient(baton.url, baton.adminToken);
+  });
+
+  afterAll(async () => {
+    await baton?.stop();
+  });
+
+  /** Token lookups by outcome, from the metrics. */
+  async function lookups(): Promise<Record<string, number>> {
+    const response = await admin.get('/metrics');
+    if (response.status !== 200)
+      throw new Error(`metrics: ${response.status} ${JSON.stringify(response.body)}`);
+    const text = response.body as string;
+    const counts: Record<string, number> = { found: 0, unknown: 0, unknown_cached: 0 };
+    for (const match of text.matchAll(/^baton_token_lookups_total\{outcome="(\w+)"\} (\d+)/gm))
+      counts[match[1]] = Number(match[2]);
+    return counts;
+  }
+
+  it('limits 1,000 requests with random tokens from one address after its burst, and they never reach the database past it', async () => {
+    const before = await lookups(); // the admin's token authenticates here: it has a bucket of its own
+    const started = Date.now();
+    const statuses: number[] = [];
+    for (let sent = 0; sent < 1000; sent += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          admin.as(`bat_${randomBytes(32).toString('base64url')}`).get('/v1/glossary'),
+        ),
+      );
+      statuses.push(...batch.map((response) => response.status));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const counts = { 401: 0, 429: 0, other: 0 };
+    for (const status of statuses) counts[status === 401 || status === 429 ? status : 'other'] += 1;
+    const allowed = BURST + Math.ceil(RATE * seconds);
+    console.info(
+      `1,000 random tokens in ${seconds.toFixed(1)} s: ${counts[429]} answered 429, ${counts[401]} got as far as 401 (the burst and refill allow ${allowed})`,
+    );
+    expect(counts.other).toBe(0);
+    expect(counts[401]).toBeLessThanOrEqual(allowed);
+    expect(counts[429]).toBeGreaterThanOrEqual(1000 - allowed);
+    const after = await lookups();
+    expect(after.unknown + after.unknown_cached - before.unknown - before.unknown_cached).toBe(counts[401]);
+    // A token that authenticated keeps its own bucket while its address is spent.
+    expect((await admin.get('/v1/glossary')).status).toBe(200);
+  });
+
+  it('answers a token found unknown a moment ago from memory, without asking the database again', async () => {
+    await new Promise((resolve) => setTimeout(resolve, (BURST / RATE) * 1000 + 200)); // the address refills
+    const before = await lookups();
+    const made = admin.as(`bat_${randomBytes(32).toString('base64url')}`);
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await made.get('/v1/glossary')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const after = await lookups();
+    expect({
+      unknown: after.unknown - before.unknown,
+      cached: after.unknown_cached - before.unknown_cached,
+    }).toEqual({ unknown: 1, cached: 4 });
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,16 +9,8 @@ import { type FastifyError, type FastifyInstance, type FastifyReply, type Fastif
 import { completeDocument } from './http/openapi.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
 import { problem } from './http/problem.js';
-import { RateLimiter } from './http/rate-limiter.js';
+import { RateLimit } from './http/rate-limiter.js';
 import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/request-body.js';
-
-/** The caller a rate limit counts against: the bearer token (hashed: tokens stay out of memory), else the address. */
-function caller(request: FastifyRequest): string {
-  const authorization = request.headers.authorization;
-  return authorization
-    ? `t:${createHash('sha256').update(authorization).digest('base64url').slice(0, 22)}`
-    : `a:${request.ip}`;
-}
 
 const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -37,14 +28,20 @@ function securityHeaders(url: string): Record<string, string> {
   return { ...BASE_HEADERS, 'content-security-policy': url.startsWith('/docs') ? DOCS_CSP : API_CSP };
 }
 
-function harden(fastify: FastifyInstance, config: BatonConfig, metrics: Metrics, logger: Logger): void {
-  const limiter = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+function harden(
+  fastify: FastifyInstance,
+  config: BatonConfig,
+  limits: RateLimit,
+  metrics: Metrics,
+  logger: Logger,
+): void {
   answerExpectContinue(fastify.server, config.bodyLimit, securityHeaders);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(securityHeaders(request.url));
     if (request.url === '/health') return done();
-    const wait = limiter.take(caller(request));
+    const { wait, by } = limits.take(request.headers.authorization, request.ip);
     if (wait === 0) return done();
+    metrics.rateLimited.inc({ by });
     void reply.header('retry-after', String(wait));
     sendProblem(
       reply,
@@ -83,6 +80,11 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
+    // A hop count: believe that many proxies nearest to Baton (what Fastify does with a number).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     return503OnClosing: true,
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
@@ -97,7 +99,7 @@ export async function createHttpApp(
     abortOnError: false,
   });
   const logger = new Logger('Http');
-  harden(app.getHttpAdapter().getInstance(), config, app.get(Metrics), logger);
+  harden(app.getHttpAdapter().getInstance(), config, app.get(RateLimit), app.get(Metrics), logger);
   acceptEmptyJson(app, config.bodyLimit);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

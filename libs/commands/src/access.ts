@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Database, type PrincipalRow } from '@baton/persistence';
 import { AppError, AppErrorCode } from './app.errors.js';
+import { ExpiringSet } from './expiring-set.js';
 import { looksLikeJwt, type OidcIdentity, oidcPrincipalId, type OidcVerifier } from './oidc.js';
 
 /** The admin principal created at first start has this fixed id, so replicas starting together agree. */
@@ -28,14 +29,26 @@ function toPrincipal(row: PrincipalRow): Principal {
 const sameRoles = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((role, index) => role === b[index]);
 
+/** How a bearer token was looked up: found, unknown, or unknown without asking the database again. */
+export type TokenLookup = 'found' | 'unknown' | 'unknown_cached';
+
+/** How long a token found unknown is answered 401 from memory: a flood of made-up tokens costs no queries. */
+const UNKNOWN_TOKEN_MS = 10_000;
+const UNKNOWN_TOKENS_KEPT = 10_000;
+
 /**
  * Bearer tokens to principals; tokens exist in clear only in the response that creates them. Every request
- * reads the principal from the database (no cache): a revoked or replaced token fails at once, in every process.
+ * with a known token reads the principal from the database (no cache of principals): a revoked or replaced
+ * token fails at once, in every process. Only unknown tokens are remembered, briefly: a token is random and
+ * shown once when it is made, so one that was unknown a moment ago cannot have become valid since.
  */
 export class Access {
+  private readonly unknown = new ExpiringSet(UNKNOWN_TOKENS_KEPT, UNKNOWN_TOKEN_MS);
+
   constructor(
     private readonly db: Database,
     private readonly oidc: OidcVerifier | null = null,
+    private readonly observe: (lookup: TokenLookup) => void = () => undefined,
   ) {}
 
   /**
@@ -45,7 +58,13 @@ export class Access {
   async authenticate(token: string): Promise<Principal | null> {
     if (this.oidc && looksLikeJwt(token)) return this.signIn(await this.oidc.verify(token));
     const hash = hashToken(token);
+    if (this.unknown.has(hash)) {
+      this.observe('unknown_cached');
+      return null;
+    }
     const row = await this.db.principals.findByTokenHash(hash);
+    if (!row) this.unknown.add(hash);
+    this.observe(row ? 'found' : 'unknown');
     if (!row || row.revokedAt) return null;
     // The lookup was by hash; compare again in constant time for good measure.
     if (!timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null;

@@ -1,4 +1,12 @@
-export { Access, ADMIN_PRINCIPAL_ID, generateToken, hashToken, type Principal } from './access.js';
+export {
+  Access,
+  ADMIN_PRINCIPAL_ID,
+  generateToken,
+  hashToken,
+  type Principal,
+  type TokenLookup,
+} from './access.js';
+export { ExpiringSet } from './expiring-set.js';
 export { AppError, AppErrorCode, type FieldError } from './app.errors.js';
 export {
   claimAt,

@@ -73,6 +73,18 @@ export const configSchema = z.object({
   BATON_RATE_LIMIT: z.coerce.number().min(0.1).max(100_000).default(50),
   BATON_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(200),
   BATON_CORS_ORIGINS: z.string().default(''),
+  BATON_TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .union([
+        z.enum(['true', 'false']).transform((flag) => flag === 'true'),
+        z.coerce.number().int().min(1).max(10),
+        commaList.pipe(
+          z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected addresses or CIDRs')).min(1),
+        ),
+      ])
+      .default(false),
+  ),
   BATON_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   BATON_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),

@@ -18,6 +18,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ BATON_QUEUE_PREFIX: '' }).queuePrefix).toBeUndefined();
   });
 
+  it('reads which proxies to believe for the client address', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ BATON_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ BATON_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ BATON_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+    expect(() => loadConfig({ BATON_TRUST_PROXY: 'a proxy' })).toThrow(/BATON_TRUST_PROXY/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
   });

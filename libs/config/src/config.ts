@@ -23,6 +23,11 @@ export interface BatonConfig {
   metricsPublic: boolean;
   /** Per principal (or per address without a valid token), per api process. */
   rateLimit: { perSecond: number; burst: number };
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client's address (rate limits per address): none
+   * (false), all (true), this many hops, or these addresses and CIDRs.
+   */
+  trustProxy: boolean | number | string[];
   /** Origins allowed by CORS; empty: no cross-origin access (closed by default). */
   corsOrigins: string[];
   requestTimeoutMs: number;
@@ -81,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalMs: raw.BATON_RECONCILE_INTERVAL_MS,
     metricsPublic: raw.BATON_METRICS_PUBLIC === 'true',
     rateLimit: { perSecond: raw.BATON_RATE_LIMIT, burst: raw.BATON_RATE_BURST },
+    trustProxy: raw.BATON_TRUST_PROXY,
     corsOrigins: raw.BATON_CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin.length > 0),

@@ -42,6 +42,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly tokenLookups = new Counter({
+    name: 'baton_token_lookups_total',
+    help: 'Bearer token lookups: found, unknown (asked the database), unknown_cached (answered from memory)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimited = new Counter({
+    name: 'baton_rate_limited_total',
+    help: 'Requests refused 429, by what they counted against: a token, or an address',
+    labelNames: ['by'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'baton_process_' });
   }

@@ -102,6 +102,7 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     const access = new Access(
       db,
       config.oidc ? new OidcVerifier(config.oidc, (line) => options.log(`OIDC: ${line}`)) : null,
+      (outcome) => metrics.tokenLookups.inc({ outcome }),
     );
     registerGauges(metrics, db, queues);
     const commands = new HandoverCommands(db, undefined, (action, outcome, seconds) => {

@@ -1,12 +1,15 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { type Principal } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
 import { type FastifyRequest } from 'fastify';
 
 export const PUBLIC_ROUTE = 'baton:public';
 export const REQUIRED_ROLES = 'baton:roles';
 
-/** No token needed (health, docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/** No token needed (health, docs); or none when the configuration says so (`/metrics` on a private network). */
+export const Public = (
+  when: (config: BatonConfig) => boolean = () => true,
+): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, when);
 
 /** One of these roles is needed; `admin` may do what pmo and smo may do. */
 export const Roles = (...roles: string[]): MethodDecorator & ClassDecorator =>

@@ -1,6 +1,9 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Access, AppError, AppErrorCode } from '@baton/commands';
+import { Access, AppError, AppErrorCode, type Principal } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
+import { BATON_CONFIG } from '@baton/core';
+import { RateLimit } from '../http/rate-limiter.js';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 
 /** Bearer token -> principal on every route that is not @Public; then the route's @Roles, if any. */
@@ -9,18 +12,31 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly access: Access,
+    private readonly limits: RateLimit,
+    @Inject(BATON_CONFIG) private readonly config: BatonConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const isPublic = this.reflector.getAllAndOverride<((config: BatonConfig) => boolean) | undefined>(
+      PUBLIC_ROUTE,
+      targets,
+    );
+    if (isPublic?.(this.config)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
       throw new AppError(AppErrorCode.Unauthenticated, 'An Authorization: Bearer <token> header is required');
     }
-    const principal = await this.access.authenticate(match[1]);
+    let principal: Principal | null = null;
+    try {
+      principal = await this.access.authenticate(match[1]);
+    } finally {
+      // A token that authenticates gets a rate-limit bucket of its own; any other counts against its address.
+      if (principal) this.limits.trust(header!);
+      else this.limits.distrust(header!);
+    }
     if (!principal) throw new AppError(AppErrorCode.Unauthenticated, 'The token is unknown or revoked');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);

@@ -1,3 +1,9 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ExpiringSet } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
+import { BATON_CONFIG } from '@baton/core';
+
 /**
  * Token buckets per caller, in this process: `rate` requests per second on average, bursts up to `burst`.
  * With several api replicas each keeps its own buckets, so the limit applies per replica.
@@ -32,4 +38,46 @@ export class RateLimiter {
       if (bucket.tokens + ((now - bucket.at) / 1000) * this.rate >= this.burst) this.buckets.delete(caller);
     }
   }
+}
+
+/** How long a token that authenticated keeps a bucket of its own without authenticating again. */
+const TRUSTED_MS = 5 * 60_000;
+const TRUSTED_KEPT = 100_000;
+
+/**
+ * Which bucket a request counts against, chosen before it is authenticated: a token seen to authenticate
+ * lately has its own; any other request (no token, a made-up one, one not yet seen) counts against its
+ * address. So a flood of random tokens from one address is limited like that address, and each of its
+ * requests never reaches the database once the address's burst is spent.
+ */
+@Injectable()
+export class RateLimit {
+  private readonly buckets: RateLimiter;
+  private readonly trusted = new ExpiringSet(TRUSTED_KEPT, TRUSTED_MS);
+
+  constructor(@Inject(BATON_CONFIG) config: BatonConfig) {
+    this.buckets = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+  }
+
+  /** 0 when the request may go ahead, else the seconds to wait; and what it counted against. */
+  take(authorization: string | undefined, address: string): { wait: number; by: 'token' | 'address' } {
+    const token = authorization ? tokenKey(authorization) : null;
+    const by = token && this.trusted.has(token) ? 'token' : 'address';
+    return { wait: this.buckets.take(by === 'token' ? `t:${token}` : `a:${address}`), by };
+  }
+
+  /** The request with this Authorization header authenticated: its token's requests count against it. */
+  trust(authorization: string): void {
+    this.trusted.add(tokenKey(authorization));
+  }
+
+  /** Its token did not authenticate (revoked meanwhile): back to its address's bucket. */
+  distrust(authorization: string): void {
+    this.trusted.delete(tokenKey(authorization));
+  }
+}
+
+/** Tokens stay out of memory: a hash stands for each. */
+function tokenKey(authorization: string): string {
+  return createHash('sha256').update(authorization).digest('base64url').slice(0, 22);
 }
