@@ -9,6 +9,9 @@ import {
   type Actors,
 } from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
+import { waitFor } from '../support/handover-flow.js';
+import { scratchDatabase } from '../support/scratch-database.js';
+import pg from 'pg';
 
 describe('idempotency keys', () => {
   let baton: BatonProcess;
@@ -209,5 +212,92 @@ describe('rate limit before authentication', () => {
       unknown: after.unknown - before.unknown,
       cached: after.unknown_cached - before.unknown_cached,
     }).toEqual({ unknown: 1, cached: 4 });
+  });
+});
+
+describe('an idempotency key whose request died', () => {
+  const TIMEOUT_MS = 2000;
+  // One admin token across the restart.
+  const ADMIN_TOKEN = 'lease-test-admin-token-0123456789';
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  let baton: BatonProcess;
+  const start = () =>
+    startBaton({
+      env: {
+        DATABASE_URL: scratch.url,
+        BATON_ADMIN_TOKEN: ADMIN_TOKEN,
+        BATON_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS),
+      },
+    });
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase();
+    baton = await start();
+  });
+
+  afterAll(async () => {
+    await baton?.stop();
+    await scratch?.drop();
+  });
+
+  it('is taken by the retry once the lease (twice the request timeout) is over: the retry runs once', async () => {
+    const actors = await createActors(new ApiClient(baton.url, ADMIN_TOKEN));
+    const refs = { projectId: await createProject(actors.pmo), serviceId: await createService(actors.smo) };
+    const deliverable = await createDeliverable(actors.pmo, refs);
+    const key = `died-${Date.now()}`;
+    const db = new pg.Client({ connectionString: scratch.url });
+    await db.connect();
+    try {
+      // The submit claims its key, then waits on this lock to read the deliverable; the api is killed while
+      // it waits, before the command has written anything.
+      await db.query('BEGIN');
+      await db.query('LOCK TABLE deliverables IN ACCESS EXCLUSIVE MODE');
+      const dying = actors.pmo
+        .post(`/v1/deliverables/${deliverable.id}/submit`, undefined, { 'idempotency-key': key })
+        .catch((error: unknown) => error);
+      await waitFor(
+        async () =>
+          (await db.query(`SELECT status FROM idempotency_keys WHERE key = $1`, [key])).rows[0]?.status,
+        (status) => status === 'in_progress',
+        'the submit to claim its key',
+      );
+      await baton.stop('SIGKILL');
+      expect(await dying).toMatchObject({ message: 'fetch failed' }); // the client saw no answer
+      await db.query('ROLLBACK');
+    } finally {
+      await db.end();
+    }
+
+    baton = await start();
+    const client = actors.pmo.at(baton.url);
+    // A client retrying as it should: while the lease of the dead request runs, 409 "still running".
+    const started = Date.now();
+    const answers: number[] = [];
+    let retry;
+    for (;;) {
+      retry = await client.post(`/v1/deliverables/${deliverable.id}/submit`, undefined, {
+        'idempotency-key': key,
+      });
+      answers.push(retry.status);
+      if (
+        retry.status !== 409 ||
+        retry.body.code !== 'REQUEST.CONFLICT' ||
+        Date.now() - started > 4 * TIMEOUT_MS
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    console.info(
+      `retries after the restart: ${answers.join(', ')}; the key was free ${Date.now() - started} ms after the restart (lease ${2 * TIMEOUT_MS} ms)`,
+    );
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe('readiness');
+    const again = await client.post(`/v1/deliverables/${deliverable.id}/submit`, undefined, {
+      'idempotency-key': key,
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(retry.body);
+    const history = await client.get(`/v1/deliverables/${deliverable.id}/history`);
+    expect(history.body.items.map((event: { action: string }) => event.action)).toEqual(['create', 'submit']);
   });
 });

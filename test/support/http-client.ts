@@ -15,6 +15,11 @@ export class ApiClient {
     return new ApiClient(this.baseUrl, token);
   }
 
+  /** The same caller, talking to another Baton (one restarted on another port). */
+  at(baseUrl: string): ApiClient {
+    return new ApiClient(baseUrl, this.token);
+  }
+
   async request<T = any>(
     method: string,
     path: string,

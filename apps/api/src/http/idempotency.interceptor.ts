@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type CallHandler,
   type ExecutionContext,
+  Inject,
   Injectable,
   Logger,
   type NestInterceptor,
@@ -9,6 +10,8 @@ import {
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { AppError, AppErrorCode, canonicalJson } from '@baton/commands';
+import { type BatonConfig } from '@baton/config';
+import { BATON_CONFIG } from '@baton/core';
 import { Database, type IdempotencyRecord } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { from, mergeMap, type Observable, of, catchError } from 'rxjs';
@@ -18,7 +21,6 @@ import { type Problem, ReplayedProblem } from './problem.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TTL_MS = 24 * 3600 * 1000;
-const WAIT_MS = 10_000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** A new token is shown once: a replay answers with `token: null` rather than keeping the token at rest. */
@@ -32,16 +34,24 @@ function withoutSecrets(body: unknown): unknown {
  * Idempotency-Key on mutating requests (API.md): the same key and body within 24 h get the first answer
  * again and change nothing; the same key with another body is 422; a second request while the first runs
  * waits for its answer. Keys belong to the principal that sent them. Answers of 5xx are not kept, so a
- * client may retry those.
+ * client may retry those. A request holds its key for a lease of twice the request timeout: one that dies
+ * without answering (its process killed) leaves the key to the next retry once the lease is over.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
+  private readonly leaseMs: number;
+  /** How long a request waits for the answer of another holding its key: within its own timeout. */
+  private readonly waitMs: number;
 
   constructor(
     private readonly db: Database,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(BATON_CONFIG) config: BatonConfig,
+  ) {
+    this.leaseMs = 2 * config.requestTimeoutMs;
+    this.waitMs = Math.min(10_000, config.requestTimeoutMs / 2);
+  }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -54,21 +64,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
         errors: [{ path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
       });
     }
-    const principalId = request.principal.id;
-    const path = request.url;
-    const bodyHash = createHash('sha256')
-      .update(`${request.method} ${path}\n${canonicalJson(request.body ?? null)}`)
-      .digest('hex');
-    const claimed = await this.db.idempotency.claim({
-      principalId,
+    const identity = {
+      principalId: request.principal.id,
       key,
       method: request.method,
-      path,
-      bodyHash,
-      now: new Date(),
-      ttlMs: TTL_MS,
-    });
-    if (!claimed) return of(await this.replay(principalId, key, bodyHash, reply));
+      path: request.url,
+      bodyHash: createHash('sha256')
+        .update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`)
+        .digest('hex'),
+    };
+    const claim = await this.claimOrReplay(identity, reply);
+    if ('replay' in claim) return of(claim.replay);
 
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
@@ -76,24 +82,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
         const etag = reply.getHeader('etag');
-        await this.db.idempotency.complete(principalId, key, {
-          status: successStatus,
-          body: withoutSecrets(body),
-          headers: typeof etag === 'string' ? { etag } : {},
-        });
+        await this.db.idempotency.complete(
+          claim,
+          {
+            status: successStatus,
+            body: withoutSecrets(body),
+            headers: typeof etag === 'string' ? { etag } : {},
+          },
+          TTL_MS,
+        );
         return body;
       }),
       catchError((error: unknown) =>
         from(
           (async () => {
             const problem = toProblem(error, this.logger, false);
-            if (problem.status >= 500) await this.db.idempotency.release(principalId, key);
+            if (problem.status >= 500) await this.db.idempotency.release(claim);
             else
-              await this.db.idempotency.complete(principalId, key, {
-                status: problem.status,
-                body: problem,
-                headers: {},
-              });
+              await this.db.idempotency.complete(
+                claim,
+                { status: problem.status, body: problem, headers: {} },
+                TTL_MS,
+              );
             throw error;
           })(),
         ),
@@ -101,37 +111,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 
-  private async replay(
-    principalId: string,
-    key: string,
-    bodyHash: string,
+  /**
+   * This request's claim on the key; or the first request's answer, once it has one. While another request
+   * holds the key, waits for its answer up to waitMs (claiming the key should that request's lease run out).
+   */
+  private async claimOrReplay(
+    request: { principalId: string; key: string; method: string; path: string; bodyHash: string },
     reply: FastifyReply,
-  ): Promise<unknown> {
-    const deadline = Date.now() + WAIT_MS;
-    let record: IdempotencyRecord | null;
+  ): Promise<{ principalId: string; key: string; claimedAt: Date } | { replay: unknown }> {
+    const deadline = Date.now() + this.waitMs;
     for (;;) {
-      record = await this.db.idempotency.find(principalId, key);
-      if (!record) {
-        throw new AppError(
-          AppErrorCode.Conflict,
-          'The request holding this Idempotency-Key failed; send it again',
-        );
-      }
-      if (record.bodyHash !== bodyHash) {
+      const now = new Date();
+      if (await this.db.idempotency.claim({ ...request, now, leaseMs: this.leaseMs }))
+        return { principalId: request.principalId, key: request.key, claimedAt: now };
+      const record = await this.db.idempotency.find(request.principalId, request.key);
+      if (record && record.bodyHash !== request.bodyHash) {
         throw new AppError(
           AppErrorCode.IdempotencyKeyReused,
           'This Idempotency-Key was used for another request (a different method, path or body)',
         );
       }
-      if (record.status === 'done') break;
+      if (record?.status === 'done') return { replay: this.replay(record, reply) };
       if (Date.now() > deadline) {
         throw new AppError(
           AppErrorCode.Conflict,
           'A request with this Idempotency-Key is still running; try again shortly',
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Gone meanwhile (its request failed with a 5xx): the next claim takes it at once.
+      if (record) await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+
+  private replay(record: IdempotencyRecord, reply: FastifyReply): unknown {
     void reply.header('Idempotent-Replayed', 'true');
     for (const [name, value] of Object.entries(record.responseHeaders ?? {})) void reply.header(name, value);
     if ((record.responseStatus ?? 200) >= 400) throw new ReplayedProblem(record.responseBody as Problem);

@@ -19,8 +19,10 @@ export class IdempotencyStore {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Claims the key for a request: true when this request is the first (or the earlier claim expired), false
-   * when another request holds or held it (read it with find).
+   * Claims the key for a request, for `leaseMs`: true when this request is the first, or the earlier answer
+   * expired, or the earlier request's lease ran out (it died without answering); false when another request
+   * holds the key or answered it (read it with find). A claim is named by its time, `now`, which complete and
+   * release are given back: a request whose lease ran out and was taken over cannot overwrite the new claim.
    */
   async claim(record: {
     principalId: string;
@@ -29,7 +31,7 @@ export class IdempotencyStore {
     path: string;
     bodyHash: string;
     now: Date;
-    ttlMs: number;
+    leaseMs: number;
   }): Promise<boolean> {
     const rows: { key: string }[] = await this.sql.query(
       `WITH expired AS (
@@ -44,7 +46,7 @@ export class IdempotencyStore {
         record.path,
         record.bodyHash,
         record.now,
-        new Date(record.now.getTime() + record.ttlMs),
+        new Date(record.now.getTime() + record.leaseMs),
       ],
     );
     return rows.length === 1;
@@ -58,29 +60,34 @@ export class IdempotencyStore {
     return rows[0] ?? null;
   }
 
+  /** Keeps the answer of the claim made at `claimedAt` for `ttlMs` from then. */
   async complete(
-    principalId: string,
-    key: string,
+    claim: { principalId: string; key: string; claimedAt: Date },
     response: { status: number; body: unknown; headers: Record<string, string> },
+    ttlMs: number,
   ): Promise<void> {
     await this.sql.query(
-      `UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4, response_headers = $5
-       WHERE principal_id = $1 AND key = $2`,
+      `UPDATE idempotency_keys SET status = 'done', response_status = $4, response_body = $5, response_headers = $6,
+         expires_at = $7
+       WHERE principal_id = $1 AND key = $2 AND created_at = $3 AND status = 'in_progress'`,
       [
-        principalId,
-        key,
+        claim.principalId,
+        claim.key,
+        claim.claimedAt,
         response.status,
         JSON.stringify(response.body ?? null),
         JSON.stringify(response.headers),
+        new Date(claim.claimedAt.getTime() + ttlMs),
       ],
     );
   }
 
   /** Forgets a claim whose request failed for reasons of the server's (5xx): the client may try again. */
-  async release(principalId: string, key: string): Promise<void> {
+  async release(claim: { principalId: string; key: string; claimedAt: Date }): Promise<void> {
     await this.sql.query(
-      `DELETE FROM idempotency_keys WHERE principal_id = $1 AND key = $2 AND status = 'in_progress'`,
-      [principalId, key],
+      `DELETE FROM idempotency_keys
+       WHERE principal_id = $1 AND key = $2 AND created_at = $3 AND status = 'in_progress'`,
+      [claim.principalId, claim.key, claim.claimedAt],
     );
   }
 
