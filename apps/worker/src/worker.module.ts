@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EmailProcessor } from './processors/email.processor.js';
 import { EventProcessor } from './processors/event.processor.js';
 import { JOB_HANDLERS, type JobHandler } from './processors/job-handler.js';
+import { Outbound } from './processors/outbound.provider.js';
 import { ProbeProcessor } from './processors/probe.processor.js';
 import { TimerProcessor } from './processors/timer.processor.js';
 import { WebhookProcessor } from './processors/webhook.processor.js';
@@ -13,6 +14,7 @@ import { Reconciler } from './relay/reconciler.js';
 const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor, EmailProcessor];
 
 const providers = [
+  Outbound,
   ...processors,
   {
     provide: JOB_HANDLERS,

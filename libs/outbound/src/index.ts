@@ -1,1 +1,1 @@
-export { assertOutboundAllowed, denyList, OutboundRefused } from './outbound-guard.js';
+export { denyList, OutboundHttp, OutboundRefused, type Resolve } from './outbound-http.js';

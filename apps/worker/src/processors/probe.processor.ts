@@ -1,13 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
 import { HandoverCommands } from '@baton/commands';
-import { type BatonConfig } from '@baton/config';
-import { BATON_CONFIG } from '@baton/core';
 import { describeHandover, HandoverErrorCode, isHandoverError } from '@baton/handover';
-import { assertOutboundAllowed, denyList, OutboundRefused } from '@baton/outbound';
+import { OutboundRefused } from '@baton/outbound';
 import { Database } from '@baton/persistence';
 import { JobName, type ProbeCriterionPayload } from '@baton/queues';
 import { type JobHandler } from './job-handler.js';
+import { Outbound } from './outbound.provider.js';
 
 const SYSTEM = { principalId: null, roles: [] } as const;
 const PROBE_TIMEOUT_MS = 5000;
@@ -20,15 +19,12 @@ const PROBE_TIMEOUT_MS = 5000;
 export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
   readonly jobName = JobName.ProbeCriterion;
   private readonly logger = new Logger('Probes');
-  private readonly deny;
 
   constructor(
     private readonly db: Database,
     private readonly commands: HandoverCommands,
-    @Inject(BATON_CONFIG) config: BatonConfig,
-  ) {
-    this.deny = denyList(config.outboundDeny);
-  }
+    private readonly outbound: Outbound,
+  ) {}
 
   async handle(job: Job<ProbeCriterionPayload>): Promise<string> {
     const { deliverableId, key, round, url: target } = job.data;
@@ -44,15 +40,13 @@ export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
     let passed: boolean;
     let detail: string;
     try {
-      const url = await assertOutboundAllowed(target, this.deny);
-      const response = await fetch(url, {
+      const response = await this.outbound.fetch(target, {
         method: 'GET',
-        redirect: 'manual',
         signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
       });
       await response.body?.cancel();
       passed = response.status >= 200 && response.status < 300;
-      detail = `GET ${url.href} answered ${response.status}`;
+      detail = `GET ${response.url} answered ${response.status}`;
       if (!passed && response.status >= 500 && !lastAttempt) throw new Error(detail);
     } catch (error) {
       if (!(error instanceof OutboundRefused) && !lastAttempt) throw error;

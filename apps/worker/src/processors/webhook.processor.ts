@@ -3,10 +3,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { assertOutboundAllowed, denyList, OutboundRefused } from '@baton/outbound';
+import { OutboundRefused } from '@baton/outbound';
 import { Database } from '@baton/persistence';
 import { type DeliverWebhookPayload, JobName } from '@baton/queues';
 import { type JobHandler } from './job-handler.js';
+import { Outbound } from './outbound.provider.js';
 
 export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -21,14 +22,12 @@ export function signature(secret: string, body: string): string {
 @Injectable()
 export class WebhookProcessor implements JobHandler<JobName.DeliverWebhook> {
   readonly jobName = JobName.DeliverWebhook;
-  private readonly deny;
 
   constructor(
     private readonly db: Database,
+    private readonly outbound: Outbound,
     @Inject(BATON_CONFIG) private readonly config: BatonConfig,
-  ) {
-    this.deny = denyList(config.outboundDeny);
-  }
+  ) {}
 
   async handle(job: Job<DeliverWebhookPayload>): Promise<string> {
     const delivery = await this.db.webhooks.findDelivery(job.data.deliveryId);
@@ -38,10 +37,8 @@ export class WebhookProcessor implements JobHandler<JobName.DeliverWebhook> {
     let statusCode: number | null = null;
     let error: string;
     try {
-      const url = await assertOutboundAllowed(delivery.url, this.deny);
-      const response = await fetch(url, {
+      const response = await this.outbound.fetch(delivery.url, {
         method: 'POST',
-        redirect: 'manual',
         signal: AbortSignal.timeout(this.config.webhooks.timeoutMs),
         headers: {
           'content-type': 'application/json',
