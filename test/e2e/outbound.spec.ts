@@ -106,7 +106,10 @@ describe('outbound calls and DNS rebinding', () => {
       15_000,
     );
     await waitFor(
-      async () => [...outside.hits, ...inside.hits].filter((hit) => hit.startsWith('POST /hook')).length,
+      () =>
+        Promise.resolve(
+          [...outside.hits, ...inside.hits].filter((hit) => hit.startsWith('POST /hook')).length,
+        ),
       (delivered) => delivered >= 2,
       'webhook deliveries (create, submit)',
       15_000,

@@ -62,7 +62,7 @@ export class OutboundHttp {
 
   constructor(
     private readonly deny: BlockList,
-    resolve: Resolve = systemLookup as unknown as Resolve,
+    resolve: Resolve = systemLookup,
   ) {
     this.agent = new Agent({ connect: { lookup: checkedLookup(deny, resolve) } });
   }
