@@ -4,7 +4,7 @@
 // other. A route served in /docs-json without a row here fails the coverage test.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { ADMIN_PRINCIPAL_ID } from '@baton/commands';
+import { ADMIN_PRINCIPAL_ID } from '@baton/access';
 import { DEFAULT_POLICIES } from '@baton/handover';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import { createPrincipal, unique } from '../support/fixtures.js';

@@ -7,7 +7,8 @@
 //    and no principal approves twice in one gate round.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ADMIN_PRINCIPAL_ID, verifyChain } from '@baton/commands';
+import { ADMIN_PRINCIPAL_ID } from '@baton/access';
+import { verifyChain } from '@baton/commands';
 import { ACTIONS, type Action, DEFAULT_POLICIES, roleRefusal } from '@baton/handover';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
-import { oidcPrincipalId } from '@baton/commands';
+import { oidcPrincipalId } from '@baton/access';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import { createPrincipal, unique } from '../support/fixtures.js';
 import { ApiClient, type ApiResponse } from '../support/http-client.js';

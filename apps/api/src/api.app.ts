@@ -2,15 +2,15 @@ import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppError, AppErrorCode } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { logLevels, Metrics } from '@baton/core';
 import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { completeDocument } from './http/openapi.js';
-import { ProblemFilter, sendProblem, toProblem } from './http/problem.filter.js';
-import { problem } from './http/problem.js';
-import { RateLimit } from './http/rate-limiter.js';
-import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/request-body.js';
+import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
+import { problem } from './http/errors/problem.js';
+import { RateLimit } from './http/limits/rate-limiter.js';
+import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/limits/request-body.js';
 
 const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',

@@ -10,7 +10,7 @@ import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
-import { RateLimit } from './http/rate-limiter.js';
+import { RateLimit } from './http/limits/rate-limiter.js';
 import { HealthController } from './system/health.controller.js';
 import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';

@@ -1,17 +1,23 @@
 import { Module } from '@nestjs/common';
-import { EmailProcessor } from './processors/email.processor.js';
-import { EventProcessor } from './processors/event.processor.js';
+import { SendEmailProcessor } from './processors/send-email.processor.js';
+import { DeliverEventProcessor } from './processors/deliver-event.processor.js';
 import { JOB_HANDLERS, type JobHandler } from './processors/job-handler.js';
 import { Outbound } from './processors/outbound.provider.js';
-import { ProbeProcessor } from './processors/probe.processor.js';
-import { TimerProcessor } from './processors/timer.processor.js';
-import { WebhookProcessor } from './processors/webhook.processor.js';
+import { ProbeCriterionProcessor } from './processors/probe-criterion.processor.js';
+import { FireTimerProcessor } from './processors/fire-timer.processor.js';
+import { DeliverWebhookProcessor } from './processors/deliver-webhook.processor.js';
 import { WorkerHost } from './processors/worker-host.js';
 import { Housekeeping } from './relay/housekeeping.js';
 import { OutboxRelay } from './relay/outbox-relay.js';
 import { Reconciler } from './relay/reconciler.js';
 
-const processors = [EventProcessor, ProbeProcessor, TimerProcessor, WebhookProcessor, EmailProcessor];
+const processors = [
+  DeliverEventProcessor,
+  ProbeCriterionProcessor,
+  FireTimerProcessor,
+  DeliverWebhookProcessor,
+  SendEmailProcessor,
+];
 
 const providers = [
   Outbound,

@@ -20,7 +20,7 @@ import {
   type DeliverableFields,
   type DeliverableRow,
 } from '@baton/persistence';
-import { AppError, AppErrorCode } from './app.errors.js';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { auditHash } from './audit-hash.js';
 import { planEffects, timerJob } from './effect-jobs.js';
 

@@ -1,24 +1,4 @@
-export {
-  Access,
-  ADMIN_PRINCIPAL_ID,
-  generateToken,
-  hashToken,
-  type Principal,
-  type TokenLookup,
-} from './access.js';
-export { ExpiringSet } from './expiring-set.js';
-export { AppError, AppErrorCode, type FieldError } from './app.errors.js';
-export {
-  claimAt,
-  looksLikeJwt,
-  OIDC_ALGORITHMS,
-  OIDC_PRINCIPAL_NAMESPACE,
-  oidcPrincipalId,
-  OidcVerifier,
-  rolesFrom,
-  type OidcIdentity,
-  type OidcOptions,
-} from './oidc.js';
+// @baton/commands: the command path the api and the worker share, and what it writes (audit chain, jobs).
 export {
   auditHash,
   canonicalJson,

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Access, HandoverCommands } from '@baton/commands';
+import { Access } from '@baton/access';
+import { HandoverCommands } from '@baton/commands';
 import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
 import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 import { Metrics } from './metrics.js';
-import { type Runtime } from './runtime.js';
+import { type Runtime } from './composition-root.js';
 
 /** Hands the opened runtime to Nest: one instance of each, shared by the api and worker modules. */
 @Module({})

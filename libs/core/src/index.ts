@@ -1,5 +1,11 @@
 export { CoreModule } from './core.module.js';
-export { ensureAdmin, openRuntime, type OpenOptions, type QueueBackend, type Runtime } from './runtime.js';
+export {
+  ensureAdmin,
+  openRuntime,
+  type OpenOptions,
+  type QueueBackend,
+  type Runtime,
+} from './composition-root.js';
 export { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 export { runUntilSignal } from './shutdown.js';
 export { logLevels } from './log-levels.js';

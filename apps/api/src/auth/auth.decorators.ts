@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import { type Principal } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { type BatonConfig } from '@baton/config';
 import { type FastifyRequest } from 'fastify';
 

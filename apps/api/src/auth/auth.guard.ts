@@ -1,9 +1,10 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Access, AppError, AppErrorCode, type Principal } from '@baton/commands';
+import { Access, type Principal } from '@baton/access';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
-import { RateLimit } from '../http/rate-limiter.js';
+import { RateLimit } from '../http/limits/rate-limiter.js';
 import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
 
 /** Bearer token -> principal on every route that is not @Public; then the route's @Roles, if any. */

@@ -1,4 +1,4 @@
-import { type Principal } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { type PrincipalRow, type ProjectRow, type ServiceRow } from '@baton/persistence';
 
 export const presentService = (row: ServiceRow) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { key, name, pageQuery, role, text } from '../http/schemas.js';
+import { key, name, pageQuery, role, text } from '../http/validation/schemas.js';
 
 export const createServiceSchema = z.strictObject({
   name,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError, AppErrorCode, type Principal } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { type Principal } from '@baton/access';
 import { Database, type PageRequest, type ProjectRow, type ServiceRow } from '@baton/persistence';
 import { type CreateProjectBody, type CreateServiceBody } from './catalogue.schemas.js';
 

@@ -1,12 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, type Principal } from '@baton/commands';
+import { Access, type Principal } from '@baton/access';
 import { Database } from '@baton/persistence';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
 import { assertAdminOrSelf } from '../auth/auth.guard.js';
-import { pageRequest, pageResponse } from '../http/paging.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { pageRequest, pageResponse } from '../http/validation/paging.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import { presentPrincipal } from './catalogue.presenter.js';
 import {
   type CreatePrincipalBody,

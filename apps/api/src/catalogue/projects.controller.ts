@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Principal } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { pageRequest, pageResponse } from '../http/paging.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { pageRequest, pageResponse } from '../http/validation/paging.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import { CatalogueService } from './catalogue.service.js';
 import { presentProject } from './catalogue.presenter.js';
 import {

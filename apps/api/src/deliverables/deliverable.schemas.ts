@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { CHANGE_TYPES, DECISIONS, GATES, PRIORITIES, STATUSES } from '@baton/handover';
-import { description, key, name, pageQuery, role, text, timestamp, uuid } from '../http/schemas.js';
+import {
+  description,
+  key,
+  name,
+  pageQuery,
+  role,
+  text,
+  timestamp,
+  uuid,
+} from '../http/validation/schemas.js';
 
 export const createDeliverableSchema = z.strictObject({
   projectId: uuid,

@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type Principal, verifyChain } from '@baton/commands';
+import { type Principal } from '@baton/access';
+import { verifyChain } from '@baton/commands';
 import { type DeliverableRow } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { pageRequest, pageResponse } from '../http/paging.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { pageRequest, pageResponse } from '../http/validation/paging.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import { etag, presentAuditEvent, presentDeliverable, presentTimer } from './deliverable.presenter.js';
 import {
   type CreateDeliverableBody,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, AppErrorCode, type CommandInput, HandoverCommands, type Principal } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { type CommandInput, HandoverCommands } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { type Actor, type CriterionSpec, DEFAULT_CHECKLIST } from '@baton/handover';
 import {
   type AuditEventRow,

@@ -1,12 +1,14 @@
 import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppError, AppErrorCode, type CommandInput, type Principal } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { type CommandInput } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { CRITERION_KEY_PATTERN } from '@baton/handover';
 import { type FastifyReply } from 'fastify';
 import { type z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody } from '../http/zod-validation.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody } from '../http/validation/zod-validation.js';
 import { etag, presentDeliverable } from './deliverable.presenter.js';
 import {
   attestSchema,

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { AppError, AppErrorCode } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { type FastifyRequest } from 'fastify';
 
 /** If-Match with a deliverable version, quoted or bare (`"3"`, `3`, `W/"3"`); undefined when absent. */

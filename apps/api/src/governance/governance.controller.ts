@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppError, AppErrorCode, HandoverCommands, type Principal } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { HandoverCommands } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { assertValidCriteria, assertValidPolicy, DEFAULT_CHECKLIST, SERVICE_TIERS } from '@baton/handover';
 import { type ChecklistRow, Database } from '@baton/persistence';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { pageRequest, pageResponse } from '../http/paging.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { pageRequest, pageResponse } from '../http/validation/paging.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import {
   type ChecklistBody,
   checklistSchema,

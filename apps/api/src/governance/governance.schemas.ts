@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHANGE_TYPES, CRITERION_BLOCKS, CRITERION_KINDS, isIsoDuration } from '@baton/handover';
-import { key, name, pageQuery, role, text } from '../http/schemas.js';
+import { key, name, pageQuery, role, text } from '../http/validation/schemas.js';
 
 const duration = z
   .string()

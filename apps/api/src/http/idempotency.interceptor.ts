@@ -9,15 +9,16 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
-import { AppError, AppErrorCode, canonicalJson } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { canonicalJson } from '@baton/commands';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { Database, type IdempotencyRecord } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { from, mergeMap, type Observable, of, catchError } from 'rxjs';
 import { type AuthenticatedRequest } from '../auth/auth.decorators.js';
-import { toProblem } from './problem.filter.js';
-import { type Problem, ReplayedProblem } from './problem.js';
+import { toProblem } from './errors/problem.filter.js';
+import { type Problem, ReplayedProblem } from './errors/problem.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TTL_MS = 24 * 3600 * 1000;

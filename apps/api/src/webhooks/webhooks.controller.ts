@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError, EVENT_TYPES, type Principal } from '@baton/commands';
+import { AppError } from '@baton/errors';
+import { EVENT_TYPES } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { Database, type WebhookDeliveryRow, type WebhookRow } from '@baton/persistence';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { pageRequest, pageResponse } from '../http/paging.js';
-import { pageQuery, text } from '../http/schemas.js';
-import { UuidParam } from '../http/uuid-param.js';
-import { ValidBody, ValidQuery } from '../http/zod-validation.js';
+import { pageRequest, pageResponse } from '../http/validation/paging.js';
+import { pageQuery, text } from '../http/validation/schemas.js';
+import { UuidParam } from '../http/validation/uuid-param.js';
+import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 
 const createWebhookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),

@@ -1,4 +1,4 @@
-import { AppError, AppErrorCode } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from '@baton/persistence';
 
 export function pageRequest(query: { limit: number; cursor?: string | undefined }): PageRequest {

@@ -13,7 +13,7 @@ import { type JobHandler } from './job-handler.js';
  * concerned. Running twice for one event adds nothing.
  */
 @Injectable()
-export class EventProcessor implements JobHandler<JobName.DeliverEvent> {
+export class DeliverEventProcessor implements JobHandler<JobName.DeliverEvent> {
   readonly jobName = JobName.DeliverEvent;
 
   constructor(

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { AppError, AppErrorCode } from './app.errors.js';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { claimAt, looksLikeJwt, oidcPrincipalId, OidcVerifier, rolesFrom } from './oidc.js';
 
 interface Site {

@@ -20,7 +20,7 @@ export function signature(secret: string, body: string): string {
  * may see an event again and should use X-Baton-Event-Id to drop repeats.
  */
 @Injectable()
-export class WebhookProcessor implements JobHandler<JobName.DeliverWebhook> {
+export class DeliverWebhookProcessor implements JobHandler<JobName.DeliverWebhook> {
   readonly jobName = JobName.DeliverWebhook;
 
   constructor(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { type Database, type PrincipalRow } from '@baton/persistence';
-import { AppError, AppErrorCode } from './app.errors.js';
+import { AppError, AppErrorCode } from '@baton/errors';
 import { ExpiringSet } from './expiring-set.js';
 import { looksLikeJwt, type OidcIdentity, oidcPrincipalId, type OidcVerifier } from './oidc.js';
 

@@ -7,7 +7,7 @@ import {
   jwtVerify,
   type JWTVerifyGetKey,
 } from 'jose';
-import { AppError, AppErrorCode } from './app.errors.js';
+import { AppError, AppErrorCode } from '@baton/errors';
 
 /** What BATON_OIDC_* configure (libs/config's OidcConfig has this shape). */
 export interface OidcOptions {

@@ -1,6 +1,6 @@
 import { type ArgumentMetadata, Body, type PipeTransform, Query } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { AppError, AppErrorCode, type FieldError } from '@baton/commands';
+import { AppError, AppErrorCode, type FieldError } from '@baton/errors';
 import { z } from 'zod';
 
 /** Turns zod issues into API.md's `errors: [{ path, message }]`, one entry per bad field. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ExpiringSet } from '@baton/commands';
+import { ExpiringSet } from '@baton/access';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 

@@ -1,6 +1,9 @@
+// The composition root: where config, the database, the queues, access and the command path are made once
+// and wired together for a process (api, worker, or both), and taken down again in order.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Access, HandoverCommands, OidcVerifier } from '@baton/commands';
+import { Access, OidcVerifier } from '@baton/access';
+import { HandoverCommands } from '@baton/commands';
 import { type BatonConfig, defaultQueuePrefix } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';

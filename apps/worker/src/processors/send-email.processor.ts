@@ -8,7 +8,7 @@ import { type JobHandler } from './job-handler.js';
 
 /** Sends one notification e-mail through BATON_SMTP_URL; failures are retried with backoff by BullMQ. */
 @Injectable()
-export class EmailProcessor implements JobHandler<JobName.SendEmail>, OnApplicationShutdown {
+export class SendEmailProcessor implements JobHandler<JobName.SendEmail>, OnApplicationShutdown {
   readonly jobName = JobName.SendEmail;
   private transport: Transporter | null = null;
 

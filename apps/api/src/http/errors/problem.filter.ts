@@ -1,11 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
-import { AppError } from '@baton/commands';
+import { AppError } from '@baton/errors';
 import { HandoverError } from '@baton/handover';
 import { isConnectionError } from '@baton/persistence';
 import { appErrorStatus, handoverErrorStatus } from './error-status.js';
 import { type Problem, problem, ReplayedProblem } from './problem.js';
-import { bodyTooLarge } from './request-body.js';
+import { bodyTooLarge } from '../limits/request-body.js';
 
 /** Fastify's own errors (body parsing, limits) carry a code and a status. */
 interface FastifyError extends Error {

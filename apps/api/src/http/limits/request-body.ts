@@ -1,7 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyInstance } from 'fastify';
-import { type Problem, problem } from './problem.js';
+import { type Problem, problem } from '../errors/problem.js';
 
 /** How much of an oversized body is read and thrown away, as a multiple of the limit, before the connection closes. */
 const DRAIN_FACTOR = 4;

@@ -16,7 +16,7 @@ const PROBE_TIMEOUT_MS = 5000;
  * command path. Network errors and 5xx are retried with backoff by BullMQ; the last attempt reports a fail.
  */
 @Injectable()
-export class ProbeProcessor implements JobHandler<JobName.ProbeCriterion> {
+export class ProbeCriterionProcessor implements JobHandler<JobName.ProbeCriterion> {
   readonly jobName = JobName.ProbeCriterion;
   private readonly logger = new Logger('Probes');
 

@@ -1,13 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job } from 'bullmq';
-import {
-  AppError,
-  AppErrorCode,
-  eventJob,
-  HandoverCommands,
-  NOTICE_EVENT_OF_TIMER,
-  timerJob,
-} from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { eventJob, HandoverCommands, NOTICE_EVENT_OF_TIMER, timerJob } from '@baton/commands';
 import { Metrics } from '@baton/core';
 import { HandoverErrorCode, isHandoverError, parseIsoDuration } from '@baton/handover';
 import { Database, type TimerRow } from '@baton/persistence';
@@ -22,7 +16,7 @@ const SYSTEM = { principalId: null, roles: [] } as const;
  * once however often its job runs. While the deliverable is on hold it stays scheduled and fires on resume.
  */
 @Injectable()
-export class TimerProcessor implements JobHandler<JobName.FireTimer> {
+export class FireTimerProcessor implements JobHandler<JobName.FireTimer> {
   readonly jobName = JobName.FireTimer;
   private readonly logger = new Logger('Timers');
 

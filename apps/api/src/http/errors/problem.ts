@@ -1,4 +1,4 @@
-import { type FieldError } from '@baton/commands';
+import { type FieldError } from '@baton/errors';
 
 /** RFC 9457 problem details, as every error of the API is served. */
 export interface Problem {

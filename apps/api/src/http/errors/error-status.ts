@@ -1,4 +1,4 @@
-import { AppErrorCode } from '@baton/commands';
+import { AppErrorCode } from '@baton/errors';
 import { HandoverErrorCode } from '@baton/handover';
 
 /** The one table from error codes to HTTP statuses. Exhaustive: a new code fails the type-check until mapped. */
