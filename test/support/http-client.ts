@@ -1,10 +1,28 @@
+import { afterAll } from '@jest/globals';
+import { checkAnswer, contractCounts } from './openapi-contract.js';
+
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
   body: T;
 }
 
-/** A thin client for the tests: JSON in and out, the token given once. */
+afterAll(() => {
+  const { checked, undocumented, unchecked } = contractCounts;
+  if (checked + undocumented + unchecked > 0) {
+    console.info(
+      `contract: ${checked} answers checked against /docs-json` +
+        (undocumented ? `, ${undocumented} to paths it does not document` : '') +
+        (unchecked ? `, ${unchecked} with no document to fetch` : ''),
+    );
+  }
+});
+
+/**
+ * A thin client for the tests: JSON in and out, the token given once. Every answer is checked against the
+ * OpenAPI document of the Baton it came from (test/support/openapi-contract.ts); one that is not as
+ * documented fails the request.
+ */
 export class ApiClient {
   constructor(
     readonly baseUrl: string,
@@ -37,6 +55,7 @@ export class ApiClient {
     };
     const response = await fetch(`${this.baseUrl}${path}`, init);
     const text = await response.text();
+    await checkAnswer(this.baseUrl, method, path, response.status, response.headers, text);
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0)
       parsed = JSON.parse(text);

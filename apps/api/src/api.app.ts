@@ -1,12 +1,12 @@
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { logLevels, Metrics } from '@baton/core';
 import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { completeDocument } from './http/openapi.js';
+import { createOpenApiDocument } from './http/openapi/openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
@@ -111,18 +111,6 @@ export async function createHttpApp(
     });
   }
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Baton')
-      .setDescription(
-        'Handover of project deliverables into live service: one record and one workflow for the PMO and the SMO. ' +
-          'Errors are application/problem+json (RFC 9457). Mutations honour Idempotency-Key and If-Match.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, completeDocument(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,7 +1,11 @@
 import { type Principal } from '@baton/access';
 import { type PrincipalRow, type ProjectRow, type ServiceRow } from '@baton/persistence';
+import { type z } from 'zod';
+import { oneOf } from '../http/openapi/response-schemas.js';
+import { METHODOLOGIES } from './catalogue.schemas.js';
+import { type principalResponse, type projectResponse, type serviceResponse } from './catalogue.responses.js';
 
-export const presentService = (row: ServiceRow) => ({
+export const presentService = (row: ServiceRow): z.input<typeof serviceResponse> => ({
   id: row.id,
   name: row.name,
   tier: row.tier,
@@ -10,11 +14,11 @@ export const presentService = (row: ServiceRow) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export const presentProject = (row: ProjectRow) => ({
+export const presentProject = (row: ProjectRow): z.input<typeof projectResponse> => ({
   id: row.id,
   key: row.key,
   name: row.name,
-  methodology: row.methodology,
+  methodology: oneOf(METHODOLOGIES, row.methodology, 'methodology'),
   managerName: row.managerName,
   createdAt: row.createdAt.toISOString(),
 });
@@ -28,14 +32,13 @@ export const presentPrincipal = (
         oidcIssuer?: string | null;
         oidcSubject?: string | null;
       }),
-) => ({
+): z.input<typeof principalResponse> => ({
   id: row.id,
   name: row.name,
   roles: row.roles,
   email: row.email,
   revoked: Boolean(row.revokedAt),
   revokedAt: row.revokedAt?.toISOString() ?? null,
-  /** Set for a principal that signs in with OpenID Connect: who its tokens come from. */
-  oidc: row.oidcIssuer ? { issuer: row.oidcIssuer, subject: row.oidcSubject } : null,
+  oidc: row.oidcIssuer ? { issuer: row.oidcIssuer, subject: row.oidcSubject ?? null } : null,
   createdAt: row.createdAt.toISOString(),
 });

@@ -2,12 +2,20 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access, type Principal } from '@baton/access';
 import { Database } from '@baton/persistence';
+import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { Responds } from '../http/openapi/responds.decorator.js';
 import { assertAdminOrSelf } from '../auth/auth.guard.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import { presentPrincipal } from './catalogue.presenter.js';
+import {
+  meResponse,
+  principalPageResponse,
+  principalResponse,
+  principalWithTokenResponse,
+} from './catalogue.responses.js';
 import {
   type CreatePrincipalBody,
   createPrincipalSchema,
@@ -30,7 +38,10 @@ export class PrincipalsController {
   @HttpCode(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Create a principal with roles; its token is in this response only (admin)' })
-  async create(@ValidBody(createPrincipalSchema) body: CreatePrincipalBody) {
+  @Responds(201, 'The principal, with its token', principalWithTokenResponse)
+  async create(
+    @ValidBody(createPrincipalSchema) body: CreatePrincipalBody,
+  ): Promise<z.input<typeof principalWithTokenResponse>> {
     const { principal, token, createdAt } = await this.access.createPrincipal(body);
     return { ...presentPrincipal({ ...principal, createdAt }), token };
   }
@@ -38,19 +49,25 @@ export class PrincipalsController {
   @Get()
   @Roles('admin')
   @ApiOperation({ summary: 'All principals, newest first (admin)' })
-  async list(@ValidQuery(listQuerySchema) query: ListQuery) {
+  @Responds(200, 'A page of principals', principalPageResponse)
+  async list(@ValidQuery(listQuerySchema) query: ListQuery): Promise<z.input<typeof principalPageResponse>> {
     return pageResponse(await this.db.principals.list(pageRequest(query)), presentPrincipal);
   }
 
   @Get('me')
   @ApiOperation({ summary: 'The principal this token belongs to' })
-  me(@CurrentPrincipal() principal: Principal) {
+  @Responds(200, 'The caller', meResponse)
+  me(@CurrentPrincipal() principal: Principal): z.input<typeof meResponse> {
     return { id: principal.id, name: principal.name, roles: principal.roles, email: principal.email };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One principal (admin, or the principal itself)' })
-  async get(@CurrentPrincipal() by: Principal, @UuidParam() id: string) {
+  @Responds(200, 'The principal', principalResponse)
+  async get(
+    @CurrentPrincipal() by: Principal,
+    @UuidParam() id: string,
+  ): Promise<z.input<typeof principalResponse>> {
     assertAdminOrSelf(by, id, 'read this principal');
     return presentPrincipal(await this.access.principal(id));
   }
@@ -61,6 +78,7 @@ export class PrincipalsController {
   @ApiOperation({
     summary: 'Revoke a principal: its token answers 401 at once (admin; the bootstrap admin is 409)',
   })
+  @Responds(204, 'Revoked')
   async revoke(@UuidParam() id: string): Promise<void> {
     await this.access.revoke(id);
   }
@@ -71,11 +89,12 @@ export class PrincipalsController {
     summary:
       'Issue a new token, in this response only; the old one answers 401 at once (admin, or the principal itself)',
   })
+  @Responds(200, 'The principal, with its new token', principalWithTokenResponse)
   async rotateToken(
     @CurrentPrincipal() by: Principal,
     @UuidParam() id: string,
     @ValidBody(rotateTokenSchema) _body: RotateTokenBody,
-  ) {
+  ): Promise<z.input<typeof principalWithTokenResponse>> {
     assertAdminOrSelf(by, id, "rotate this principal's token");
     const { row, token } = await this.access.rotateToken(id);
     return { ...presentPrincipal(row), token };

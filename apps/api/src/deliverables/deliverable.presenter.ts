@@ -1,20 +1,67 @@
-import { type Actor, loadHandover } from '@baton/handover';
+import {
+  type Actor,
+  type Approval,
+  CHANGE_TYPES,
+  type CriterionView,
+  type GateView,
+  type HandoverView,
+  type IncidentRecord,
+  type LoadedHandover,
+  STATUSES,
+  TIMER_KINDS,
+} from '@baton/handover';
 import { type AuditEventRow, type DeliverableRow, type TimerRow } from '@baton/persistence';
+import { type z } from 'zod';
+import { oneOf } from '../http/openapi/response-schemas.js';
+import {
+  type approvalResponse,
+  type auditEventResponse,
+  type criterionResponse,
+  type DeliverableResponse,
+  type deliverableResponse,
+  type gateResponse,
+  type incidentResponse,
+  type reminderResponse,
+} from './deliverable.responses.js';
 
-/** A deliverable as API.md describes it, with what this caller may do next. */
-export function presentDeliverable(row: DeliverableRow, actor: Actor) {
-  // One restore for both the view and what this caller may do.
-  const handover = loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
+/** True when A and B are the same type: a member added to one and not the other fails the type-check. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Output<S extends z.ZodType> = z.output<S>;
+type Response = Output<typeof deliverableResponse>;
+
+// The parts of the view served as they are: the domain's types are the response schemas' types, so the
+// serializer (which writes only what the schema names) drops nothing, and a member added on either side
+// fails the type-check until the other has it too.
+const sameShapes = [
+  true satisfies Same<CriterionView, Output<typeof criterionResponse>>,
+  true satisfies Same<Approval, Output<typeof approvalResponse>>,
+  true satisfies Same<GateView, Output<typeof gateResponse>>,
+  true satisfies Same<IncidentRecord, Output<typeof incidentResponse>>,
+  true satisfies Same<HandoverView['goLiveWindow'], Response['goLiveWindow']>,
+  true satisfies Same<HandoverView['els'], Response['els']>,
+  true satisfies Same<HandoverView['hold'], Response['hold']>,
+];
+void sameShapes;
+
+/**
+ * A deliverable as API.md describes it, with what this caller may do next: a mapping of the row and its
+ * handover, restored by the caller (once per row, and shared with the command that produced it).
+ */
+export function presentDeliverable(
+  row: DeliverableRow,
+  handover: Pick<LoadedHandover, 'describe' | 'allowedActions'>,
+  actor: Actor,
+): DeliverableResponse {
   const view = handover.describe();
   return {
     id: row.id,
-    status: row.status,
+    status: oneOf(STATUSES, row.status, 'status'),
     version: row.version,
     projectId: row.projectId,
     serviceId: row.serviceId,
     title: row.title,
     description: row.description,
-    changeType: row.changeType,
+    changeType: oneOf(CHANGE_TYPES, row.changeType, 'change type'),
     targetGoLive: row.targetGoLive.toISOString(),
     submittedBy: row.submittedBy,
     round: view.round,
@@ -33,28 +80,36 @@ export function presentDeliverable(row: DeliverableRow, actor: Actor) {
   };
 }
 
-export function presentAuditEvent(event: AuditEventRow) {
+function jsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  throw new Error('Stored audit data is not a JSON object');
+}
+
+export function presentAuditEvent(event: AuditEventRow): z.input<typeof auditEventResponse> {
   return {
     seq: event.seq,
     at: event.at.toISOString(),
     principalId: event.principalId,
     action: event.action,
-    fromStatus: event.fromStatus,
-    toStatus: event.toStatus,
-    data: event.data,
+    fromStatus: event.fromStatus === null ? null : oneOf(STATUSES, event.fromStatus, 'status'),
+    toStatus: oneOf(STATUSES, event.toStatus, 'status'),
+    data: jsonObject(event.data),
     hash: event.hash,
     prevHash: event.prevHash,
   };
 }
 
-export function presentTimer(timer: TimerRow) {
+const TIMER_STATUSES = ['scheduled', 'sent', 'cancelled'] as const;
+
+export function presentTimer(timer: TimerRow): z.input<typeof reminderResponse> {
   return {
     id: timer.id,
-    kind: timer.kind,
+    kind: oneOf(TIMER_KINDS, timer.kind, 'timer kind'),
     dueAt: timer.dueAt.toISOString(),
     sentAt: timer.sentAt?.toISOString() ?? null,
     cancelledAt: timer.cancelledAt?.toISOString() ?? null,
-    status: timer.status,
+    status: oneOf(TIMER_STATUSES, timer.status, 'timer status'),
     ...(timer.period === null ? {} : { period: timer.period }),
     ...(timer.before === null ? {} : { before: timer.before }),
     ...(timer.repeatEvery === null ? {} : { repeatEvery: timer.repeatEvery }),

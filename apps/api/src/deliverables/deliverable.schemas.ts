@@ -53,20 +53,27 @@ export type ListDeliverablesQuery = z.output<typeof listDeliverablesSchema>;
 
 const reason = text(1, 10_000);
 export const emptySchema = z.strictObject({});
+export type EmptyBody = z.output<typeof emptySchema>;
 export const reasonSchema = z.strictObject({ reason });
+export type ReasonBody = z.output<typeof reasonSchema>;
 export const attestSchema = z.strictObject({ evidence: text(1, 2_000), note: text(0, 10_000).optional() });
+export type AttestBody = z.output<typeof attestSchema>;
 export const waiveSchema = z.strictObject({ reason });
+export type WaiveBody = z.output<typeof waiveSchema>;
 export const resultSchema = z.strictObject({ passed: z.boolean(), detail: text(0, 2_000).optional() });
+export type ResultBody = z.output<typeof resultSchema>;
 export const decisionSchema = z.strictObject({
   gate: z.enum(GATES),
   role,
   decision: z.enum(DECISIONS),
   comment: text(0, 10_000).optional(),
 });
+export type DecisionBody = z.output<typeof decisionSchema>;
 export const scheduleSchema = z.strictObject({ windowStart: timestamp, windowEnd: timestamp });
+export type ScheduleBody = z.output<typeof scheduleSchema>;
 export const incidentSchema = z.strictObject({
   reference: key,
   priority: z.enum(PRIORITIES),
   summary: text(1, 2_000),
 });
-export const criterionKeyParam = key;
+export type IncidentBody = z.output<typeof incidentSchema>;

@@ -1,14 +1,25 @@
 import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal } from '@baton/access';
 import { verifyChain } from '@baton/commands';
+import { loadHandover } from '@baton/handover';
 import { type DeliverableRow } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
+import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { Responds } from '../http/openapi/responds.decorator.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
 import { etag, presentAuditEvent, presentDeliverable, presentTimer } from './deliverable.presenter.js';
+import {
+  type DeliverableResponse,
+  deliverablePageResponse,
+  deliverableResponse,
+  historyResponse,
+  historyVerificationResponse,
+  remindersResponse,
+} from './deliverable.responses.js';
 import {
   type CreateDeliverableBody,
   createDeliverableSchema,
@@ -18,7 +29,15 @@ import {
   listDeliverablesSchema,
 } from './deliverable.schemas.js';
 import { actorOf, DeliverablesService } from './deliverables.service.js';
-import { IF_MATCH_DOC, IfMatch } from './if-match.js';
+import { HandoverAction, type HandoverActionResult } from './handover-action.js';
+
+/** The deliverable as `by` sees it, one restore of its handover. */
+const present = (row: DeliverableRow, by: Principal): DeliverableResponse =>
+  presentDeliverable(
+    row,
+    loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion }),
+    actorOf(by),
+  );
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -26,66 +45,60 @@ import { IF_MATCH_DOC, IfMatch } from './if-match.js';
 export class DeliverablesController {
   constructor(private readonly deliverables: DeliverablesService) {}
 
-  private reply(row: DeliverableRow, by: Principal, reply: FastifyReply) {
-    void reply.header('ETag', etag(row));
-    return presentDeliverable(row, actorOf(by));
-  }
-
   @Post()
   @HttpCode(201)
   @Roles('pmo')
   @ApiOperation({ summary: 'Create a deliverable in draft (pmo)' })
+  @Responds(201, 'The deliverable, in draft', deliverableResponse, { headers: ['ETag'] })
   async create(
     @CurrentPrincipal() by: Principal,
     @ValidBody(createDeliverableSchema) body: CreateDeliverableBody,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.reply(await this.deliverables.create(body, by), by, reply);
+  ): Promise<DeliverableResponse> {
+    const row = await this.deliverables.create(body, by);
+    void reply.header('ETag', etag(row));
+    return present(row, by);
   }
 
   @Get()
   @ApiOperation({ summary: 'Deliverables, newest first; filter by status (comma list), project, service' })
+  @Responds(200, 'A page of deliverables', deliverablePageResponse)
   async list(
     @CurrentPrincipal() by: Principal,
     @ValidQuery(listDeliverablesSchema) query: ListDeliverablesQuery,
-  ) {
+  ): Promise<z.input<typeof deliverablePageResponse>> {
     const page = await this.deliverables.list(query, pageRequest(query));
-    return pageResponse(page, (row) => presentDeliverable(row, actorOf(by)));
+    return pageResponse(page, (row) => present(row, by));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One deliverable with its readiness, approvals and what the caller may do next' })
+  @Responds(200, 'The deliverable', deliverableResponse, { headers: ['ETag'] })
   async get(
     @CurrentPrincipal() by: Principal,
     @UuidParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.reply(await this.deliverables.get(id), by, reply);
+  ): Promise<DeliverableResponse> {
+    const row = await this.deliverables.get(id);
+    void reply.header('ETag', etag(row));
+    return present(row, by);
   }
 
   @Patch(':id')
-  @ApiHeader(IF_MATCH_DOC)
-  @ApiOperation({
-    summary:
-      'Edit title, description, changeType, targetGoLive while draft or rework; in readiness and acceptance ' +
+  @HandoverAction(
+    'Edit title, description, changeType, targetGoLive while draft or rework; in readiness and acceptance ' +
       'only targetGoLive, which moves the readiness reminders (pmo)',
-  })
-  async edit(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(editDeliverableSchema) body: EditDeliverableBody,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  )
+  edit(@ValidBody(editDeliverableSchema) body: EditDeliverableBody): HandoverActionResult {
     const { targetGoLive, ...rest } = body;
     const changes = { ...rest, ...(targetGoLive ? { targetGoLive: targetGoLive.toISOString() } : {}) };
-    const row = await this.deliverables.execute(id, { type: 'edit', changes }, by, ifMatch, body);
-    return this.reply(row, by, reply);
+    return { command: { type: 'edit', changes }, fields: body };
   }
 
   @Get(':id/history')
   @ApiOperation({ summary: 'The audit chain, oldest first, the creation first' })
-  async history(@UuidParam() id: string) {
+  @Responds(200, 'The audit events', historyResponse)
+  async history(@UuidParam() id: string): Promise<z.input<typeof historyResponse>> {
     return { items: (await this.deliverables.history(id)).map(presentAuditEvent) };
   }
 
@@ -93,7 +106,8 @@ export class DeliverablesController {
   @ApiOperation({
     summary: 'Recompute the audit hash chain from the stored events; names the first broken link, if any',
   })
-  async verifyHistory(@UuidParam() id: string) {
+  @Responds(200, 'Whether the chain holds, and where it breaks first', historyVerificationResponse)
+  async verifyHistory(@UuidParam() id: string): Promise<z.input<typeof historyVerificationResponse>> {
     const row = await this.deliverables.get(id);
     const events = (await this.deliverables.history(id)).map(presentAuditEvent);
     const last = events.at(-1);
@@ -117,7 +131,8 @@ export class DeliverablesController {
     summary:
       'Timers: readiness reminders, decision SLA reminders and escalations, ELS follow-ups and period ends',
   })
-  async reminders(@UuidParam() id: string) {
+  @Responds(200, 'The timers of the deliverable', remindersResponse)
+  async reminders(@UuidParam() id: string): Promise<z.input<typeof remindersResponse>> {
     return { items: (await this.deliverables.timers(id)).map(presentTimer) };
   }
 }

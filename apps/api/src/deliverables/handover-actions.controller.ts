@@ -1,267 +1,132 @@
-import { Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppError, AppErrorCode } from '@baton/errors';
+import { Controller, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type CommandInput } from '@baton/commands';
-import { type Principal } from '@baton/access';
-import { CRITERION_KEY_PATTERN } from '@baton/handover';
-import { type FastifyReply } from 'fastify';
-import { type z } from 'zod';
-import { CurrentPrincipal } from '../auth/auth.decorators.js';
-import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody } from '../http/validation/zod-validation.js';
-import { etag, presentDeliverable } from './deliverable.presenter.js';
 import {
+  type AttestBody,
   attestSchema,
+  type DecisionBody,
   decisionSchema,
+  type EmptyBody,
   emptySchema,
+  type IncidentBody,
   incidentSchema,
+  type ReasonBody,
   reasonSchema,
+  type ResultBody,
   resultSchema,
+  type ScheduleBody,
   scheduleSchema,
+  type WaiveBody,
   waiveSchema,
 } from './deliverable.schemas.js';
-import { actorOf, DeliverablesService } from './deliverables.service.js';
-import { IF_MATCH_DOC, IfMatch } from './if-match.js';
+import { HandoverAction, KeyParam } from './handover-action.js';
 
-/** A path segment that must be a `key` (criterion key, incident reference): else 400 before any lookup. */
-function keyParam(name: string, value: string): string {
-  if (CRITERION_KEY_PATTERN.test(value)) return value;
-  throw new AppError(AppErrorCode.Invalid, `The path parameter ${name} is not a valid key`, {
-    errors: [{ path: name, message: 'must be 1 to 64 of A-Z a-z 0-9 . _ -' }],
-  });
-}
+const CRITERION = 'the criterion key';
 
 /**
- * Readiness, decisions, go-live and early life support: each POST is one command of the handover machine.
- * Who may do what is the domain's rule (ACTION_ROLES, separation of duties), answered as 403 or 409.
+ * Readiness, decisions, go-live and early life support: each POST is one command of the handover machine,
+ * which the handler reads from the body and HandoverAction runs. Who may do what is the domain's rule
+ * (ACTION_ROLES, separation of duties), answered as 403 or 409.
  */
 @ApiTags('handover')
 @ApiBearerAuth()
-@ApiHeader(IF_MATCH_DOC)
 @Controller('v1/deliverables/:id')
 export class HandoverActionsController {
-  constructor(private readonly deliverables: DeliverablesService) {}
-
-  private async run(
-    id: string,
-    command: CommandInput,
-    by: Principal,
-    ifMatch: number | undefined,
-    reply: FastifyReply,
-  ) {
-    const row = await this.deliverables.execute(id, command, by, ifMatch);
-    void reply.header('ETag', etag(row));
-    return presentDeliverable(row, actorOf(by));
-  }
-
   @Post('submit')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'draft -> readiness (pmo)' })
-  submit(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'submit' } as CommandInput, by, ifMatch, reply);
+  @HandoverAction('draft -> readiness (pmo)')
+  submit(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
+    // The command path adds the tier's policy and the target go-live.
+    return { type: 'submit' } as CommandInput;
   }
 
   @Post('resubmit')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'rework -> readiness, opening a new round (pmo)' })
-  resubmit(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'resubmit' } as CommandInput, by, ifMatch, reply);
+  @HandoverAction('rework -> readiness, opening a new round (pmo)')
+  resubmit(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
+    return { type: 'resubmit' } as CommandInput;
   }
 
   @Post('hold')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Pause the handover where it stands (pmo, smo)' })
-  hold(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'hold', reason: body.reason }, by, ifMatch, reply);
+  @HandoverAction('Pause the handover where it stands (pmo, smo)')
+  hold(@ValidBody(reasonSchema) { reason }: ReasonBody): CommandInput {
+    return { type: 'hold', reason };
   }
 
   @Post('resume')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Back to the status it was held in (pmo, smo)' })
-  resume(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'resume' }, by, ifMatch, reply);
+  @HandoverAction('Back to the status it was held in (pmo, smo)')
+  resume(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
+    return { type: 'resume' };
   }
 
   @Post('cancel')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Withdraw the deliverable: final (pmo, smo)' })
-  cancel(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'cancel', reason: body.reason }, by, ifMatch, reply);
+  @HandoverAction('Withdraw the deliverable: final (pmo, smo)')
+  cancel(@ValidBody(reasonSchema) { reason }: ReasonBody): CommandInput {
+    return { type: 'cancel', reason };
   }
 
   @Post('readiness/:key/attest')
-  @HttpCode(200)
-  @ApiParam({ name: 'key', description: 'the criterion key' })
-  @ApiOperation({ summary: 'A criterion passes on evidence (pmo)' })
-  attest(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @Param('key') key: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(attestSchema) body: z.output<typeof attestSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'attest', key: keyParam('key', key), ...body }, by, ifMatch, reply);
+  @HandoverAction('A criterion passes on evidence (pmo)')
+  attest(@ValidBody(attestSchema) body: AttestBody, @KeyParam('key', CRITERION) key: string): CommandInput {
+    return { type: 'attest', key, ...body };
   }
 
   @Post('readiness/:key/waive')
-  @HttpCode(200)
-  @ApiParam({ name: 'key', description: 'the criterion key' })
-  @ApiOperation({ summary: 'Waive a criterion, with a reason (smo)' })
+  @HandoverAction('Waive a criterion, with a reason (smo)')
   waive(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @Param('key') key: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(waiveSchema) body: z.output<typeof waiveSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(
-      id,
-      { type: 'waive', key: keyParam('key', key), reason: body.reason },
-      by,
-      ifMatch,
-      reply,
-    );
+    @ValidBody(waiveSchema) { reason }: WaiveBody,
+    @KeyParam('key', CRITERION) key: string,
+  ): CommandInput {
+    return { type: 'waive', key, reason };
   }
 
   @Post('readiness/:key/result')
-  @HttpCode(200)
-  @ApiParam({ name: 'key', description: 'the criterion key (an automated criterion)' })
-  @ApiOperation({ summary: 'An automated result posted by an integration (smo, admin)' })
+  @HandoverAction('An automated result posted by an integration (smo, admin)')
   result(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @Param('key') key: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(resultSchema) body: z.output<typeof resultSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'result', key: keyParam('key', key), ...body }, by, ifMatch, reply);
+    @ValidBody(resultSchema) body: ResultBody,
+    @KeyParam('key', 'the criterion key (an automated criterion)') key: string,
+  ): CommandInput {
+    return { type: 'result', key, ...body };
   }
 
   @Post('decisions')
-  @HttpCode(200)
-  @ApiOperation({
-    summary:
-      'Decide at the acceptance or els_exit gate with an approver role the policy names (never on your own submission)',
-  })
-  decide(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(decisionSchema) body: z.output<typeof decisionSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'decide', ...body }, by, ifMatch, reply);
+  @HandoverAction(
+    'Decide at the acceptance or els_exit gate with an approver role the policy names (never on your own submission)',
+  )
+  decide(@ValidBody(decisionSchema) body: DecisionBody): CommandInput {
+    return { type: 'decide', ...body };
   }
 
   @Post('go-live/schedule')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'approved -> scheduled, or move the window while scheduled (smo)' })
-  schedule(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(scheduleSchema) body: z.output<typeof scheduleSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (body.windowEnd <= body.windowStart) {
-      throw new AppError(AppErrorCode.Invalid, 'The go-live window must end after it starts', {
-        errors: [{ path: 'windowEnd', message: 'must be after windowStart' }],
-      });
-    }
-    const window = { windowStart: body.windowStart.toISOString(), windowEnd: body.windowEnd.toISOString() };
-    return this.run(id, { type: 'schedule', ...window }, by, ifMatch, reply);
+  @HandoverAction('approved -> scheduled, or move the window while scheduled (smo)')
+  schedule(@ValidBody(scheduleSchema) { windowStart, windowEnd }: ScheduleBody): CommandInput {
+    // A window that ends before it starts is the domain's to refuse (rules/window.ts), with the field named.
+    return { type: 'schedule', windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString() };
   }
 
   @Post('go-live/confirm')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'scheduled -> early_life_support: the ELS period starts (smo)' })
-  confirm(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'confirm' }, by, ifMatch, reply);
+  @HandoverAction('scheduled -> early_life_support: the ELS period starts (smo)')
+  confirm(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
+    return { type: 'confirm' };
   }
 
   @Post('rollback')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'scheduled or early_life_support -> rework; approvals no longer count (smo)' })
-  rollback(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(reasonSchema) body: z.output<typeof reasonSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'rollback', reason: body.reason }, by, ifMatch, reply);
+  @HandoverAction('scheduled or early_life_support -> rework; approvals no longer count (smo)')
+  rollback(@ValidBody(reasonSchema) { reason }: ReasonBody): CommandInput {
+    return { type: 'rollback', reason };
   }
 
   @Post('incidents')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record an incident during early life support (smo, admin)' })
-  recordIncident(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(incidentSchema) body: z.output<typeof incidentSchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(id, { type: 'record_incident', ...body }, by, ifMatch, reply);
+  @HandoverAction('Record an incident during early life support (smo, admin)')
+  recordIncident(@ValidBody(incidentSchema) body: IncidentBody): CommandInput {
+    return { type: 'record_incident', ...body };
   }
 
   @Post('incidents/:reference/resolve')
-  @HttpCode(200)
-  @ApiParam({ name: 'reference', description: 'the incident reference' })
-  @ApiOperation({ summary: 'Resolve a recorded incident (smo, admin)' })
+  @HandoverAction('Resolve a recorded incident (smo, admin)')
   resolveIncident(
-    @CurrentPrincipal() by: Principal,
-    @UuidParam() id: string,
-    @Param('reference') reference: string,
-    @IfMatch() ifMatch: number | undefined,
-    @ValidBody(emptySchema) _body: z.output<typeof emptySchema>,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.run(
-      id,
-      { type: 'resolve_incident', reference: keyParam('reference', reference) },
-      by,
-      ifMatch,
-      reply,
-    );
+    @ValidBody(emptySchema) _body: EmptyBody,
+    @KeyParam('reference', 'the incident reference') reference: string,
+  ): CommandInput {
+    return { type: 'resolve_incident', reference };
   }
 }

@@ -3,7 +3,10 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Database } from '@baton/persistence';
 import { QueueName, Queues } from '@baton/queues';
 import { type FastifyReply } from 'fastify';
+import { type z } from 'zod';
 import { Public } from '../auth/auth.decorators.js';
+import { Responds } from '../http/openapi/responds.decorator.js';
+import { healthResponse } from './system.responses.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -33,7 +36,9 @@ export class HealthController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: '200 when PostgreSQL and the queue backend (Redis) answer, else 503' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @Responds(200, 'PostgreSQL and the queues answer', healthResponse)
+  @Responds(503, 'PostgreSQL or the queues do not answer', healthResponse, { headers: ['Retry-After'] })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<z.input<typeof healthResponse>> {
     const [postgres, queue] = await Promise.all([
       check(() => this.db.ping()),
       check(() => this.queues.get(QueueName.Timers).getJobCounts('wait')),

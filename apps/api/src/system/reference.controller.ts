@@ -1,6 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { describeWorkflow, GLOSSARY } from '@baton/handover';
+import { describeWorkflow, GLOSSARY, type WorkflowDescription } from '@baton/handover';
+import { type z } from 'zod';
+import { Responds } from '../http/openapi/responds.decorator.js';
+import { glossaryResponse, workflowResponse } from './system.responses.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Served as the domain describes it: a member added on either side fails the type-check until both have it.
+const sameShapes = [
+  true satisfies Same<WorkflowDescription, z.output<typeof workflowResponse>>,
+  true satisfies Same<typeof GLOSSARY, z.output<typeof glossaryResponse>>,
+];
+void sameShapes;
 
 /** The machine and the shared vocabulary, both generated from the domain library. */
 @ApiTags('reference')
@@ -13,13 +24,15 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'The handover machine: version, states, events, gates and a Mermaid stateDiagram-v2',
   })
-  getWorkflow() {
+  @Responds(200, 'The machine', workflowResponse)
+  getWorkflow(): z.input<typeof workflowResponse> {
     return this.workflow;
   }
 
   @Get('glossary')
   @ApiOperation({ summary: 'PMO and SMO terms side by side, and every status in both languages' })
-  getGlossary() {
+  @Responds(200, 'The glossary', glossaryResponse)
+  getGlossary(): z.input<typeof glossaryResponse> {
     return GLOSSARY;
   }
 }

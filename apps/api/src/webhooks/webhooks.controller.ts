@@ -7,10 +7,19 @@ import { type Principal } from '@baton/access';
 import { Database, type WebhookDeliveryRow, type WebhookRow } from '@baton/persistence';
 import { z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
+import { oneOf } from '../http/openapi/response-schemas.js';
+import { Responds } from '../http/openapi/responds.decorator.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { pageQuery, text } from '../http/validation/schemas.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
+import {
+  WEBHOOK_DELIVERY_STATUSES,
+  webhookDeliveryPageResponse,
+  type webhookDeliveryResponse,
+  webhookPageResponse,
+  webhookResponse,
+} from './webhook.responses.js';
 
 const createWebhookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),
@@ -26,19 +35,19 @@ const createWebhookSchema = z.strictObject({
 });
 const listSchema = z.strictObject({ ...pageQuery });
 
-const presentWebhook = (row: WebhookRow) => ({
+const presentWebhook = (row: WebhookRow): z.input<typeof webhookResponse> => ({
   id: row.id,
   url: row.url,
   events: row.events,
   createdAt: row.createdAt.toISOString(),
 });
 
-const presentDelivery = (row: WebhookDeliveryRow) => ({
+const presentDelivery = (row: WebhookDeliveryRow): z.input<typeof webhookDeliveryResponse> => ({
   id: row.id,
   eventId: row.eventId,
   eventType: row.eventType,
   deliverableId: row.deliverableId,
-  status: row.status,
+  status: oneOf(WEBHOOK_DELIVERY_STATUSES, row.status, 'delivery status'),
   attempts: row.attempts,
   lastStatusCode: row.lastStatusCode,
   lastError: row.lastError,
@@ -60,10 +69,11 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Subscribe a URL to event types ("*" for all); each POST is signed with the secret',
   })
+  @Responds(201, 'The subscription', webhookResponse)
   async create(
     @CurrentPrincipal() by: Principal,
     @ValidBody(createWebhookSchema) body: z.output<typeof createWebhookSchema>,
-  ) {
+  ): Promise<z.input<typeof webhookResponse>> {
     const row: WebhookRow = {
       id: randomUUID(),
       url: body.url,
@@ -78,13 +88,17 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: 'Webhook subscriptions, newest first' })
-  async list(@ValidQuery(listSchema) query: z.output<typeof listSchema>) {
+  @Responds(200, 'A page of subscriptions', webhookPageResponse)
+  async list(
+    @ValidQuery(listSchema) query: z.output<typeof listSchema>,
+  ): Promise<z.input<typeof webhookPageResponse>> {
     return pageResponse(await this.db.webhooks.list(pageRequest(query)), presentWebhook);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One subscription' })
-  async get(@UuidParam() id: string) {
+  @Responds(200, 'The subscription', webhookResponse)
+  async get(@UuidParam() id: string): Promise<z.input<typeof webhookResponse>> {
     const row = await this.db.webhooks.findById(id);
     if (!row) throw AppError.notFound('Webhook', id);
     return presentWebhook(row);
@@ -93,6 +107,7 @@ export class WebhooksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Unsubscribe; pending deliveries are dropped' })
+  @Responds(204, 'Unsubscribed')
   async remove(@UuidParam() id: string): Promise<void> {
     if (!(await this.db.webhooks.delete(id))) throw AppError.notFound('Webhook', id);
   }
@@ -101,7 +116,11 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Deliveries of a subscription, newest first: attempts, last status and error, dead letters',
   })
-  async deliveries(@UuidParam() id: string, @ValidQuery(listSchema) query: z.output<typeof listSchema>) {
+  @Responds(200, 'A page of deliveries', webhookDeliveryPageResponse)
+  async deliveries(
+    @UuidParam() id: string,
+    @ValidQuery(listSchema) query: z.output<typeof listSchema>,
+  ): Promise<z.input<typeof webhookDeliveryPageResponse>> {
     if (!(await this.db.webhooks.findById(id))) throw AppError.notFound('Webhook', id);
     return pageResponse(await this.db.webhooks.deliveries(id, pageRequest(query)), presentDelivery);
   }

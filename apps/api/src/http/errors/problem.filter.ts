@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
 import { AppError } from '@baton/errors';
-import { HandoverError } from '@baton/handover';
+import { HandoverError, isStatus } from '@baton/handover';
 import { isConnectionError } from '@baton/persistence';
 import { appErrorStatus, handoverErrorStatus } from './error-status.js';
 import { type Problem, problem, ReplayedProblem } from './problem.js';
@@ -29,7 +29,7 @@ export function toProblem(error: unknown, logger: Logger, log = true): Problem {
     const { status: state, ...details } = error.details;
     return problem(handoverErrorStatus(error.code), error.message, error.code, {
       ...details,
-      ...(typeof state === 'string' ? { state } : {}),
+      ...(isStatus(state) ? { state } : {}),
     });
   }
   if (error instanceof AppError) {

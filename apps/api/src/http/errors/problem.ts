@@ -1,17 +1,26 @@
-import { type FieldError } from '@baton/errors';
+import { ACTIONS, STATUSES } from '@baton/handover';
+import { z } from 'zod';
 
-/** RFC 9457 problem details, as every error of the API is served. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code?: string;
-  errors?: FieldError[];
-  state?: string;
-  allowedActions?: string[];
-  [extension: string]: unknown;
-}
+/** RFC 9457 problem details, as every error of the API is served (application/problem+json). */
+export const problemSchema = z
+  .looseObject({
+    type: z.url().describe('names the error: https://baton.dev/problems/ and the code as a slug'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().optional().describe('the stable error code, e.g. HANDOVER.ACTION_NOT_ALLOWED'),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('validation errors, one per bad field'),
+    state: z.enum(STATUSES).optional().describe("an illegal transition: the deliverable's status"),
+    allowedActions: z
+      .array(z.enum(ACTIONS))
+      .optional()
+      .describe('an illegal transition: what the caller may do instead'),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details: every error of the API' });
+export type Problem = z.output<typeof problemSchema>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, Body, type PipeTransform, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody } from '@nestjs/swagger';
 import { AppError, AppErrorCode, type FieldError } from '@baton/errors';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** Turns zod issues into API.md's `errors: [{ path, message }]`, one entry per bad field. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -33,44 +33,23 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   }
 }
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-  return rest;
-}
-
-function methodDescriptor(target: object, key: string | symbol | undefined): PropertyDescriptor {
-  const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
-  if (!descriptor) throw new Error('ValidBody/ValidQuery decorate method parameters only');
-  return descriptor;
-}
-
 /**
- * The body, validated by `schema` (unknown fields are errors), and documented in OpenAPI from the same schema.
+ * The body, validated by `schema` (unknown fields are errors). Nest keeps the schema with the parameter, and
+ * the OpenAPI document is written from it by the same conversion as every response (see openapi-document.ts).
  * No body (or an empty one) is read as `{}`: a body the schema accepts empty is documented as optional.
  */
 export function ValidBody(schema: z.ZodType): ParameterDecorator {
   return (target, key, index) => {
-    const required = !schema.safeParse({}).success;
-    ApiBody({ schema: jsonSchema(schema), required })(target, key!, methodDescriptor(target, key));
-    Body(new ZodPipe(schema, 'body'))(target, key, index);
+    Body({ schema, pipes: [new ZodPipe(schema, 'body')] })(target, key, index);
+    if (schema.safeParse({}).success) {
+      const descriptor = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+      if (!descriptor) throw new Error('ValidBody decorates method parameters only');
+      ApiBody({ required: false })(target, key!, descriptor);
+    }
   };
 }
 
-/** The query string, validated by `schema` (an object schema), each member documented as a query parameter. */
+/** The query string, validated by `schema` (an object schema); each member is documented as a query parameter. */
 export function ValidQuery(schema: z.ZodObject): ParameterDecorator {
-  return (target, key, index) => {
-    const descriptor = methodDescriptor(target, key);
-    const shape = jsonSchema(schema) as {
-      properties?: Record<string, Record<string, unknown>>;
-      required?: string[];
-    };
-    for (const [name, property] of Object.entries(shape.properties ?? {})) {
-      ApiQuery({ name, required: shape.required?.includes(name) ?? false, schema: property })(
-        target,
-        key!,
-        descriptor,
-      );
-    }
-    Query(new ZodPipe(schema, 'query'))(target, key, index);
-  };
+  return Query({ schema, pipes: [new ZodPipe(schema, 'query')] });
 }

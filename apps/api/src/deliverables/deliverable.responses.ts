@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import {
+  ACTIONS,
+  CHANGE_TYPES,
+  CRITERION_BLOCKS,
+  CRITERION_KINDS,
+  CRITERION_STATUSES,
+  DECISIONS,
+  GATES,
+  PRIORITIES,
+  STATUSES,
+  TIMER_KINDS,
+} from '@baton/handover';
+import { pageOf, timeOut, uuidOut } from '../http/openapi/response-schemas.js';
+
+export const criterionResponse = z
+  .object({
+    key: z.string(),
+    title: z.string(),
+    practice: z.string().describe('the ITIL 4 practice it belongs to'),
+    mandatory: z.boolean().describe('mandatory criteria are passed or waived before the acceptance decision'),
+    kind: z.enum(CRITERION_KINDS),
+    status: z.enum(CRITERION_STATUSES),
+    probeUrl: z.string().optional().describe('automated: the URL the worker probes (2xx passes)'),
+    blocks: z.enum(CRITERION_BLOCKS).optional().describe('the milestone it is meant to be met by'),
+    evidence: z.string().optional(),
+    note: z.string().optional(),
+    detail: z.string().optional().describe('what an automated result said'),
+    waiverReason: z.string().optional(),
+    updatedAt: timeOut.nullable(),
+    updatedBy: uuidOut.nullable().describe('null for the system (the worker)'),
+  })
+  .meta({ id: 'Criterion' });
+
+export const approvalResponse = z
+  .object({
+    gate: z.enum(GATES),
+    round: z.number().int().describe('the round of the gate it counted in'),
+    principalId: uuidOut,
+    role: z.string(),
+    decision: z.enum(DECISIONS),
+    comment: z.string().nullable(),
+    at: timeOut,
+  })
+  .meta({ id: 'Approval' });
+
+export const gateResponse = z
+  .object({
+    gate: z.enum(GATES),
+    round: z.number().int(),
+    roles: z.array(z.string()).describe('the roles that may decide'),
+    quorum: z.number().int().describe('how many distinct principals must approve'),
+    approvedBy: z.array(uuidOut).describe('distinct principals who approved in this round'),
+    decidedBy: z.array(uuidOut).describe('everyone who decided in this round: they may not decide again'),
+  })
+  .meta({ id: 'Gate', description: 'The gate waiting for decisions' });
+
+export const incidentResponse = z
+  .object({
+    reference: z.string(),
+    priority: z.enum(PRIORITIES),
+    summary: z.string(),
+    openedAt: timeOut,
+    resolvedAt: timeOut.nullable(),
+  })
+  .meta({ id: 'Incident' });
+
+export const deliverableResponse = z
+  .object({
+    id: uuidOut,
+    status: z.enum(STATUSES),
+    version: z.number().int().describe('adds 1 with every change; the ETag'),
+    projectId: uuidOut,
+    serviceId: uuidOut,
+    title: z.string(),
+    description: z.string().nullable(),
+    changeType: z.enum(CHANGE_TYPES),
+    targetGoLive: timeOut,
+    submittedBy: uuidOut.nullable(),
+    round: z.number().int().describe('the acceptance round: each submission opens one'),
+    readiness: z.object({ criteria: z.array(criterionResponse) }),
+    approvals: z.array(approvalResponse).describe('every decision at every gate and round, oldest first'),
+    gate: gateResponse.nullable().describe('the gate waiting for decisions, if any'),
+    awaitingRoles: z.array(z.string()).describe('the roles that can decide now'),
+    incidents: z.array(incidentResponse),
+    goLiveWindow: z.object({ start: timeOut, end: timeOut }).nullable(),
+    els: z.object({
+      period: z.number().int().describe('the early life support period; it never goes back'),
+      extensions: z.number().int().describe('extensions within the current early life support'),
+      exitRound: z.number().int().describe('the els_exit round'),
+    }),
+    hold: z
+      .object({
+        reason: z.string(),
+        at: timeOut,
+        heldFrom: z.enum(STATUSES).nullable().describe('the status resume goes back to'),
+      })
+      .nullable()
+      .describe('while on hold'),
+    checklistId: uuidOut.nullable().describe('the checklist template it was created from; null: the default'),
+    allowedActions: z.array(z.enum(ACTIONS)).describe('what the caller may do now'),
+    createdAt: timeOut,
+    updatedAt: timeOut,
+  })
+  .meta({ id: 'Deliverable' });
+export type DeliverableResponse = z.input<typeof deliverableResponse>;
+
+export const deliverablePageResponse = pageOf(deliverableResponse, 'DeliverablePage');
+
+export const auditEventResponse = z
+  .object({
+    seq: z.number().int(),
+    at: timeOut,
+    principalId: uuidOut.nullable().describe('null for the system'),
+    action: z.string(),
+    fromStatus: z.enum(STATUSES).nullable(),
+    toStatus: z.enum(STATUSES),
+    data: z.record(z.string(), z.unknown()),
+    hash: z
+      .string()
+      .describe(
+        'hex SHA-256 of (prevHash ?? "") followed by the canonical JSON of { seq, at, principalId, action, fromStatus, toStatus, data }',
+      ),
+    prevHash: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const historyResponse = z
+  .object({ items: z.array(auditEventResponse).describe('oldest first, the creation first') })
+  .meta({ id: 'History' });
+
+export const historyVerificationResponse = z
+  .object({
+    deliverableId: uuidOut,
+    valid: z.boolean(),
+    events: z.number().int(),
+    head: z.string().nullable().describe('the hash of the last event'),
+    firstBroken: z
+      .object({
+        seq: z.number().int(),
+        reason: z
+          .enum(['seq', 'prev_hash', 'hash', 'head'])
+          .describe("what does not hold there; head: the deliverable's recorded head is not the last event"),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'HistoryVerification' });
+
+export const reminderResponse = z
+  .object({
+    id: uuidOut,
+    kind: z.enum(TIMER_KINDS),
+    dueAt: timeOut,
+    sentAt: timeOut.nullable(),
+    cancelledAt: timeOut.nullable(),
+    status: z.enum(['scheduled', 'sent', 'cancelled']),
+    period: z.number().int().optional().describe('els_period_end: the period it closes'),
+    before: z.string().optional().describe('readiness: the offset before the target go-live'),
+    repeatEvery: z.string().optional().describe('els_follow_up: how often it repeats'),
+  })
+  .meta({ id: 'Reminder' });
+
+export const remindersResponse = z.object({ items: z.array(reminderResponse) }).meta({ id: 'Reminders' });

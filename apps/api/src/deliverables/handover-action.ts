@@ -1,0 +1,106 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpCode,
+  Injectable,
+  type NestInterceptor,
+  Param,
+  type PipeTransform,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { type CommandInput } from '@baton/commands';
+import { AppError, AppErrorCode } from '@baton/errors';
+import { CRITERION_KEY_PATTERN, loadHandover } from '@baton/handover';
+import { type DeliverableFields } from '@baton/persistence';
+import { type FastifyReply } from 'fastify';
+import { mergeMap, type Observable } from 'rxjs';
+import { type AuthenticatedRequest } from '../auth/auth.decorators.js';
+import { Responds } from '../http/openapi/responds.decorator.js';
+import { parseUuidParam, uuidParamDoc } from '../http/validation/uuid-param.js';
+import { etag, presentDeliverable } from './deliverable.presenter.js';
+import { type DeliverableResponse, deliverableResponse } from './deliverable.responses.js';
+import { actorOf, DeliverablesService } from './deliverables.service.js';
+import { IF_MATCH_DOC, parseIfMatch } from './if-match.js';
+
+/**
+ * What a handover action's handler returns: the command for the deliverable its path names, and for an
+ * edit the row fields it changes.
+ */
+export type HandoverActionResult = CommandInput | { command: CommandInput; fields: DeliverableFields };
+
+/**
+ * Runs the command a handover action's handler returns, with what every action shares: the caller, the
+ * deliverable id of the path, If-Match; answers the deliverable with its ETag. The id and If-Match are
+ * checked before the handler's own parameters, as they come first in the request.
+ */
+@Injectable()
+export class HandoverActionInterceptor implements NestInterceptor<HandoverActionResult, DeliverableResponse> {
+  constructor(private readonly deliverables: DeliverablesService) {}
+
+  intercept(
+    context: ExecutionContext,
+    next: CallHandler<HandoverActionResult>,
+  ): Observable<DeliverableResponse> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const principal = request.principal;
+    if (!principal) throw new Error('A handover action on a public route');
+    const id = parseUuidParam('id', (request.params as Record<string, string | undefined>).id);
+    const header = request.headers['if-match'] as string | string[] | undefined;
+    const ifMatch = parseIfMatch(Array.isArray(header) ? header[0] : header);
+    return next.handle().pipe(
+      mergeMap(async (result) => {
+        const { command, fields } = 'command' in result ? result : { command: result, fields: undefined };
+        const row = await this.deliverables.execute(id, command, principal, ifMatch, fields);
+        void reply.header('ETag', etag(row));
+        const handover = loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
+        return presentDeliverable(row, handover, actorOf(principal));
+      }),
+    );
+  }
+}
+
+/**
+ * A command on one deliverable (`:id` in the path): the handler only turns its body into the command and
+ * returns it; HandoverActionInterceptor runs it. Documents the id, If-Match and the deliverable answered.
+ */
+export function HandoverAction(summary: string): MethodDecorator {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiParam(uuidParamDoc('id')),
+    ApiHeader(IF_MATCH_DOC),
+    // The handler returns the command; the interceptor answers the deliverable (typed there).
+    Responds(200, 'The deliverable as the command left it', deliverableResponse, {
+      headers: ['ETag'],
+    }) as MethodDecorator,
+    UseInterceptors(HandoverActionInterceptor),
+  );
+}
+
+class ParseKey implements PipeTransform<string, string> {
+  constructor(private readonly name: string) {}
+
+  transform(value: string): string {
+    if (CRITERION_KEY_PATTERN.test(value)) return value;
+    throw new AppError(AppErrorCode.Invalid, `The path parameter ${this.name} is not a valid key`, {
+      errors: [{ path: this.name, message: 'must be 1 to 64 of A-Z a-z 0-9 . _ -' }],
+    });
+  }
+}
+
+/** A path segment that must be a `key` (a criterion key, an incident reference): else 400 before any lookup. */
+export function KeyParam(name: string, description: string): ParameterDecorator {
+  return (target, key, index) => {
+    const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
+    ApiParam({ name, description, schema: { type: 'string', pattern: CRITERION_KEY_PATTERN.source } })(
+      target,
+      key!,
+      descriptor,
+    );
+    Param(name, new ParseKey(name))(target, key, index);
+  };
+}

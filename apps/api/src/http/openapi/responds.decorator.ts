@@ -1,0 +1,92 @@
+import { ApiResponse, type HeaderObject, type SchemaObject } from '@nestjs/swagger';
+import { FASTIFY_ROUTE_SCHEMA_METADATA } from '@nestjs/platform-fastify/constants.js';
+import { type FastifySchema } from 'fastify';
+import { type z } from 'zod';
+import { toOpenApiSchema, toSerializerSchema } from './json-schema.js';
+
+const header = (description: string, required: boolean, schema: SchemaObject): HeaderObject => ({
+  description,
+  required,
+  schema,
+});
+
+/** Response headers the API sets, each documented once. */
+export const RESPONSE_HEADERS = {
+  ETag: header('The deliverable\'s version, quoted: `"3"`. Send it back as If-Match.', true, {
+    type: 'string',
+    pattern: '^"\\d+"$',
+  }),
+  'Retry-After': header('Seconds to wait before trying again', true, { type: 'string', pattern: '^\\d+$' }),
+  'Idempotent-Replayed': header(
+    'Present, `true`, when this is the first answer to the same Idempotency-Key sent again',
+    false,
+    { type: 'string', enum: ['true'] },
+  ),
+};
+export type ResponseHeaderName = keyof typeof RESPONSE_HEADERS;
+
+/** Response headers by reference to the document's components (completeDocument adds them there). */
+export const headerRefs = (names: readonly ResponseHeaderName[]) =>
+  Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+
+export interface RespondsOptions {
+  /** Headers this response carries. */
+  headers?: readonly ResponseHeaderName[];
+  /** The media type when it is not JSON (the schema then documents it, and Fastify does not serialise). */
+  mediaType?: string;
+}
+
+/** A handler that answers T: a method decorator of this type refuses (at compile time) one that does not. */
+type Handler<T> = (...args: never[]) => T | Promise<T>;
+export type ResponseDecorator<T> = <H extends Handler<T>>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<H>,
+) => TypedPropertyDescriptor<H>;
+
+/**
+ * One response of an operation, from its zod schema: documented in the OpenAPI document (the schema is
+ * converted there, named ones becoming components) and, for JSON, serialised by Fastify with the same
+ * schema compiled by fast-json-stringify. The handler must return the schema's input type. No schema: a
+ * response without a body (204).
+ */
+export function Responds<S extends z.ZodType>(
+  status: number,
+  description: string,
+  schema: S,
+  options?: RespondsOptions,
+): ResponseDecorator<z.input<S>>;
+export function Responds(status: number, description: string): ResponseDecorator<unknown>;
+export function Responds(
+  status: number,
+  description: string,
+  schema?: z.ZodType,
+  options: RespondsOptions = {},
+): ResponseDecorator<unknown> {
+  return (target, key, descriptor) => {
+    const headers = options.headers?.length ? headerRefs(options.headers) : undefined;
+    ApiResponse({
+      status,
+      description,
+      ...(headers ? { headers } : {}),
+      ...(schema && !options.mediaType ? { standardSchema: schema } : {}),
+      ...(schema && options.mediaType
+        ? { content: { [options.mediaType]: { schema: toOpenApiSchema(schema, 'output').schema } } }
+        : {}),
+    })(target, key, descriptor);
+    if (schema && !options.mediaType) {
+      const handler = descriptor.value!;
+      const routeSchema = (Reflect.getMetadata(FASTIFY_ROUTE_SCHEMA_METADATA, handler) ??
+        {}) as FastifySchema;
+      Reflect.defineMetadata(
+        FASTIFY_ROUTE_SCHEMA_METADATA,
+        {
+          ...routeSchema,
+          response: { ...(routeSchema.response as object | undefined), [status]: toSerializerSchema(schema) },
+        },
+        handler,
+      );
+    }
+    return descriptor;
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ACTIONS, GATES, HANDOVER_EVENT_TYPES, STATUSES, SYSTEM_ACTIONS } from '@baton/handover';
+
+const check = z.enum(['up', 'down']);
+
+export const healthResponse = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.object({ postgres: check, queue: check.describe('the queue backend: Redis') }),
+  })
+  .meta({ id: 'Health' });
+
+export const metricsResponse = z.string().describe('Prometheus text exposition format');
+
+export const workflowResponse = z
+  .object({
+    version: z.number().int().describe('the machine version stored with each deliverable'),
+    initial: z.enum(STATUSES),
+    states: z.array(
+      z.object({
+        name: z.enum(STATUSES),
+        final: z.boolean(),
+        initial: z.boolean(),
+        events: z.array(z.enum(HANDOVER_EVENT_TYPES)).describe('machine events with a transition here'),
+        actions: z
+          .array(z.enum([...ACTIONS, ...SYSTEM_ACTIONS]))
+          .describe('the commands those events come from'),
+        pmo: z.string(),
+        smo: z.string(),
+      }),
+    ),
+    events: z.array(z.enum(HANDOVER_EVENT_TYPES)),
+    gates: z.array(z.enum(GATES)),
+    mermaid: z.string().describe('stateDiagram-v2 text naming every status'),
+  })
+  .meta({ id: 'Workflow' });
+
+export const glossaryResponse = z
+  .object({
+    terms: z.array(z.object({ pmo: z.string(), smo: z.string(), baton: z.string() })),
+    statuses: z.array(
+      z.object({
+        status: z.enum(STATUSES),
+        pmo: z.string(),
+        smo: z.string(),
+        practices: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({ id: 'Glossary', description: 'One record, two vocabularies: PMO and SMO words side by side' });
