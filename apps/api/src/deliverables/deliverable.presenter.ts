@@ -12,7 +12,7 @@ import {
 } from '@baton/handover';
 import { type AuditEventRow, type DeliverableRow, type TimerRow } from '@baton/persistence';
 import { type z } from 'zod';
-import { oneOf } from '../http/openapi/response-schemas.js';
+import { oneOf, type SameShape } from '../http/openapi/response-schemas.js';
 import {
   type approvalResponse,
   type auditEventResponse,
@@ -24,22 +24,18 @@ import {
   type reminderResponse,
 } from './deliverable.responses.js';
 
-/** True when A and B are the same type: a member added to one and not the other fails the type-check. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Output<S extends z.ZodType> = z.output<S>;
 type Response = Output<typeof deliverableResponse>;
 
-// The parts of the view served as they are: the domain's types are the response schemas' types, so the
-// serializer (which writes only what the schema names) drops nothing, and a member added on either side
-// fails the type-check until the other has it too.
+// The parts of the view served as they are: the domain's types are the response schemas' types.
 const sameShapes = [
-  true satisfies Same<CriterionView, Output<typeof criterionResponse>>,
-  true satisfies Same<Approval, Output<typeof approvalResponse>>,
-  true satisfies Same<GateView, Output<typeof gateResponse>>,
-  true satisfies Same<IncidentRecord, Output<typeof incidentResponse>>,
-  true satisfies Same<HandoverView['goLiveWindow'], Response['goLiveWindow']>,
-  true satisfies Same<HandoverView['els'], Response['els']>,
-  true satisfies Same<HandoverView['hold'], Response['hold']>,
+  true satisfies SameShape<CriterionView, Output<typeof criterionResponse>>,
+  true satisfies SameShape<Approval, Output<typeof approvalResponse>>,
+  true satisfies SameShape<GateView, Output<typeof gateResponse>>,
+  true satisfies SameShape<IncidentRecord, Output<typeof incidentResponse>>,
+  true satisfies SameShape<HandoverView['goLiveWindow'], Response['goLiveWindow']>,
+  true satisfies SameShape<HandoverView['els'], Response['els']>,
+  true satisfies SameShape<HandoverView['hold'], Response['hold']>,
 ];
 void sameShapes;
 

@@ -11,14 +11,16 @@ import {
   uuid,
 } from '../http/validation/schemas.js';
 
-export const createDeliverableSchema = z.strictObject({
-  projectId: uuid,
-  serviceId: uuid,
-  title: name,
-  description: description.nullish(),
-  changeType: z.enum(CHANGE_TYPES),
-  targetGoLive: timestamp,
-});
+export const createDeliverableSchema = z
+  .strictObject({
+    projectId: uuid,
+    serviceId: uuid,
+    title: name,
+    description: description.nullish(),
+    changeType: z.enum(CHANGE_TYPES),
+    targetGoLive: timestamp,
+  })
+  .meta({ id: 'CreateDeliverableRequest' });
 export type CreateDeliverableBody = z.output<typeof createDeliverableSchema>;
 
 export const editDeliverableSchema = z
@@ -31,7 +33,8 @@ export const editDeliverableSchema = z
   .refine(
     (body) => Object.keys(body).length > 0,
     'name at least one of title, description, changeType, targetGoLive',
-  );
+  )
+  .meta({ id: 'EditDeliverableRequest' });
 export type EditDeliverableBody = z.output<typeof editDeliverableSchema>;
 
 /** `status=a,b` or `status=a&status=b`. */
@@ -40,7 +43,10 @@ const statusList = z
   .transform((value) =>
     (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()),
   )
-  .pipe(z.array(z.enum(STATUSES)).min(1));
+  .pipe(z.array(z.enum(STATUSES)).min(1))
+  .meta({
+    description: `one or more statuses, comma-separated or the parameter repeated: ${STATUSES.join(', ')}`,
+  });
 
 export const listDeliverablesSchema = z.strictObject({
   ...pageQuery,
@@ -52,28 +58,40 @@ export const listDeliverablesSchema = z.strictObject({
 export type ListDeliverablesQuery = z.output<typeof listDeliverablesSchema>;
 
 const reason = text(1, 10_000);
-export const emptySchema = z.strictObject({});
+export const emptySchema = z
+  .strictObject({})
+  .meta({ id: 'EmptyRequest', description: 'No members: send {} or no body' });
 export type EmptyBody = z.output<typeof emptySchema>;
-export const reasonSchema = z.strictObject({ reason });
+export const reasonSchema = z.strictObject({ reason }).meta({ id: 'ReasonRequest' });
 export type ReasonBody = z.output<typeof reasonSchema>;
-export const attestSchema = z.strictObject({ evidence: text(1, 2_000), note: text(0, 10_000).optional() });
+export const attestSchema = z
+  .strictObject({ evidence: text(1, 2_000), note: text(0, 10_000).optional() })
+  .meta({ id: 'AttestRequest' });
 export type AttestBody = z.output<typeof attestSchema>;
-export const waiveSchema = z.strictObject({ reason });
+export const waiveSchema = z.strictObject({ reason }).meta({ id: 'WaiveRequest' });
 export type WaiveBody = z.output<typeof waiveSchema>;
-export const resultSchema = z.strictObject({ passed: z.boolean(), detail: text(0, 2_000).optional() });
+export const resultSchema = z
+  .strictObject({ passed: z.boolean(), detail: text(0, 2_000).optional() })
+  .meta({ id: 'ResultRequest' });
 export type ResultBody = z.output<typeof resultSchema>;
-export const decisionSchema = z.strictObject({
-  gate: z.enum(GATES),
-  role,
-  decision: z.enum(DECISIONS),
-  comment: text(0, 10_000).optional(),
-});
+export const decisionSchema = z
+  .strictObject({
+    gate: z.enum(GATES),
+    role,
+    decision: z.enum(DECISIONS),
+    comment: text(0, 10_000).optional(),
+  })
+  .meta({ id: 'DecisionRequest' });
 export type DecisionBody = z.output<typeof decisionSchema>;
-export const scheduleSchema = z.strictObject({ windowStart: timestamp, windowEnd: timestamp });
+export const scheduleSchema = z
+  .strictObject({ windowStart: timestamp, windowEnd: timestamp })
+  .meta({ id: 'ScheduleRequest' });
 export type ScheduleBody = z.output<typeof scheduleSchema>;
-export const incidentSchema = z.strictObject({
-  reference: key,
-  priority: z.enum(PRIORITIES),
-  summary: text(1, 2_000),
-});
+export const incidentSchema = z
+  .strictObject({
+    reference: key,
+    priority: z.enum(PRIORITIES),
+    summary: text(1, 2_000),
+  })
+  .meta({ id: 'IncidentRequest' });
 export type IncidentBody = z.output<typeof incidentSchema>;

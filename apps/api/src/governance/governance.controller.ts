@@ -16,7 +16,7 @@ import {
 import { type ChecklistRow, Database } from '@baton/persistence';
 import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
-import { oneOf } from '../http/openapi/response-schemas.js';
+import { oneOf, type SameShape } from '../http/openapi/response-schemas.js';
 import { Responds } from '../http/openapi/responds.decorator.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
@@ -49,11 +49,10 @@ function parseTier(value: string): number {
   return parsed.data;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Served as the domain holds them: a member added on either side fails the type-check until both have it.
+// Served as the domain holds them.
 const sameShapes = [
-  true satisfies Same<Policy, z.output<z.ZodObject<typeof policyFields>>>,
-  true satisfies Same<CriterionSpec, z.output<typeof checklistCriterionResponse>>,
+  true satisfies SameShape<Policy, z.output<z.ZodObject<typeof policyFields>>>,
+  true satisfies SameShape<CriterionSpec, z.output<typeof checklistCriterionResponse>>,
 ];
 void sameShapes;
 

@@ -17,17 +17,19 @@ const gatePolicy = z.strictObject({
   decisionSla: duration,
 });
 
-export const policySchema = z.strictObject({
-  acceptance: gatePolicy,
-  elsExit: gatePolicy,
-  elsDuration: duration,
-  elsFollowUpEvery: duration,
-  elsExitMaxOpenIncidents: z.strictObject({
-    P1: z.number().int('must be a whole number').min(0).max(1000),
-    P2: z.number().int('must be a whole number').min(0).max(1000),
-  }),
-  readinessReminders: z.array(duration).max(20),
-});
+export const policySchema = z
+  .strictObject({
+    acceptance: gatePolicy,
+    elsExit: gatePolicy,
+    elsDuration: duration,
+    elsFollowUpEvery: duration,
+    elsExitMaxOpenIncidents: z.strictObject({
+      P1: z.number().int('must be a whole number').min(0).max(1000),
+      P2: z.number().int('must be a whole number').min(0).max(1000),
+    }),
+    readinessReminders: z.array(duration).max(20),
+  })
+  .meta({ id: 'PolicyRequest' });
 export type PolicyBody = z.output<typeof policySchema>;
 
 export const tierParam = z.coerce.number().int().min(1).max(4);
@@ -71,7 +73,8 @@ export const checklistSchema = z
         });
       }
     });
-  });
+  })
+  .meta({ id: 'ChecklistRequest' });
 export type ChecklistBody = z.output<typeof checklistSchema>;
 
 export const listChecklistsSchema = z.strictObject({ ...pageQuery, name: name.optional() });

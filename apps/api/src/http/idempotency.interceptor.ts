@@ -146,6 +146,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private replay(record: IdempotencyRecord, reply: FastifyReply): unknown {
     void reply.header('Idempotent-Replayed', 'true');
+    // The first answer as it was kept, not through the route's compiled serializer: one kept before a
+    // response schema changed is sent as it was first sent, not refused as a fault.
+    void reply.serializer((payload: unknown) => JSON.stringify(payload));
     for (const [name, value] of Object.entries(record.responseHeaders ?? {})) void reply.header(name, value);
     if ((record.responseStatus ?? 200) >= 400) throw new ReplayedProblem(record.responseBody as Problem);
     return record.responseBody;

@@ -2,14 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { describeWorkflow, GLOSSARY, type WorkflowDescription } from '@baton/handover';
 import { type z } from 'zod';
+import { type SameShape } from '../http/openapi/response-schemas.js';
 import { Responds } from '../http/openapi/responds.decorator.js';
 import { glossaryResponse, workflowResponse } from './system.responses.js';
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-// Served as the domain describes it: a member added on either side fails the type-check until both have it.
+// Served as the domain describes it.
 const sameShapes = [
-  true satisfies Same<WorkflowDescription, z.output<typeof workflowResponse>>,
-  true satisfies Same<typeof GLOSSARY, z.output<typeof glossaryResponse>>,
+  true satisfies SameShape<WorkflowDescription, z.output<typeof workflowResponse>>,
+  true satisfies SameShape<typeof GLOSSARY, z.output<typeof glossaryResponse>>,
 ];
 void sameShapes;
 

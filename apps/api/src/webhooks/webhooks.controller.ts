@@ -21,18 +21,20 @@ import {
   webhookResponse,
 } from './webhook.responses.js';
 
-const createWebhookSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),
-  events: z
-    .array(
-      z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], {
-        message: `must be "*" or one of ${EVENT_TYPES.join(', ')}`,
-      }),
-    )
-    .min(1, 'must name at least one event type, or "*"')
-    .max(50),
-  secret: text(16, 200).describe('the HMAC-SHA256 key, at least 16 characters; never served back'),
-});
+const createWebhookSchema = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000),
+    events: z
+      .array(
+        z.enum(['*', ...EVENT_TYPES] as [string, ...string[]], {
+          message: `must be "*" or one of ${EVENT_TYPES.join(', ')}`,
+        }),
+      )
+      .min(1, 'must name at least one event type, or "*"')
+      .max(50),
+    secret: text(16, 200).describe('the HMAC-SHA256 key, at least 16 characters; never served back'),
+  })
+  .meta({ id: 'CreateWebhookRequest' });
 const listSchema = z.strictObject({ ...pageQuery });
 
 const presentWebhook = (row: WebhookRow): z.input<typeof webhookResponse> => ({

@@ -31,6 +31,15 @@ export function pageOf<Item extends z.ZodType, More extends z.ZodRawShape = Reco
 }
 
 /**
+ * True when A and B are the same type (an optional member on one side only is a difference too). `true satisfies SameShape<DomainView, z.output<typeof response>>`
+ * next to a presenter that serves a domain value as it is: a member added on either side fails the
+ * type-check until the other has it, so the serializer (which writes only what the schema names) can drop
+ * nothing.
+ */
+export type SameShape<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/**
  * A stored value that must be one of `values` (a status, a kind) as the response schema names them. The
  * database column is text: a value outside the list is a fault, and answered as one.
  */
