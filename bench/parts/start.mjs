@@ -1,7 +1,7 @@
-// Part 6. Start: `npm start` (build, then api and worker in one process) cold, on an empty BATON_DATA_DIR
-// with no DATABASE_URL (so the embedded PostgreSQL is initialised), then warm on the same folder: wall time
-// from spawning `npm start` to the "listening on" line, and the parts Baton reports itself. The reference:
-// the bare Nest + Fastify hello app from spawn to listening.
+// Part 6. Start: `npm start` (a build if the sources changed, then api and worker in one process) cold, on an
+// empty BATON_DATA_DIR with no DATABASE_URL (so the embedded PostgreSQL is initialised), then warm on the same
+// folder: wall time from spawning `npm start` to the "listening on" line, and the parts Baton reports itself.
+// The reference: the bare Nest + Fastify hello app from spawn to listening.
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,8 @@ async function npmStart(dataDir, env) {
       PORT: '0',
       HOST: '127.0.0.1',
       BATON_DATA_DIR: dataDir,
-      BATON_LOG_LEVEL: 'warn',
+      // Debug: Baton's timing lines (infrastructure) are printed at debug only.
+      BATON_LOG_LEVEL: 'debug',
       ...env,
     },
     ready: /listening on (http:\/\/\S+?)[\s)]/,

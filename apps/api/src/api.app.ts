@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
-import { logLevels, Metrics } from '@baton/core';
+import { BatonLogger, Metrics } from '@baton/core';
 import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createOpenApiDocument } from './http/openapi/openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
@@ -89,13 +89,13 @@ export async function createHttpApp(
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
     // A path parameter longer than any id, or a URL that does not decode: a malformed id, 400 (API.md).
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       sendProblem(reply, problem(400, `The URL is malformed: ${error.message}`, `HTTP.${error.code}`));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
-    logger: logLevels(config.logLevel),
+    logger: new BatonLogger(config.logLevel),
     abortOnError: false,
   });
   const logger = new Logger('Http');

@@ -3,25 +3,29 @@
  * 127.0.0.1:6379, else BullMQ's PostgreSQL backend. Run as many as wanted.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { loadConfig } from '@baton/config';
-import { CoreModule, ensureAdmin, openRuntime, runUntilSignal } from '@baton/core';
-import { ApiModule } from './api.module.js';
-import { createHttpApp } from './api.app.js';
+import { listeningAt, startLog } from '@baton/runtime';
 
-// Start-up lines go to stdout whatever BATON_LOG_LEVEL says: where Baton listens, the first admin token.
-const log = (line: string): void => void process.stdout.write(`[baton] ${line}\n`);
 const config = loadConfig();
-const runtime = await openRuntime(config, { embedded: false, applicationName: 'baton-api', log });
-await ensureAdmin(runtime, log);
-
-@Module({ imports: [CoreModule.forRuntime(runtime), ApiModule] })
-class ApiRootModule {}
-
-const app = await createHttpApp(ApiRootModule, config);
+const log = startLog(config.logLevel);
+const core = await import('@baton/core');
+// The api loads while the database is opened.
+const api = import('./index.js');
+void api.catch(() => undefined);
+const runtime = await core.openRuntime(config, { applicationName: 'baton-api', log });
+const { ApiModule, createHttpApp } = await api;
+const [app] = await Promise.all([
+  createHttpApp(core.rootModule(runtime, [ApiModule]), config),
+  core.ensureAdmin(runtime, log),
+]);
 await app.listen(config.port, config.host);
-log(`Baton api listening on ${await app.getUrl()} (API docs at /docs)`);
-runUntilSignal(async () => {
+// Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
+core.runUntilSignal(async () => {
   await app.close();
   await runtime.close();
 }, log);
+const { url, scope } = listeningAt(config.host, app.getHttpServer());
+log(
+  `Baton api is listening on ${url}${scope ? ` (${scope})` : ''} - ready in ${Math.round(performance.now())} ms`,
+);
+log(`API docs: ${url}/docs`);

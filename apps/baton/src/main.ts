@@ -1,31 +1,47 @@
 /**
  * `npm start`: the api and the worker in one process, on the embedded default when DATABASE_URL and
  * REDIS_URL are unset (a PostgreSQL and, if needed, a redis-server kept in BATON_DATA_DIR).
+ *
+ * Only the configuration and the launchers are imported up front: PostgreSQL (and a redis-server) come up
+ * while the rest of Baton loads, which is most of a start.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
 import { loadConfig } from '@baton/config';
-import { CoreModule, ensureAdmin, openRuntime, runUntilSignal } from '@baton/core';
-import { ApiModule, createHttpApp } from '@baton/api';
-import { WorkerModule } from '@baton/worker';
+import { listeningAt, startInfrastructure, startLog } from '@baton/runtime';
 
-const started = performance.now();
-// Start-up lines go to stdout whatever BATON_LOG_LEVEL says: where Baton listens, the first admin token.
-const log = (line: string): void => void process.stdout.write(`[baton] ${line}\n`);
 const config = loadConfig();
-const runtime = await openRuntime(config, { embedded: true, applicationName: 'baton', log });
-await ensureAdmin(runtime, log);
+const log = startLog(config.logLevel);
+log(`Data folder: ${config.dataDir}`);
+const infrastructure = startInfrastructure({
+  databaseUrl: config.databaseUrl,
+  redisUrl: config.redisUrl,
+  dataDir: config.dataDir,
+  log,
+  debug: log.debug,
+});
+void infrastructure.catch(() => undefined); // awaited below, once the modules have loaded
 
-@Module({ imports: [CoreModule.forRuntime(runtime), ApiModule, WorkerModule] })
-class BatonModule {}
+const core = await import('@baton/core');
+// The api and the worker load while the database is opened and migrated.
+const application = Promise.all([import('@baton/api'), import('@baton/worker')]);
+void application.catch(() => undefined);
+const runtime = await core.openRuntime(config, { infrastructure, applicationName: 'baton', log });
+const [{ ApiModule, createHttpApp }, { WorkerModule }] = await application;
+log.debug(`Modules loaded and runtime open ${Math.round(performance.now())} ms after the process started`);
 
-const app = await createHttpApp(BatonModule, config);
+const [app] = await Promise.all([
+  createHttpApp(core.rootModule(runtime, [ApiModule, WorkerModule]), config),
+  core.ensureAdmin(runtime, log),
+]);
 await app.listen(config.port, config.host);
-const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
-log(
-  `Baton is listening on ${url} (API docs at ${url}/docs) - ready in ${Math.round(performance.now() - started)} ms`,
-);
-runUntilSignal(async () => {
+// Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
+core.runUntilSignal(async () => {
   await app.close();
   await runtime.close();
 }, log);
+// Timed from the process's start: module loading is part of it.
+const { url, scope } = listeningAt(config.host, app.getHttpServer());
+log(
+  `Baton is listening on ${url}${scope ? ` (${scope})` : ''} - ready in ${Math.round(performance.now())} ms`,
+);
+log(`API docs: ${url}/docs`);

@@ -3,26 +3,24 @@
  * Needs DATABASE_URL; REDIS_URL, else a Redis on 127.0.0.1:6379, else BullMQ's PostgreSQL backend.
  */
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@baton/config';
-import { CoreModule, logLevels, openRuntime, runUntilSignal } from '@baton/core';
-import { WorkerModule } from './worker.module.js';
+import { startLog } from '@baton/runtime';
 
-// Start-up lines go to stdout whatever BATON_LOG_LEVEL says: where Baton listens, the first admin token.
-const log = (line: string): void => void process.stdout.write(`[baton] ${line}\n`);
 const config = loadConfig();
-const runtime = await openRuntime(config, { embedded: false, applicationName: 'baton-worker', log });
-
-@Module({ imports: [CoreModule.forRuntime(runtime), WorkerModule] })
-class WorkerRootModule {}
-
-const app = await NestFactory.createApplicationContext(WorkerRootModule, {
-  logger: logLevels(config.logLevel),
+const log = startLog(config.logLevel);
+const core = await import('@baton/core');
+// The worker loads while the database is opened.
+const worker = Promise.all([import('@nestjs/core'), import('./index.js')]);
+void worker.catch(() => undefined);
+const runtime = await core.openRuntime(config, { applicationName: 'baton-worker', log });
+const [{ NestFactory }, { WorkerModule }] = await worker;
+const app = await NestFactory.createApplicationContext(core.rootModule(runtime, [WorkerModule]), {
+  logger: new core.BatonLogger(config.logLevel),
 });
 await app.init();
-log('Baton worker running');
-runUntilSignal(async () => {
+// Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
+core.runUntilSignal(async () => {
   await app.close();
   await runtime.close();
 }, log);
+log(`Baton worker running - ready in ${Math.round(performance.now())} ms`);

@@ -1,6 +1,6 @@
 // The composition root: where config, the database, the queues, access and the command path are made once
 // and wired together for a process (api, worker, or both), and taken down again in order.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Access, OidcVerifier } from '@baton/access';
 import { HandoverCommands } from '@baton/commands';
@@ -11,11 +11,12 @@ import { Metrics } from './metrics.js';
 import { warnUnlessNoEviction } from './redis-policy.js';
 import {
   configureQueueBackend,
+  describeDatabase,
   describeQueue,
   type Infrastructure,
   queueConnection,
   redisAnswers,
-  startInfrastructure,
+  type StartLog,
 } from '@baton/runtime';
 
 export type QueueBackend = Infrastructure['queue'];
@@ -34,21 +35,17 @@ export interface Runtime {
 }
 
 export interface OpenOptions {
-  /** Start what is missing (embedded PostgreSQL, a redis-server): `npm start`. Else DATABASE_URL is required. */
-  embedded: boolean;
+  /**
+   * What `npm start` has begun to bring up (startInfrastructure: embedded PostgreSQL, a redis-server) while
+   * it loads the application. Unset: DATABASE_URL is required.
+   */
+  infrastructure?: Promise<Infrastructure>;
   applicationName: string;
-  log: (line: string) => void;
+  log: StartLog;
 }
 
 async function resolveInfrastructure(config: BatonConfig, options: OpenOptions): Promise<Infrastructure> {
-  if (options.embedded) {
-    return startInfrastructure({
-      databaseUrl: config.databaseUrl,
-      redisUrl: config.redisUrl,
-      dataDir: config.dataDir,
-      log: options.log,
-    });
-  }
+  if (options.infrastructure) return options.infrastructure;
   if (!config.databaseUrl) {
     throw new Error('DATABASE_URL is required here; `npm start` runs the embedded default instead');
   }
@@ -86,7 +83,9 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       applicationName: options.applicationName,
     });
     const ran = await db.migrate();
-    if (ran.length > 0) options.log(`Applied migrations: ${ran.join(', ')}`);
+    const applied = ran.length === 1 ? '; applied 1 migration' : `; applied ${ran.length} migrations`;
+    options.log(`${describeDatabase(infra, config.dataDir)}${ran.length > 0 ? applied : ''}`);
+    if (ran.length > 0) options.log.debug(`Applied migrations: ${ran.join(', ')}`);
     await configureQueueBackend(infra.queue);
     if (infra.queue.backend === 'redis') await warnUnlessNoEviction(infra.queue.url, options.log);
     const installationId = await db.installationId();
@@ -139,20 +138,37 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
 
 /**
  * The admin principal: its token is BATON_ADMIN_TOKEN, or generated at first start, printed once and kept
- * in the data folder (mode 600).
+ * in the data folder (mode 600). Every start says where it is.
  */
 export async function ensureAdmin(runtime: Runtime, log: (line: string) => void): Promise<void> {
   const { generatedToken } = await runtime.access.ensureAdmin(runtime.config.adminToken);
-  if (!generatedToken) return;
   const file = join(runtime.config.dataDir, 'admin-token');
+  if (!generatedToken) {
+    if (runtime.config.adminToken) log('Admin token: the value of BATON_ADMIN_TOKEN');
+    else if (await exists(file)) log(`Admin token: in ${file}`);
+    else
+      log(
+        `Admin token: not in ${file} (made by a start with another data folder); set BATON_ADMIN_TOKEN to replace it`,
+      );
+    return;
+  }
+  let kept = true;
   try {
     await mkdir(runtime.config.dataDir, { recursive: true });
     await writeFile(file, `${generatedToken}\n`, { mode: 0o600 });
   } catch (error) {
+    kept = false;
     log(`Could not keep the admin token in ${file}: ${(error as Error).message}`);
   }
   log('');
-  log('  First start: the admin token is shown this once (also kept in ' + file + '):');
+  log(`  First start: the admin token is shown this once${kept ? ` (also kept in ${file})` : ''}:`);
   log(`    ${generatedToken}`);
   log('');
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

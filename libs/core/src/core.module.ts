@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { Access } from '@baton/access';
 import { HandoverCommands } from '@baton/commands';
 import { Database } from '@baton/persistence';
@@ -27,4 +27,11 @@ export class CoreModule {
       exports: providers.map((provider) => provider.provide),
     };
   }
+}
+
+/** The root module of a process: the opened runtime and the application modules (api, worker, or both). */
+export function rootModule(runtime: Runtime, modules: Type[]): DynamicModule {
+  @Module({})
+  class BatonModule {}
+  return { module: BatonModule, imports: [CoreModule.forRuntime(runtime), ...modules] };
 }

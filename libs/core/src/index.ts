@@ -1,4 +1,4 @@
-export { CoreModule } from './core.module.js';
+export { CoreModule, rootModule } from './core.module.js';
 export {
   ensureAdmin,
   openRuntime,
@@ -8,5 +8,5 @@ export {
 } from './composition-root.js';
 export { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 export { runUntilSignal } from './shutdown.js';
-export { logLevels } from './log-levels.js';
+export { BatonLogger, logLevels, useColour } from './logger.js';
 export { Metrics } from './metrics.js';

@@ -36,12 +36,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
 
   const databaseUrl = options.databaseUrl ?? embedded!.url;
   const queue: QueueBackend = redis?.queue ?? { backend: 'postgres', databaseUrl };
-  log(
-    embedded
-      ? `PostgreSQL: embedded, 127.0.0.1:${embedded.port}, data in ${dataDir}/postgres`
-      : `PostgreSQL: ${redactUrl(databaseUrl)} (DATABASE_URL)`,
-  );
-  log(`Infrastructure ready in ${Date.now() - started} ms`);
+  options.debug?.(`Infrastructure ready in ${Date.now() - started} ms`);
   return { databaseUrl, postgres: embedded ? 'embedded' : 'env', queue, stop };
 }
 
@@ -59,6 +54,17 @@ async function resolveRedis(
   if (!executable) return undefined;
   const server = await spawnRedisServer({ dataDir, log: options.log, executable });
   return { queue: { backend: 'redis', url: server.url, origin: 'spawned' }, server };
+}
+
+/** Which database, for the start-up lines. */
+export function describeDatabase(
+  infrastructure: Pick<Infrastructure, 'databaseUrl' | 'postgres'>,
+  dataDir: string,
+): string {
+  if (infrastructure.postgres === 'env')
+    return `Database: ${redactUrl(infrastructure.databaseUrl)} (DATABASE_URL)`;
+  const port = new URL(infrastructure.databaseUrl).port;
+  return `Database: embedded PostgreSQL on 127.0.0.1:${port}, data in ${resolve(dataDir)}/postgres`;
 }
 
 /** Where the queues are, for the start-up lines. */

@@ -30,7 +30,10 @@ export interface InfrastructureOptions {
   /** Use this Redis as is; unset: a local Redis, else a spawned redis-server, else BullMQ's PostgreSQL backend. */
   redisUrl?: string;
   dataDir: string;
+  /** What needs attention (a first initdb, a stale server stopped, a restart attempt). */
   log: (line: string) => void;
+  /** Timings, for BATON_LOG_LEVEL=debug. */
+  debug?: (line: string) => void;
   /** Where to look for an already running Redis. Default `redis://127.0.0.1:6379`. */
   localRedisUrl?: string;
   /** The redis-server to spawn. Default: `redis-server` from PATH; `null`: never spawn one. */

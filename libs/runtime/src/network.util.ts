@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer, isIP } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now (a server started next may still lose a race for it). */
@@ -54,5 +54,32 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(unparsable URL)';
+  }
+}
+
+/**
+ * Where a server listening on `host` answers, for the start-up line: a URL that works from this machine,
+ * and what the binding means (all interfaces, or this machine only).
+ */
+export function listeningAt(
+  host: string,
+  server: { address(): AddressInfo | string | null },
+): { url: string; scope: string | null } {
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const bracketed = (address: string): string => (isIP(address) === 6 ? `[${address}]` : address);
+  switch (host) {
+    case '0.0.0.0':
+      return { url: `http://127.0.0.1:${port}`, scope: `bound to all interfaces, 0.0.0.0:${port}` };
+    case '::':
+    case '[::]':
+      return { url: `http://localhost:${port}`, scope: `bound to all interfaces, [::]:${port}` };
+    default: {
+      const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+      return {
+        url: `http://${bracketed(host)}:${port}`,
+        scope: loopback ? 'this machine only' : null,
+      };
+    }
   }
 }

@@ -1,11 +1,9 @@
-import {
-  type ConnectionOptions,
-  createPostgresBackend,
-  getDefaultBackendFactory,
-  PostgresConnection,
-  setDefaultBackendFactory,
-} from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import type { QueueBackend } from './infrastructure.types.js';
+
+// BullMQ is loaded when the backend is configured, not with this library: `npm start` imports the
+// launchers first and starts PostgreSQL before it loads the rest.
+let bullmq: typeof import('bullmq') | undefined;
 
 /** The PostgreSQL schema BullMQ's PostgreSQL backend keeps its tables and functions in. */
 export const QUEUE_SCHEMA = 'bullmq';
@@ -25,7 +23,7 @@ export function queueConnection(queue: QueueBackend): { connection: ConnectionOp
       // maxRetriesPerRequest: null on the connections that block.
       return { connection: { url: queue.url } };
     case 'postgres':
-      if ((getDefaultBackendFactory() as unknown) !== createPostgresBackend) {
+      if (!bullmq || (bullmq.getDefaultBackendFactory() as unknown) !== bullmq.createPostgresBackend) {
         throw new Error('Call configureQueueBackend() before creating queues on the PostgreSQL backend');
       }
       // BullMQ's connection type names only Redis options; a pg pool config fits its index signature.
@@ -47,6 +45,8 @@ export function queueConnection(queue: QueueBackend): { connection: ConnectionOp
  * Redis: restores the default Redis backend.
  */
 export async function configureQueueBackend(queue: QueueBackend): Promise<void> {
+  bullmq ??= await import('bullmq');
+  const { createPostgresBackend, PostgresConnection, setDefaultBackendFactory } = bullmq;
   switch (queue.backend) {
     case 'redis':
       setDefaultBackendFactory();
