@@ -146,11 +146,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private replay(record: IdempotencyRecord, reply: FastifyReply): unknown {
     void reply.header('Idempotent-Replayed', 'true');
-    // The first answer as it was kept, not through the route's compiled serializer: one kept before a
-    // response schema changed is sent as it was first sent, not refused as a fault.
-    void reply.serializer((payload: unknown) => JSON.stringify(payload));
     for (const [name, value] of Object.entries(record.responseHeaders ?? {})) void reply.header(name, value);
     if ((record.responseStatus ?? 200) >= 400) throw new ReplayedProblem(record.responseBody as Problem);
+    // The first answer as it was kept, not through the route's compiled serializer: one kept before a
+    // response schema changed is sent as it was first sent, not refused as a fault. (Null: a 204.)
+    if (record.responseBody !== null) {
+      void reply
+        .serializer((payload: unknown) => JSON.stringify(payload))
+        .header('Content-Type', 'application/json; charset=utf-8');
+    }
     return record.responseBody;
   }
 }
