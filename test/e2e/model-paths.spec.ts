@@ -28,7 +28,8 @@ import { scratchDatabase } from '../support/scratch-database.js';
  * the queues, each path on a deliverable of its own, asserting the status after every step and the audit
  * chain at the end.
  *
- * Timers. `els_period_elapsed` has no HTTP call: the durable ELS timer fires by itself after `elsDuration`.
+ * Timers. `timer_due` (the end of an ELS period) has no HTTP call: the durable ELS timer fires by itself after
+ * `elsDuration`.
  * Paths that take a timer step run on a service of the FAST tier (elsDuration PT2S, as FIXTURE_POLICY); the
  * step polls GET /v1/deliverables/:id until the version moves on, then checks status and `els`. Every other
  * path runs on the SLOW tier (elsDuration PT1H): the model says no timer fires on those paths, so none may
@@ -142,7 +143,7 @@ function httpCallOf(id: string, command: HandoverCommand): HttpCall | null {
       return { method: 'POST', path: `${base}/resume` };
     case 'cancel':
       return { method: 'POST', path: `${base}/cancel`, body: { reason: command.reason } };
-    case 'els_period_elapsed':
+    case 'timer_due':
       return null;
   }
 }
@@ -173,7 +174,7 @@ const describePath = (path: HandoverPath, index: number): string =>
   `#${index} [${path.steps.map((step) => step.command.type).join(', ')}] -> ${path.status}`;
 
 const usesTimer = (path: HandoverPath): boolean =>
-  path.steps.some((step) => step.command.type === 'els_period_elapsed');
+  path.steps.some((step) => step.command.type === 'timer_due');
 
 const problem = (response: ApiResponse): string =>
   `HTTP ${response.status}: ${typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2)}`;
@@ -364,7 +365,8 @@ describe('model-based end to end: every shortest path of the handover machine ov
       events: [
         ['create', ids.get(ACTORS.pmo.principalId), 'draft'],
         ...path.steps.map((step) => [
-          step.command.type,
+          // The history names the end of an ELS period by what it did.
+          step.command.type === 'timer_due' ? 'els_period_elapsed' : step.command.type,
           ids.get(step.actor.principalId),
           step.expectedStatus,
         ]),
@@ -377,13 +379,12 @@ describe('model-based end to end: every shortest path of the handover machine ov
     const started = Date.now();
     const steps = paths.reduce((sum, path) => sum + path.steps.length, 0);
     const timerSteps = paths.reduce(
-      (sum, path) => sum + path.steps.filter((step) => step.command.type === 'els_period_elapsed').length,
+      (sum, path) => sum + path.steps.filter((step) => step.command.type === 'timer_due').length,
       0,
     );
     // Longest first (timer paths wait for the clock), so the pool does not end on one slow path.
     const weight = (path: HandoverPath): number =>
-      path.steps.filter((step) => step.command.type === 'els_period_elapsed').length * 100 +
-      path.steps.length;
+      path.steps.filter((step) => step.command.type === 'timer_due').length * 100 + path.steps.length;
     const ordered = paths
       .map((path, index) => ({ path, index }))
       .sort((a, b) => weight(b.path) - weight(a.path));

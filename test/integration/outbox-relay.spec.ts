@@ -64,7 +64,7 @@ describeRedis('outbox relay', () => {
       createdBy: null,
       createdAt: new Date(),
     });
-    const row = await commands.create(
+    const { row } = await commands.create(
       {
         projectId,
         serviceId,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Effect, parseIsoDuration } from '@baton/handover';
-import { type OutboxAppend, type TimerAppend, type TimerChanges, type TimerRow } from '@baton/persistence';
+import { type OutboxAppend, type TimerAppend, type TimerRow } from '@baton/persistence';
 import { JOB_QUEUE, JobName, type JobPayloads } from '@baton/queues';
 
 export function outboxJob<N extends JobName>(
@@ -18,8 +18,8 @@ export function eventJob(
   type: string,
   data: Record<string, unknown>,
   at: Date,
+  id: string = randomUUID(),
 ): OutboxAppend {
-  const id = randomUUID();
   return outboxJob(
     JobName.DeliverEvent,
     { eventId: id, type, occurredAt: at.toISOString(), deliverableId, data },
@@ -71,19 +71,25 @@ export function timerJob(
 
 export interface EffectPlan {
   outbox: OutboxAppend[];
-  timers: TimerChanges;
+  scheduleTimers: TimerAppend[];
+  cancelTimerKinds: string[];
 }
 
 /**
  * What a transition's effects write, in the transition's own statement: outbox rows for jobs and events,
- * timer rows (each with its delayed job), and the kinds of timer to cancel.
+ * timer rows (each with its delayed job), and the kinds of timer to cancel. `newId` names each new row.
  */
-export function planEffects(deliverableId: string, effects: readonly Effect[], at: Date): EffectPlan {
-  const plan: EffectPlan = { outbox: [], timers: { schedule: [], cancelKinds: [], fires: null } };
+export function planEffects(
+  deliverableId: string,
+  effects: readonly Effect[],
+  at: Date,
+  newId: () => string = randomUUID,
+): EffectPlan {
+  const plan: EffectPlan = { outbox: [], scheduleTimers: [], cancelTimerKinds: [] };
   for (const effect of effects) {
     switch (effect.type) {
       case 'notify':
-        plan.outbox.push(eventJob(deliverableId, effect.event, effect.data, at));
+        plan.outbox.push(eventJob(deliverableId, effect.event, effect.data, at, newId()));
         break;
       case 'probe':
         plan.outbox.push(
@@ -91,24 +97,25 @@ export function planEffects(deliverableId: string, effects: readonly Effect[], a
             JobName.ProbeCriterion,
             { deliverableId, key: effect.key, round: effect.round, url: effect.url },
             null,
+            newId(),
           ),
         );
         break;
       case 'schedule_timer': {
         const timer: TimerAppend = {
-          id: randomUUID(),
+          id: newId(),
           kind: effect.kind,
           dueAt: new Date(at.getTime() + parseIsoDuration(effect.delay)),
           period: effect.period ?? null,
           repeatEvery: effect.repeat ? effect.delay : null,
           before: effect.before ?? null,
         };
-        plan.timers.schedule.push(timer);
+        plan.scheduleTimers.push(timer);
         plan.outbox.push(timerJob(deliverableId, timer));
         break;
       }
       case 'cancel_timers':
-        plan.timers.cancelKinds.push(...effect.kinds);
+        plan.cancelTimerKinds.push(...effect.kinds);
         break;
       default:
         assertUnreachable(effect);

@@ -1,35 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Actor,
-  assertValidPolicy,
   type CriterionSpec,
-  type CriterionView,
   createHandover,
-  DEFAULT_POLICIES,
-  describeHandover,
-  type HandoverCommand,
-  type HandoverView,
+  HandoverErrorCode,
   isHandoverError,
-  loadHandover,
+  loadedFrom,
   type Policy,
-  type ServiceTier,
 } from '@baton/handover';
 import {
-  type CriterionRow,
   type Database,
   type DeliverableFields,
   type DeliverableRow,
+  type LoadedDeliverable,
 } from '@baton/persistence';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { auditHash } from './audit-hash.js';
-import { planEffects, timerJob } from './effect-jobs.js';
-
-/** A command as a caller gives it: the time is the command path's to set. */
-export type CommandInput = HandoverCommand extends infer C
-  ? C extends HandoverCommand
-    ? Omit<C, 'at'>
-    : never
-  : never;
+import { type CommandInput, type CommittedDeliverable, criterionRow, decide, tierPolicy } from './decide.js';
 
 export interface CreateDeliverableInput {
   projectId: string;
@@ -48,9 +35,18 @@ export interface ExecuteOptions {
   ifMatch?: number;
   /** Column changes that go with the command (edit). */
   fields?: DeliverableFields;
-  /** The timer this command fires: it runs only while that timer is scheduled, and marks it sent. */
-  firesTimer?: string;
 }
+
+/** What became of a timer that came due; the worker's processor reports it and decides nothing. */
+export type TimerOutcome =
+  /** It did what its state takes it to do (a notice, the end of an ELS period). */
+  | { outcome: 'fired'; kind: string; dueAt: Date }
+  /** The deliverable is on hold: the timer stays scheduled and fires on resume. */
+  | { outcome: 'waits' }
+  /** The deliverable's state no longer takes it: it is dropped. */
+  | { outcome: 'stale' }
+  /** It fired before, was cancelled, or its deliverable is gone: nothing to do. */
+  | { outcome: 'not_scheduled' };
 
 /** Told of every command's outcome, for metrics. */
 export type CommandObserver = (
@@ -62,10 +58,12 @@ export type CommandObserver = (
 /** How often a command without If-Match is re-run on a fresher row after losing a write race. */
 const MAX_ATTEMPTS = 8;
 
+const SYSTEM: Actor = { principalId: null, roles: [] };
+
 /**
- * The one command path, shared by the api and the worker: load the deliverable, run the pure transition,
- * then write the row (version-checked), the audit event, the outbox rows, the criteria rows and the
- * timers in one statement.
+ * The one command path, shared by the api and the worker, literally load, decide, save: read the row and
+ * what the command needs in one round trip, decide purely (decide.ts), write the change in one statement.
+ * A lost race decides again on the fresher row.
  */
 export class HandoverCommands {
   constructor(
@@ -74,11 +72,11 @@ export class HandoverCommands {
     private readonly observe: CommandObserver = () => undefined,
   ) {}
 
-  async create(input: CreateDeliverableInput, actor: Actor): Promise<DeliverableRow> {
+  async create(input: CreateDeliverableInput, actor: Actor): Promise<CommittedDeliverable> {
     const now = this.clock();
     const created = createHandover({ criteria: input.criteria });
-    const id = randomUUID();
-    const view = describeHandover(created);
+    const handover = loadedFrom(created.state);
+    const view = handover.describe();
     const content = {
       seq: 1,
       at: now.toISOString(),
@@ -101,7 +99,7 @@ export class HandoverCommands {
     };
     const hash = auditHash(null, content);
     const row: DeliverableRow = {
-      id,
+      id: randomUUID(),
       checklistId: input.checklist?.id ?? null,
       awaitingRoles: view.awaitingRoles,
       projectId: input.projectId,
@@ -127,20 +125,30 @@ export class HandoverCommands {
       [],
       view.criteria.map(criterionRow),
     );
-    return row;
+    return { row, handover };
   }
 
+  /** Runs one command; the answer is the deliverable as committed, its handover restored already. */
   async execute(
     id: string,
     input: CommandInput,
     actor: Actor,
     options: ExecuteOptions = {},
-  ): Promise<DeliverableRow> {
+  ): Promise<CommittedDeliverable> {
+    return (await this.observed(id, input, actor, options)).committed;
+  }
+
+  private async observed(
+    id: string,
+    input: CommandInput,
+    actor: Actor,
+    options: ExecuteOptions,
+  ): Promise<{ committed: CommittedDeliverable; loaded: LoadedDeliverable }> {
     const started = performance.now();
     try {
-      const row = await this.run(id, input, actor, options);
+      const result = await this.run(id, input, actor, options);
       this.observe(input.type, 'ok', (performance.now() - started) / 1000);
-      return row;
+      return result;
     } catch (error) {
       const conflict =
         error instanceof AppError &&
@@ -155,76 +163,60 @@ export class HandoverCommands {
     }
   }
 
+  /**
+   * A durable timer came due: the machine says what it does, through the same path as every command. The
+   * caller (the timer job) only reports the outcome.
+   */
+  async fireTimer(deliverableId: string, timerId: string): Promise<TimerOutcome> {
+    try {
+      const { loaded } = await this.observed(deliverableId, { type: 'timer_due', timerId }, SYSTEM, {});
+      return { outcome: 'fired', kind: loaded.timer!.kind, dueAt: loaded.timer!.dueAt };
+    } catch (error) {
+      const gone =
+        error instanceof AppError &&
+        (error.code === AppErrorCode.TimerNotScheduled || error.code === AppErrorCode.NotFound);
+      if (gone) return { outcome: 'not_scheduled' };
+      if (isHandoverError(error, HandoverErrorCode.TimerWaits)) return { outcome: 'waits' };
+      if (isHandoverError(error, HandoverErrorCode.StaleTimer)) {
+        await this.db.timers.drop(timerId, this.clock());
+        return { outcome: 'stale' };
+      }
+      throw error;
+    }
+  }
+
   private async run(
     id: string,
     input: CommandInput,
     actor: Actor,
     options: ExecuteOptions,
-  ): Promise<DeliverableRow> {
+  ): Promise<{ committed: CommittedDeliverable; loaded: LoadedDeliverable }> {
+    const timerId = input.type === 'timer_due' ? input.timerId : null;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.db.deliverables.findById(id);
-      if (!current) throw AppError.notFound('Deliverable', id);
-      if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
-        throw versionMismatch(options.ifMatch, current.version);
-      }
-      if (options.firesTimer) await this.assertScheduled(options.firesTimer);
       const now = this.clock();
-      const at = now.toISOString();
-      const command = { ...(await this.complete(input, current)), at };
-      // One restore judges the command and describes the row before it; the outcome describes the row after.
-      const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
-      const outcome = before.apply(command, actor);
-      const after = outcome.view;
-      const seq = current.auditSeq + 1;
-      const content = {
-        seq,
-        at,
-        principalId: actor.principalId,
-        action: outcome.audit.action,
-        fromStatus: outcome.fromStatus,
-        toStatus: outcome.toStatus,
-        data: outcome.audit.data,
-      };
-      const hash = auditHash(current.auditHash, content);
-      const fields = options.fields ?? {};
-      const plan = planEffects(id, outcome.effects, now);
-      plan.timers.fires = options.firesTimer ?? null;
-      if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {
-        // Timers wait while a deliverable is on hold; those that came due fire once now, through new jobs.
-        for (const timer of await this.db.timers.dueScheduled(id, now)) {
-          plan.outbox.push(timerJob(id, timer, randomUUID()));
-        }
-      }
-      const committed = await this.db.deliverables.commit({
-        id,
-        expectedVersion: current.version,
-        status: outcome.toStatus,
-        snapshot: outcome.snapshot,
-        machineVersion: outcome.machineVersion,
-        submittedBy: after.submittedBy,
-        awaitingRoles: after.awaitingRoles,
-        fields,
-        updatedAt: now,
-        audit: { ...content, at: now, prevHash: current.auditHash, hash },
-        outbox: plan.outbox,
-        criteria: changedCriteria(before.describe(), after),
-        timers: plan.timers,
+      const loaded = await this.db.deliverables.load(id, {
+        timerId,
+        dueBy: input.type === 'resume' ? now : null,
       });
-      if (committed) {
-        return {
-          ...current,
-          ...definedFields(fields),
-          status: outcome.toStatus,
-          snapshot: outcome.snapshot,
-          machineVersion: outcome.machineVersion,
-          submittedBy: after.submittedBy,
-          awaitingRoles: after.awaitingRoles,
-          version: current.version + 1,
-          auditSeq: seq,
-          auditHash: hash,
-          updatedAt: now,
-        };
+      if (!loaded) throw AppError.notFound('Deliverable', id);
+      if (options.ifMatch !== undefined && options.ifMatch !== loaded.row.version) {
+        throw versionMismatch(options.ifMatch, loaded.row.version);
       }
+      if (timerId !== null && loaded.timer?.status !== 'scheduled') {
+        throw new AppError(
+          AppErrorCode.TimerNotScheduled,
+          `Timer ${timerId} is ${loaded.timer?.status ?? 'gone'}`,
+        );
+      }
+      const { change, committed } = decide({
+        loaded,
+        command: input,
+        actor,
+        fields: options.fields,
+        now,
+        newId: randomUUID,
+      });
+      if (await this.db.deliverables.save(change)) return { committed, loaded };
       // Lost a race. With If-Match the caller's premise is gone; without, the command is judged again on
       // the fresher row (it may now be refused as not allowed in the new state).
       if (options.ifMatch !== undefined) throw versionMismatch(options.ifMatch);
@@ -243,48 +235,12 @@ export class HandoverCommands {
     tier: number,
   ): Promise<{ policy: Policy; source: 'custom' | 'default'; updatedAt: Date | null }> {
     const stored = await this.db.policies.get(tier);
-    if (!stored) return { policy: DEFAULT_POLICIES[tier as ServiceTier], source: 'default', updatedAt: null };
-    assertValidPolicy(stored.policy);
-    return { policy: stored.policy, source: 'custom', updatedAt: stored.updatedAt };
+    return {
+      policy: tierPolicy(tier, stored?.policy ?? null),
+      source: stored ? 'custom' : 'default',
+      updatedAt: stored?.updatedAt ?? null,
+    };
   }
-
-  private async assertScheduled(timerId: string): Promise<void> {
-    const timer = await this.db.timers.findById(timerId);
-    if (timer?.status !== 'scheduled') {
-      throw new AppError(AppErrorCode.TimerNotScheduled, `Timer ${timerId} is ${timer?.status ?? 'gone'}`);
-    }
-  }
-
-  /** A submission carries the policy of the service's tier (it governs the round it opens) and the target go-live. */
-  private async complete(input: CommandInput, current: DeliverableRow): Promise<CommandInput> {
-    if (input.type !== 'submit' && input.type !== 'resubmit') return input;
-    const service = await this.db.services.findById(current.serviceId);
-    if (!service) throw AppError.notFound('Service', current.serviceId);
-    const { policy } = await this.policyForTier(service.tier);
-    return { ...input, policy, targetGoLive: current.targetGoLive.toISOString() };
-  }
-}
-
-function criterionRow(view: CriterionView): CriterionRow {
-  return {
-    key: view.key,
-    title: view.title,
-    practice: view.practice,
-    mandatory: view.mandatory,
-    kind: view.kind,
-    status: view.status,
-    evidence: view.evidence ?? null,
-    updatedBy: view.updatedBy,
-    updatedAt: view.updatedAt ? new Date(view.updatedAt) : null,
-  };
-}
-
-/** The criteria rows a change rewrites: only those whose view changed. */
-function changedCriteria(before: HandoverView, after: HandoverView): CriterionRow[] {
-  const previous = new Map(before.criteria.map((criterion) => [criterion.key, JSON.stringify(criterion)]));
-  return after.criteria
-    .filter((criterion) => previous.get(criterion.key) !== JSON.stringify(criterion))
-    .map(criterionRow);
 }
 
 function versionMismatch(expected: number, actual?: number): AppError {
@@ -296,8 +252,4 @@ function versionMismatch(expected: number, actual?: number): AppError {
       ...(actual === undefined ? {} : { currentVersion: actual }),
     },
   );
-}
-
-function definedFields(fields: DeliverableFields): Partial<DeliverableRow> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }

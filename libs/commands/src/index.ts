@@ -17,10 +17,11 @@ export {
 } from './effect-jobs.js';
 export {
   HandoverCommands,
-  type CommandInput,
   type CommandObserver,
   type CreateDeliverableInput,
   type ExecuteOptions,
+  type TimerOutcome,
 } from './handover-commands.js';
-export { EVENT_TYPES, NOTICE_EVENT_OF_TIMER } from './event-types.js';
+export { decide, tierPolicy, type CommandInput, type CommittedDeliverable, type Decision } from './decide.js';
+export { EVENT_TYPES } from './event-types.js';
 export { notificationFor, type Notification, type NotifiedDeliverable } from './notification-audience.js';

@@ -1,4 +1,4 @@
-import { roleRefusal } from './action-roles.js';
+import { roleRefusal } from './rules/index.js';
 import { refusalOfWellFormed } from './command-rules.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
 import { openIncidents } from './handover.context.js';

@@ -7,6 +7,7 @@ import type { Actor } from './handover.types.js';
 import type { Policy } from './policy.js';
 import {
   ACTORS,
+  dueTimer,
   FIXTURE_CRITERIA,
   FIXTURE_POLICY,
   HandoverDriver,
@@ -21,6 +22,10 @@ const approve = (role: string, gate: 'acceptance' | 'els_exit' = 'acceptance'): 
   gate,
   role,
   decision: 'approve',
+});
+const periodEnd = (period: number): CommandInput => ({
+  type: 'timer_due',
+  timer: dueTimer('els_period_end', { period }),
 });
 const timers = (effects: Effect[]) => effects.filter((effect) => effect.type !== 'notify');
 const notices = (effects: Effect[]) => effects.filter((effect) => effect.type === 'notify');
@@ -57,7 +62,7 @@ describe('role rules', () => {
     ['smo cannot edit', { type: 'edit', changes: {} }, smo],
     ['smo cannot attest', { type: 'attest', key: 'runbook', evidence: 'x' }, smo],
     ['an approver cannot hold', { type: 'hold', reason: 'x' }, approverA],
-    ['a person cannot send a timer', { type: 'els_period_elapsed', period: 0 }, admin],
+    ['a person cannot send a timer', periodEnd(0), admin],
     ['the system cannot decide', approve('service_owner'), system],
   ])('%s: ROLE_REQUIRED', (_name, command, actor) => {
     expect(refusal(() => new HandoverDriver().run(command, actor)).code).toBe(HandoverErrorCode.RoleRequired);
@@ -349,7 +354,7 @@ describe('decisions at the acceptance gate', () => {
     });
     const second = driver.run(approve('change_manager'), approverB);
     expect([second.fromStatus, second.toStatus]).toEqual(['acceptance', 'approved']);
-    expect(second.audit.data).toMatchObject({ approvals: 2, quorum: 2 });
+    expect(second.audit?.data).toMatchObject({ approvals: 2, quorum: 2 });
     // Approval ends the readiness reminders with the decision timers (nothing is left to remind of).
     expect(timers(second.effects)).toEqual([
       { type: 'cancel_timers', kinds: ['readiness', 'decision_overdue', 'decision_escalation'] },
@@ -434,7 +439,7 @@ describe('decisions at the acceptance gate', () => {
       approverB,
     );
     const resubmitted = driver.run({ type: 'resubmit', policy: FIXTURE_POLICY }, pmo);
-    expect(resubmitted.audit.data).toMatchObject({ round: 2 });
+    expect(resubmitted.audit?.data).toMatchObject({ round: 2 });
     // The automated result belonged to round 1; the manual attestation stands.
     expect(driver.view.criteria.map((criterion) => criterion.status)).toEqual([
       'pending',
@@ -579,7 +584,7 @@ describe('early life support', () => {
   it('extends ELS while a P1 is open, then moves to review once it is resolved', () => {
     const driver = HandoverDriver.at('early_life_support');
     driver.run({ type: 'record_incident', reference: 'INC-1', priority: 'P1', summary: 'Outage' }, smo);
-    const extended = driver.run({ type: 'els_period_elapsed', period: 1 }, system);
+    const extended = driver.run(periodEnd(1), system);
     expect(extended.toStatus).toBe('early_life_support');
     expect(extended.effects).toEqual([
       { type: 'schedule_timer', kind: 'els_period_end', delay: 'PT2S', period: 2 },
@@ -595,16 +600,14 @@ describe('early life support', () => {
         },
       },
     ]);
-    expect(extended.audit.data).toEqual({ period: 1, outcome: 'extended', openIncidents: { P1: 1, P2: 0 } });
+    expect(extended.audit?.data).toEqual({ period: 1, outcome: 'extended', openIncidents: { P1: 1, P2: 0 } });
     expect(driver.view.els).toEqual({ period: 2, extensions: 1, exitRound: 0 });
 
     // The first period's timer, delivered again, is stale.
-    expect(refusal(() => driver.run({ type: 'els_period_elapsed', period: 1 }, system)).code).toBe(
-      HandoverErrorCode.StaleTimer,
-    );
+    expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);
 
     driver.run({ type: 'resolve_incident', reference: 'INC-1' }, smo);
-    const review = driver.run({ type: 'els_period_elapsed', period: 2 }, system);
+    const review = driver.run(periodEnd(2), system);
     expect(review.toStatus).toBe('els_review');
     expect(timers(review.effects)).toEqual([
       { type: 'cancel_timers', kinds: ['els_follow_up', 'decision_overdue', 'decision_escalation'] },
@@ -632,9 +635,7 @@ describe('early life support', () => {
 
   it('treats timers as stale outside early life support and after a rollback', () => {
     const review = HandoverDriver.at('els_review');
-    expect(refusal(() => review.run({ type: 'els_period_elapsed', period: 1 }, system)).code).toBe(
-      HandoverErrorCode.StaleTimer,
-    );
+    expect(refusal(() => review.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);
     const driver = HandoverDriver.at('early_life_support');
     driver.run({ type: 'rollback', reason: 'Data loss' }, smo);
     driver.run({ type: 'resubmit', policy: FIXTURE_POLICY }, pmo);
@@ -643,18 +644,14 @@ describe('early life support', () => {
     driver.goLive();
     // Periods continue across go-lives, so the first go-live's timer cannot end the second's period.
     expect(driver.view.els.period).toBe(2);
-    expect(refusal(() => driver.run({ type: 'els_period_elapsed', period: 1 }, system)).code).toBe(
-      HandoverErrorCode.StaleTimer,
-    );
+    expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);
     expect(driver.elapseElsPeriod().toStatus).toBe('els_review');
   });
 
   it('defers a current timer while on hold: not stale, just not now', () => {
     const driver = HandoverDriver.at('early_life_support');
     driver.run({ type: 'hold', reason: 'Freeze' }, smo);
-    expect(refusal(() => driver.run({ type: 'els_period_elapsed', period: 1 }, system)).code).toBe(
-      HandoverErrorCode.ActionNotAllowed,
-    );
+    expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.TimerWaits);
     driver.run({ type: 'resume' }, smo);
     expect(driver.elapseElsPeriod().toStatus).toBe('els_review');
   });
@@ -666,7 +663,7 @@ describe('decisions at the ELS exit gate', () => {
     expect(driver.run(approve('service_owner', 'els_exit'), approverA).toStatus).toBe('els_review');
     const outcome = driver.run(approve('operations', 'els_exit'), approverB);
     expect([outcome.fromStatus, outcome.toStatus]).toEqual(['els_review', 'operational']);
-    expect(outcome.audit.data).toMatchObject({ gate: 'els_exit', round: 1, approvals: 2, quorum: 2 });
+    expect(outcome.audit?.data).toMatchObject({ gate: 'els_exit', round: 1, approvals: 2, quorum: 2 });
   });
 
   it.each(['request_changes', 'reject'] as const)('extends ELS by another period on %s', (decision) => {
@@ -843,9 +840,7 @@ describe('final statuses', () => {
         allowed: [],
       });
     }
-    expect(refusal(() => driver.run({ type: 'els_period_elapsed', period: 1 }, system)).code).toBe(
-      HandoverErrorCode.StaleTimer,
-    );
+    expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);
   });
 });
 
@@ -860,13 +855,20 @@ describe('applyCommand purity', () => {
     );
     expect(JSON.stringify(driver.stored)).toBe(before);
     expect(JSON.parse(JSON.stringify(outcome.snapshot))).toEqual(outcome.snapshot);
-    expect(
-      applyCommand(
-        driver.stored,
-        { type: 'result', at: '2030-01-01T00:00:00Z', key: 'tests', passed: true },
-        smo,
-      ),
-    ).toEqual(outcome);
+    const again = applyCommand(
+      driver.stored,
+      { type: 'result', at: '2030-01-01T00:00:00Z', key: 'tests', passed: true },
+      smo,
+    );
+    const written = ({ snapshot, effects, audit, fromStatus, toStatus }: typeof outcome) => ({
+      snapshot,
+      effects,
+      audit,
+      fromStatus,
+      toStatus,
+    });
+    expect(written(again)).toEqual(written(outcome));
+    expect(again.after.describe()).toEqual(outcome.after.describe());
   });
 
   it('refuses malformed commands', () => {
@@ -875,5 +877,81 @@ describe('applyCommand purity', () => {
     const error = refusal(() => applyCommand(driver.stored, bad as never, smo));
     expect(error.code).toBe(HandoverErrorCode.InvalidCommand);
     expect(error.details.problems).toHaveLength(3);
+  });
+});
+
+describe('timers that come due (TIMER_DUE)', () => {
+  const due = (
+    kind: Parameters<typeof dueTimer>[0],
+    fields: Parameters<typeof dueTimer>[1] = {},
+  ): CommandInput => ({
+    type: 'timer_due',
+    timer: dueTimer(kind, fields),
+  });
+
+  it('sends a readiness reminder as a notice that changes nothing: no audit event, same snapshot', () => {
+    const driver = HandoverDriver.at('readiness');
+    const before = JSON.stringify(driver.stored.snapshot);
+    const fired = driver.run(due('readiness', { before: 'PT1H' }), system);
+    expect(fired.audit).toBeNull();
+    expect(fired.toStatus).toBe('readiness');
+    expect(JSON.stringify(fired.snapshot)).toBe(before);
+    expect(fired.effects).toEqual([
+      {
+        type: 'notify',
+        event: 'reminder.readiness',
+        data: { kind: 'readiness', dueAt: '2030-01-01T00:00:00.000Z', status: 'readiness', before: 'PT1H' },
+      },
+    ]);
+  });
+
+  it('names the roles still awaited in a decision reminder, and sends the escalation to the SMO', () => {
+    const driver = HandoverDriver.at('acceptance');
+    expect(driver.run(due('decision_overdue'), system).effects).toEqual([
+      {
+        type: 'notify',
+        event: 'reminder.decision_overdue',
+        data: {
+          kind: 'decision_overdue',
+          dueAt: '2030-01-01T00:00:00.000Z',
+          status: 'acceptance',
+          awaitingRoles: ['service_owner', 'change_manager'],
+        },
+      },
+    ]);
+    expect(notices(driver.run(due('decision_escalation'), system).effects)[0]).toMatchObject({
+      event: 'reminder.decision_escalation',
+      data: { escalateTo: 'smo', awaitingRoles: ['service_owner', 'change_manager'] },
+    });
+  });
+
+  it('schedules the next ELS follow-up when one fires, and only during early life support', () => {
+    const driver = HandoverDriver.at('early_life_support');
+    const fired = driver.run(due('els_follow_up', { period: 1, repeatEvery: 'PT1S' }), system);
+    expect(fired.audit).toBeNull();
+    expect(fired.effects).toEqual([
+      {
+        type: 'notify',
+        event: 'els.follow_up',
+        data: { kind: 'els_follow_up', dueAt: '2030-01-01T00:00:00.000Z', status: 'early_life_support' },
+      },
+      { type: 'schedule_timer', kind: 'els_follow_up', delay: 'PT1S', period: 1, repeat: true },
+    ]);
+    const review = HandoverDriver.at('els_review');
+    expect(refusal(() => review.run(due('els_follow_up'), system)).code).toBe(HandoverErrorCode.StaleTimer);
+  });
+
+  it('drops a timer its state does not take, waits while on hold, and needs the system to send it', () => {
+    const approved = HandoverDriver.at('approved');
+    expect(refusal(() => approved.run(due('readiness'), system)).code).toBe(HandoverErrorCode.StaleTimer);
+    const readiness = HandoverDriver.at('readiness');
+    expect(refusal(() => readiness.run(due('decision_overdue'), system)).code).toBe(
+      HandoverErrorCode.StaleTimer,
+    );
+    readiness.run({ type: 'hold', reason: 'Supplier' }, pmo);
+    expect(refusal(() => readiness.run(due('readiness'), system)).code).toBe(HandoverErrorCode.TimerWaits);
+    readiness.run({ type: 'resume' }, pmo);
+    expect(readiness.run(due('readiness'), system).effects).toHaveLength(1);
+    expect(refusal(() => readiness.run(due('readiness'), smo)).code).toBe(HandoverErrorCode.RoleRequired);
   });
 });

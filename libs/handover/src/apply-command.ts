@@ -1,6 +1,5 @@
 import { allowedActionsOf } from './allowed-actions.js';
 import { refusalOf } from './command-rules.js';
-import { describeState, type HandoverView } from './describe-handover.js';
 import { toEffects, type Effect } from './handover.effects.js';
 import {
   approversInRound,
@@ -24,16 +23,19 @@ export interface CommandOutcome {
   toStatus: Status;
   /** For the outbox, in order. A status change always brings a `deliverable.status_changed` notify. */
   effects: Effect[];
-  /** For the audit log: the command type and its fields, plus what the transition made of them. */
-  audit: { action: string; data: JsonObject };
-  /** The new state as describeHandover reads it once `snapshot` is stored, without restoring it again. */
-  view: HandoverView;
+  /**
+   * For the audit log: the action and its data. Null when the deliverable did not change (a notice timer
+   * fired: its notice goes out, but the deliverable keeps its version and its history).
+   */
+  audit: { action: string; data: JsonObject } | null;
+  /** The new state, restored already: what it looks like and what may be done next, without a restore. */
+  next: RestoredHandover;
 }
 
 /**
- * Applies one command to a restored handover (loadHandover and applyCommand call it): a pure function of
- * its arguments, which leaves the restored state untouched. Throws a HandoverError when the command is
- * refused; ACTION_NOT_ALLOWED carries the status and what this actor could do instead.
+ * Applies one command to a restored handover: a pure function of its arguments, which leaves the restored
+ * state untouched. Throws a HandoverError when the command is refused; ACTION_NOT_ALLOWED carries the
+ * status and what this actor could do instead.
  */
 export function applyToRestored(
   restored: RestoredHandover,
@@ -63,31 +65,30 @@ export function applyToRestored(
     effects.push({
       type: 'notify',
       event: 'deliverable.status_changed',
-      data: { from: fromStatus, to: toStatus, action: command.type },
+      data: { from: fromStatus, to: toStatus, action: auditAction(command) },
     });
   }
-  const snapshot = persist(next);
+  // XState keeps the context object when no action assigned to it: a notice changed nothing.
+  const changed =
+    toStatus !== fromStatus || next.context !== restored.context || command.type !== 'timer_due';
   return {
-    snapshot,
+    snapshot: persist(next),
     machineVersion: MACHINE_VERSION,
     fromStatus,
     toStatus,
     effects,
-    audit: { action: command.type, data: auditData(command, restored, next.context, toStatus) },
-    view: describePersisted(snapshot, toStatus),
+    audit: changed
+      ? { action: auditAction(command), data: auditData(command, restored, next.context, toStatus) }
+      : null,
+    next: { snapshot: next, status: toStatus, context: next.context },
   };
 }
 
-/**
- * The view of a snapshot this code just persisted. Read from the JSON rather than the live snapshot, it is
- * exactly what describing the stored row gives: the JSON is what the database keeps and gives back.
- */
-function describePersisted(snapshot: JsonObject, status: Status): HandoverView {
-  return describeState({
-    status,
-    context: snapshot.context as unknown as HandoverContext,
-    historyValue: snapshot.historyValue,
-  });
+/** The action the audit log and the status-change event name: a timer by what it did. */
+function auditAction(command: HandoverCommand): string {
+  return command.type === 'timer_due' && command.timer.kind === 'els_period_end'
+    ? 'els_period_elapsed'
+    : command.type;
 }
 
 function auditData(
@@ -96,24 +97,23 @@ function auditData(
   after: HandoverContext,
   toStatus: Status,
 ): JsonObject {
-  const data = commandData(command);
   switch (command.type) {
     case 'submit':
     case 'resubmit':
-      return { ...data, round: after.round };
+      return { ...commandData(command), round: after.round };
     case 'decide': {
       const policy = gatePolicy(after, command.gate);
       return {
-        ...data,
+        ...commandData(command),
         round: command.gate === 'acceptance' ? after.round : after.elsRound,
         approvals: approversInRound(after, command.gate).length,
         quorum: policy?.quorum ?? null,
       };
     }
-    case 'els_period_elapsed': {
+    case 'timer_due': {
       const open = openIncidentCounts(before.context);
       return {
-        ...data,
+        period: command.timer.period,
         outcome: toStatus === 'els_review' ? 'els_review' : 'extended',
         openIncidents: { P1: open.P1, P2: open.P2 },
       };
@@ -130,6 +130,6 @@ function auditData(
     case 'hold':
     case 'resume':
     case 'cancel':
-      return data;
+      return commandData(command);
   }
 }

@@ -5,6 +5,7 @@ import {
   DECISIONS,
   GATES,
   PRIORITIES,
+  TIMER_KINDS,
   isOneOf,
   type Action,
   type Actor,
@@ -15,6 +16,7 @@ import {
 } from './handover.types.js';
 import { isPlainObject, type JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
+import type { DueTimer } from './rules/index.js';
 
 // What callers send. `at` is the time the command happens, given by the caller: the domain never reads a
 // clock, so replaying a command gives the same result.
@@ -32,7 +34,7 @@ export type HandoverCommand =
   | { type: 'rollback'; at: string; reason: string }
   | { type: 'record_incident'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'resolve_incident'; at: string; reference: string }
-  | { type: 'els_period_elapsed'; at: string; period: number }
+  | { type: 'timer_due'; at: string; timer: DueTimer }
   | { type: 'hold'; at: string; reason: string }
   | { type: 'resume'; at: string }
   | { type: 'cancel'; at: string; reason: string };
@@ -101,6 +103,7 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
         gate: command.gate,
         // applyCommand refuses decisions without a principal before this matters.
         principalId: actor.principalId ?? '',
+        principalRoles: actor.roles,
         role: command.role,
         comment: command.comment ?? null,
       };
@@ -120,8 +123,8 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
       };
     case 'resolve_incident':
       return { type: 'RESOLVE_INCIDENT', at, reference: command.reference };
-    case 'els_period_elapsed':
-      return { type: 'ELS_PERIOD_ELAPSED', at, period: command.period };
+    case 'timer_due':
+      return { type: 'TIMER_DUE', at, timer: command.timer };
     case 'hold':
       return { type: 'HOLD', at, reason: command.reason };
     case 'resume':
@@ -209,9 +212,20 @@ function commandProblems(command: HandoverCommand): string[] {
     case 'resolve_incident':
       text('reference', command.reference);
       break;
-    case 'els_period_elapsed':
-      if (!Number.isInteger(command.period)) problems.push('period must be a whole number');
+    case 'timer_due': {
+      const timer: unknown = command.timer;
+      if (!isPlainObject(timer)) {
+        problems.push('timer must be an object');
+        break;
+      }
+      text('timer.id', timer.id);
+      if (!isOneOf(TIMER_KINDS, timer.kind))
+        problems.push(`timer.kind must be one of ${TIMER_KINDS.join(', ')}`);
+      time('timer.dueAt', timer.dueAt);
+      if (timer.period !== null && !Number.isInteger(timer.period))
+        problems.push('timer.period must be a whole number or null');
       break;
+    }
     case 'rollback':
     case 'hold':
     case 'cancel':
@@ -249,7 +263,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverComman
   ROLLBACK: 'rollback',
   RECORD_INCIDENT: 'record_incident',
   RESOLVE_INCIDENT: 'resolve_incident',
-  ELS_PERIOD_ELAPSED: 'els_period_elapsed',
+  TIMER_DUE: 'timer_due',
   HOLD: 'hold',
   RESUME: 'resume',
   CANCEL: 'cancel',

@@ -24,7 +24,11 @@ import type { JsonObject } from './json.types.js';
  * | INVALID_POLICY              | 400  | a policy that cannot govern a round (bad quorum, roles, durations) |
  * | INVALID_CHECKLIST           | 400  | criteria with bad or duplicate keys                             |
  * | INVALID_COMMAND             | 400  | a command missing fields or with values out of range            |
- * | STALE_TIMER                 | 409  | a timer for an ELS period that is over (the worker drops it)    |
+ * | STALE_TIMER                 | 409  | a timer the deliverable's state no longer takes (the worker drops it) |
+ * | TIMER_WAITS                 | 409  | a timer due while the deliverable is on hold (it fires on resume) |
+ * | READINESS_INCOMPLETE        | 409  | a mandatory criterion is neither passed nor waived (a condition, not a command's refusal) |
+ * | QUORUM_NOT_REACHED          | 409  | fewer approvals than the gate's quorum (a condition)            |
+ * | ELS_EXIT_CRITERIA_UNMET     | 409  | more open P1/P2 incidents than the policy allows (a condition)  |
  * | SNAPSHOT_VERSION_UNKNOWN    | 500  | stored data from a machine version this code cannot read: a fault to alert on, not bad input |
  * | SNAPSHOT_INVALID            | 500  | stored data that does not restore: a fault to alert on, not bad input |
  */
@@ -47,6 +51,10 @@ export enum HandoverErrorCode {
   InvalidChecklist = 'HANDOVER.INVALID_CHECKLIST',
   InvalidCommand = 'HANDOVER.INVALID_COMMAND',
   StaleTimer = 'HANDOVER.STALE_TIMER',
+  TimerWaits = 'HANDOVER.TIMER_WAITS',
+  ReadinessIncomplete = 'HANDOVER.READINESS_INCOMPLETE',
+  QuorumNotReached = 'HANDOVER.QUORUM_NOT_REACHED',
+  ElsExitCriteriaUnmet = 'HANDOVER.ELS_EXIT_CRITERIA_UNMET',
   SnapshotVersionUnknown = 'HANDOVER.SNAPSHOT_VERSION_UNKNOWN',
   SnapshotInvalid = 'HANDOVER.SNAPSHOT_INVALID',
 }

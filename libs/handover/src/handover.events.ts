@@ -1,6 +1,7 @@
 import type { Gate, Priority, TimerKind } from './handover.types.js';
 import type { JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
+import type { DecisionRequest, DueTimer } from './rules/index.js';
 
 // What the machine receives. Commands (handover.commands.ts) carry what a caller sends; events add who
 // sent it where a guard needs to know (separation of duties, one decision per principal).
@@ -17,12 +18,10 @@ export interface SubmitEvent {
 export const DECISION_EVENT_TYPES = ['APPROVE', 'REQUEST_CHANGES', 'REJECT', 'REJECT_FINAL'] as const;
 export type DecisionEventType = (typeof DECISION_EVENT_TYPES)[number];
 
-export interface DecisionEvent {
+export interface DecisionEvent extends DecisionRequest {
   type: DecisionEventType;
   at: string;
   gate: Gate;
-  principalId: string;
-  role: string;
   comment: string | null;
 }
 
@@ -53,7 +52,8 @@ export type HandoverEvent =
   | { type: 'ROLLBACK'; at: string; reason: string }
   | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'RESOLVE_INCIDENT'; at: string; reference: string }
-  | { type: 'ELS_PERIOD_ELAPSED'; at: string; period: number }
+  /** A durable timer came due: the machine says what it does (a notice, the end of an ELS period, nothing). */
+  | { type: 'TIMER_DUE'; at: string; timer: DueTimer }
   | { type: 'HOLD'; at: string; reason: string }
   | { type: 'RESUME'; at: string }
   | { type: 'CANCEL'; at: string; reason: string };
@@ -76,7 +76,7 @@ export const HANDOVER_EVENT_TYPES = [
   'ROLLBACK',
   'RECORD_INCIDENT',
   'RESOLVE_INCIDENT',
-  'ELS_PERIOD_ELAPSED',
+  'TIMER_DUE',
   'HOLD',
   'RESUME',
   'CANCEL',
@@ -89,7 +89,7 @@ export interface TimerSpec {
   kind: TimerKind;
   /** ISO 8601 duration from the command's `at`. */
   delay: string;
-  /** The ELS period an els_period_end timer closes; the worker sends it back so stale timers are dropped. */
+  /** The ELS period an ELS timer belongs to: a timer of an earlier period is recognisably stale. */
   period?: number;
   /** Fire every `delay` until cancelled (ELS follow-ups). */
   repeat?: boolean;
@@ -97,7 +97,15 @@ export interface TimerSpec {
   before?: string;
 }
 
-export const NOTIFY_EVENTS = ['deliverable.status_changed', 'els.extended'] as const;
+/** The domain events a transition announces (webhooks, e-mail, the event stream). */
+export const NOTIFY_EVENTS = [
+  'deliverable.status_changed',
+  'els.extended',
+  'reminder.readiness',
+  'reminder.decision_overdue',
+  'reminder.decision_escalation',
+  'els.follow_up',
+] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export interface ProbeParams {

@@ -11,8 +11,10 @@ function acceptanceSnapshot(): HandoverSnapshot {
   return restoreHandover(HandoverDriver.at('acceptance').stored).snapshot;
 }
 
+/** A decision by a principal holding every role of the fixture policy: only the rules can stop it. */
 function decision(principalId: string, role: string, type: HandoverEvent['type'] = 'APPROVE'): HandoverEvent {
-  return { type, at, gate: 'acceptance', principalId, role, comment: null } as HandoverEvent;
+  const principalRoles = ['service_owner', 'change_manager', 'operations'];
+  return { type, at, gate: 'acceptance', principalId, principalRoles, role, comment: null } as HandoverEvent;
 }
 
 // applyCommand refuses these with coded errors first; the machine holds the same invariants on its own,

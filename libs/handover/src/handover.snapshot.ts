@@ -20,13 +20,21 @@ export interface CreatedHandover {
   snapshot: JsonObject;
   machineVersion: number;
   status: Status;
+  /** The new machine, restored already. */
+  state: RestoredHandover;
 }
 
 /** A new deliverable's machine, in draft, with its checklist's criteria all pending. */
 export function createHandover(input: { criteria: CriterionSpec[] }): CreatedHandover {
   assertValidCriteria(input.criteria);
   const [snapshot] = initialTransition(handoverMachine, { criteria: input.criteria });
-  return { snapshot: persist(snapshot), machineVersion: MACHINE_VERSION, status: statusOf(snapshot) };
+  const status = statusOf(snapshot);
+  return {
+    snapshot: persist(snapshot),
+    machineVersion: MACHINE_VERSION,
+    status,
+    state: { snapshot, status, context: snapshot.context },
+  };
 }
 
 /** The snapshot as the database should keep it: the machine's persisted form, as plain JSON. */

@@ -1,5 +1,4 @@
 // @baton/handover: the handover workflow as pure domain code. It imports xstate and nothing else.
-export { ACTION_ROLES, roleRefusal, type RoleRule } from './action-roles.js';
 export type { CommandOutcome } from './apply-command.js';
 export { assertUnreachable } from './assert-unreachable.js';
 export {
@@ -89,9 +88,21 @@ export {
   allowedActions,
   applyCommand,
   describeHandover,
+  loadedFrom,
   loadHandover,
+  type AppliedCommand,
   type LoadedHandover,
 } from './loaded-handover.js';
+export {
+  ACTION_ROLES,
+  holdsAnyRole,
+  holdsRole,
+  roleRefusal,
+  type DueTimer,
+  type Refusal,
+  type RoleRule,
+} from './rules/index.js';
+export { NOTICE_EVENT_OF_TIMER } from './machine/timers.js';
 export { assertValidPolicy, gatePolicyOf, policyProblems, type GatePolicy, type Policy } from './policy.js';
 export {
   describeWorkflow,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACTION_ROLES, roleRefusal } from './action-roles.js';
+import { ACTION_ROLES, roleRefusal } from './rules/index.js';
 import { criteriaProblems } from './criterion.js';
 import { DEFAULT_CHECKLIST } from './default-checklist.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
@@ -103,8 +103,8 @@ describe('ACTION_ROLES', () => {
   it('lets admin stand in for pmo and smo, but only the system send timers', () => {
     const admin = { principalId: 'a', roles: ['admin'] };
     for (const action of ACTIONS.filter((a) => a !== 'decide')) expect(roleRefusal(action, admin)).toBeNull();
-    expect(roleRefusal('els_period_elapsed', admin)).not.toBeNull();
-    expect(roleRefusal('els_period_elapsed', { principalId: null, roles: [] })).toBeNull();
+    expect(roleRefusal('timer_due', admin)).not.toBeNull();
+    expect(roleRefusal('timer_due', { principalId: null, roles: [] })).toBeNull();
   });
 });
 

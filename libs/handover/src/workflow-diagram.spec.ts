@@ -28,15 +28,15 @@ describe('toMermaid', () => {
 
   it('draws the transitions of the machine, guards where they choose the target, history for resume', () => {
     expect(lines).toContain('draft --> readiness : SUBMIT');
-    expect(lines).toContain('readiness --> acceptance : always [mandatoryCriteriaMet]');
-    expect(lines).toContain('acceptance --> approved : always [acceptanceQuorumReached]');
-    expect(lines).toContain('acceptance --> rejected : REJECT_FINAL [mayDecideAtAcceptance]');
-    expect(lines).toContain('early_life_support --> els_review : ELS_PERIOD_ELAPSED [elsExitCriteriaMet]');
+    expect(lines).toContain('readiness --> acceptance : always [readinessComplete]');
+    expect(lines).toContain('acceptance --> approved : always [quorumReached(acceptance)]');
+    expect(lines).toContain('acceptance --> rejected : REJECT_FINAL [mayDecide(acceptance)]');
+    expect(lines).toContain('early_life_support --> els_review : TIMER_DUE [elsPeriodEndsExitMet]');
     expect(lines).toContain('active --> on_hold : HOLD');
     expect(lines).toContain('on_hold --> active : RESUME (history)');
     // Edges that leave the composite are drawn outside its block, so Mermaid does not nest their targets.
     const close = lines.indexOf('}');
-    expect(lines.indexOf('acceptance --> rejected : REJECT_FINAL [mayDecideAtAcceptance]')).toBeGreaterThan(
+    expect(lines.indexOf('acceptance --> rejected : REJECT_FINAL [mayDecide(acceptance)]')).toBeGreaterThan(
       close,
     );
     expect(mermaid).not.toMatch(/held/);
@@ -65,7 +65,7 @@ describe('describeWorkflow', () => {
       actions: ['edit', 'submit', 'attest', 'hold', 'cancel'],
     });
     expect(states.get('on_hold')?.events).toEqual(['RESUME', 'CANCEL']);
-    expect(states.get('early_life_support')?.actions).toContain('els_period_elapsed');
+    expect(states.get('early_life_support')?.actions).toContain('timer_due');
     expect(states.get('els_review')?.events).not.toContain('REJECT_FINAL');
     for (const status of FINAL_STATUSES) expect(states.get(status)?.events).toEqual([]);
     expect(states.get('early_life_support')?.smo).toBe('early life support');

@@ -80,10 +80,12 @@ function collectEdges(root: AnyStateNode): Edge[] {
   return [...byEnds.values()];
 }
 
+/** A guard by its name, with its parameters' values where it has some: `mayDecide(acceptance)`. */
 function guardName(guard: unknown): string | null {
   if (typeof guard === 'string') return guard;
-  if (isPlainObject(guard) && typeof guard.type === 'string') return guard.type;
-  return null;
+  if (!isPlainObject(guard) || typeof guard.type !== 'string') return null;
+  const params = isPlainObject(guard.params) ? Object.values(guard.params).flat().map(String) : [];
+  return params.length === 0 ? guard.type : `${guard.type}(${params.join(', ')})`;
 }
 
 /** The innermost composite state containing both ends (an edge drawn inside it), or null for the top. */

@@ -11,11 +11,12 @@ export type {
   AuditAppend,
   CriterionRow,
   TimerAppend,
-  TimerChanges,
   DeliverableChange,
   DeliverableFields,
   DeliverableFilter,
   DeliverableRow,
+  LoadedDeliverable,
+  LoadedTimer,
   OutboxAppend,
 } from './stores/deliverable.store.js';
 export type { OutboxRow } from './stores/outbox.store.js';

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Access, type Principal } from '@baton/access';
+import { holdsAnyRole } from '@baton/handover';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
@@ -41,7 +42,7 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new AppError(AppErrorCode.Unauthenticated, 'The token is unknown or revoked');
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !hasAnyRole(principal.roles, roles)) {
+    if (roles && !holdsAnyRole(principal.roles, roles)) {
       throw new AppError(AppErrorCode.Forbidden, `This needs one of the roles: ${roles.join(', ')}`, {
         requiredRoles: roles,
       });
@@ -50,22 +51,13 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** admin holds pmo and smo implicitly (API.md); approver roles are never implied. */
-export function hasAnyRole(held: readonly string[], wanted: readonly string[]): boolean {
-  return wanted.some(
-    (role) =>
-      held.includes(role) ||
-      (held.includes('admin') && (role === 'pmo' || role === 'smo' || role === 'admin')),
-  );
-}
-
 /** The admin, or the principal `id` itself: who may read a principal or rotate its token. */
 export function assertAdminOrSelf(
   by: { id: string; roles: readonly string[] },
   id: string,
   what: string,
 ): void {
-  if (by.id === id || hasAnyRole(by.roles, ['admin'])) return;
+  if (by.id === id || holdsAnyRole(by.roles, ['admin'])) return;
   throw new AppError(AppErrorCode.Forbidden, `Only an admin or the principal itself may ${what}`, {
     requiredRoles: ['admin'],
   });

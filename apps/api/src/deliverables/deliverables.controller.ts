@@ -55,9 +55,9 @@ export class DeliverablesController {
     @ValidBody(createDeliverableSchema) body: CreateDeliverableBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeliverableResponse> {
-    const row = await this.deliverables.create(body, by);
+    const { row, handover } = await this.deliverables.create(body, by);
     void reply.header('ETag', etag(row));
-    return present(row, by);
+    return presentDeliverable(row, handover, actorOf(by));
   }
 
   @Get()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, AppErrorCode } from '@baton/errors';
-import { type CommandInput, HandoverCommands } from '@baton/commands';
+import { type CommandInput, type CommittedDeliverable, HandoverCommands } from '@baton/commands';
 import { type Principal } from '@baton/access';
 import { type Actor, type CriterionSpec, DEFAULT_CHECKLIST } from '@baton/handover';
 import {
@@ -27,7 +27,7 @@ export class DeliverablesService {
     private readonly commands: HandoverCommands,
   ) {}
 
-  async create(body: CreateDeliverableBody, by: Principal): Promise<DeliverableRow> {
+  async create(body: CreateDeliverableBody, by: Principal): Promise<CommittedDeliverable> {
     const [project, service] = await Promise.all([
       this.db.projects.findById(body.projectId),
       this.db.services.findById(body.serviceId),
@@ -82,7 +82,7 @@ export class DeliverablesService {
     by: Principal,
     ifMatch: number | undefined,
     fields?: DeliverableFields,
-  ): Promise<DeliverableRow> {
+  ): Promise<CommittedDeliverable> {
     return this.commands.execute(id, command, actorOf(by), { ifMatch, fields });
   }
 

@@ -12,7 +12,7 @@ import {
 import { ApiHeader, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { type CommandInput } from '@baton/commands';
 import { AppError, AppErrorCode } from '@baton/errors';
-import { CRITERION_KEY_PATTERN, loadHandover } from '@baton/handover';
+import { CRITERION_KEY_PATTERN } from '@baton/handover';
 import { type DeliverableFields } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { mergeMap, type Observable } from 'rxjs';
@@ -54,9 +54,9 @@ export class HandoverActionInterceptor implements NestInterceptor<HandoverAction
     return next.handle().pipe(
       mergeMap(async (result) => {
         const { command, fields } = 'command' in result ? result : { command: result, fields: undefined };
-        const row = await this.deliverables.execute(id, command, principal, ifMatch, fields);
+        // The committed handover answers: no second restore of the row just written.
+        const { row, handover } = await this.deliverables.execute(id, command, principal, ifMatch, fields);
         void reply.header('ETag', etag(row));
-        const handover = loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
         return presentDeliverable(row, handover, actorOf(principal));
       }),
     );

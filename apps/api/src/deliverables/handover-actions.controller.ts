@@ -37,13 +37,13 @@ export class HandoverActionsController {
   @HandoverAction('draft -> readiness (pmo)')
   submit(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
     // The command path adds the tier's policy and the target go-live.
-    return { type: 'submit' } as CommandInput;
+    return { type: 'submit' };
   }
 
   @Post('resubmit')
   @HandoverAction('rework -> readiness, opening a new round (pmo)')
   resubmit(@ValidBody(emptySchema) _body: EmptyBody): CommandInput {
-    return { type: 'resubmit' } as CommandInput;
+    return { type: 'resubmit' };
   }
 
   @Post('hold')

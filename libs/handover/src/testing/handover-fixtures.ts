@@ -7,6 +7,8 @@ import { createHandover } from '../handover.snapshot.js';
 import type { Actor, Status, StoredHandover } from '../handover.types.js';
 import { applyCommand, describeHandover } from '../loaded-handover.js';
 import type { Policy } from '../policy.js';
+import type { DueTimer } from '../rules/index.js';
+import type { TimerKind } from '../handover.types.js';
 
 /** The principals of the fixtures and the model paths; an end-to-end run creates one per name. */
 export const ACTORS = {
@@ -54,6 +56,19 @@ export const FIXTURE_CRITERIA: CriterionSpec[] = [
     kind: 'manual',
   },
 ];
+
+/** A timer of `kind` come due, as the command path reads it from its row (an ELS timer of `period`). */
+export function dueTimer(kind: TimerKind, fields: Partial<DueTimer> = {}): DueTimer {
+  return {
+    id: `${kind}-timer`,
+    kind,
+    dueAt: '2030-01-01T00:00:00.000Z',
+    period: kind === 'els_period_end' || kind === 'els_follow_up' ? 1 : null,
+    before: kind === 'readiness' ? 'PT1H' : null,
+    repeatEvery: kind === 'els_follow_up' ? 'PT1S' : null,
+    ...fields,
+  };
+}
 
 export type CommandInput = HandoverCommand extends infer C
   ? C extends HandoverCommand
@@ -126,7 +141,10 @@ export class HandoverDriver {
   }
 
   elapseElsPeriod(): CommandOutcome {
-    return this.run({ type: 'els_period_elapsed', period: this.view.els.period }, ACTORS.system);
+    return this.run(
+      { type: 'timer_due', timer: dueTimer('els_period_end', { period: this.view.els.period }) },
+      ACTORS.system,
+    );
   }
 
   /** draft -> ... -> the given status along the shortest road. */

@@ -6,7 +6,7 @@ import { handoverMachine } from '../handover.machine.js';
 import { createHandover, statusOf, type HandoverSnapshot } from '../handover.snapshot.js';
 import { isFinalStatus, type Actor, type Status, type StoredHandover } from '../handover.types.js';
 import { applyCommand } from '../loaded-handover.js';
-import { ACTORS, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
+import { ACTORS, dueTimer, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
 
 /** One command of a path, with who sends it and the status the deliverable must then be in. */
 export interface HandoverPathStep {
@@ -90,7 +90,10 @@ export function representativeCommands(
       actor: smo,
     },
     { command: { type: 'resolve_incident', at, reference: 'INC-1' }, actor: smo },
-    { command: { type: 'els_period_elapsed', at, period: context.elsPeriod }, actor: system },
+    {
+      command: { type: 'timer_due', at, timer: dueTimer('els_period_end', { period: context.elsPeriod }) },
+      actor: system,
+    },
     { command: { type: 'hold', at, reason: 'Waiting for a supplier' }, actor: pmo },
     { command: { type: 'resume', at }, actor: pmo },
     { command: { type: 'cancel', at, reason: 'Project stopped' }, actor: smo },

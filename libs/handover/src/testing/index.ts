@@ -1,6 +1,7 @@
 // @baton/handover's test helpers, a separate entry so the product never loads @xstate/graph.
 export {
   ACTORS,
+  dueTimer,
   FIXTURE_CRITERIA,
   FIXTURE_POLICY,
   HandoverDriver,

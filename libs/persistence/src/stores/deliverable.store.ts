@@ -1,4 +1,13 @@
 import { type Sql } from '../sql.js';
+import {
+  DELIVERABLE_COLUMNS,
+  INSERT_DELIVERABLE,
+  LOAD_DELIVERABLE,
+  SAVE_DELIVERABLE,
+} from '../statements/deliverable.sql.js';
+import { type OutboxAppend, outboxJson } from '../statements/outbox.sql.js';
+
+export type { OutboxAppend } from '../statements/outbox.sql.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
 
 export interface DeliverableRow {
@@ -35,14 +44,6 @@ export interface AuditAppend {
   hash: string;
 }
 
-export interface OutboxAppend {
-  id: string;
-  queue: string;
-  jobName: string;
-  payload: object;
-  runAt: Date | null;
-}
-
 /** A readiness criterion as its row (a projection of the snapshot). */
 export interface CriterionRow {
   key: string;
@@ -65,14 +66,6 @@ export interface TimerAppend {
   before: string | null;
 }
 
-/** What a change does to the deliverable's timers, in the same statement. */
-export interface TimerChanges {
-  schedule: TimerAppend[];
-  cancelKinds: string[];
-  /** The timer this change fires: the change happens only while that timer is still scheduled. */
-  fires: string | null;
-}
-
 /** The columns a command may change besides the handover state. */
 export interface DeliverableFields {
   title?: string;
@@ -81,20 +74,52 @@ export interface DeliverableFields {
   targetGoLive?: Date;
 }
 
+/** A command's change of a deliverable, written by one statement (SAVE_DELIVERABLE). */
 export interface DeliverableChange {
   id: string;
   expectedVersion: number;
+  /** The timer this change fires: it is written only while that timer is still scheduled, and marks it sent. */
+  fires: string | null;
   status: string;
-  snapshot: object;
+  /** Null when the handover state did not change (a notice timer fired). */
+  snapshot: object | null;
   machineVersion: number;
   submittedBy: string | null;
   fields: DeliverableFields;
   awaitingRoles: string[];
   updatedAt: Date;
-  audit: AuditAppend;
+  /** The audit event; null for a change that is not recorded (no new version, no event). */
+  audit: AuditAppend | null;
+  /** The chain head after the change (the current one when nothing is recorded). */
+  auditSeq: number;
+  auditHash: string;
   outbox: OutboxAppend[];
   criteria: CriterionRow[];
-  timers: TimerChanges;
+  cancelTimerKinds: string[];
+  scheduleTimers: TimerAppend[];
+}
+
+/** A timer as a command reads it with its deliverable. */
+export interface LoadedTimer {
+  id: string;
+  kind: string;
+  dueAt: Date;
+  status: string;
+  period: number | null;
+  repeatEvery: string | null;
+  before: string | null;
+}
+
+/** What a command needs of a deliverable, read in one round trip (LOAD_DELIVERABLE). */
+export interface LoadedDeliverable {
+  row: DeliverableRow;
+  /** The service's tier and its stored policy (null: none stored, the built-in default governs). */
+  tier: number | null;
+  tierPolicy: unknown;
+  /** The timer asked for, when it belongs to this deliverable. */
+  timer: LoadedTimer | null;
+  /** The scheduled timers due by the time asked for (a resume fires them). */
+  dueTimers: Pick<LoadedTimer, 'id' | 'kind' | 'dueAt'>[];
 }
 
 export interface DeliverableFilter {
@@ -103,10 +128,6 @@ export interface DeliverableFilter {
   serviceId?: string;
   awaitingRole?: string;
 }
-
-const SELECT_COLUMNS = `id, checklist_id, awaiting_roles, project_id, service_id, title, description, change_type,
-  target_go_live, status, snapshot, machine_version, version, submitted_by, created_by, audit_seq, audit_hash,
-  created_at, updated_at`;
 
 interface RawDeliverable {
   id: string;
@@ -154,82 +175,6 @@ function toRow(raw: RawDeliverable): DeliverableRow {
   };
 }
 
-/** Positional parameters added in order, so a long statement names its values where it uses them. */
-class Params {
-  readonly values: unknown[] = [];
-
-  add(value: unknown): string {
-    this.values.push(value === undefined ? null : value);
-    return `$${this.values.length}`;
-  }
-}
-
-function auditCte(sql: Params, audit: AuditAppend): string {
-  return `a AS (
-    INSERT INTO audit_events (deliverable_id, seq, at, principal_id, action, from_status, to_status, data, prev_hash, hash)
-    SELECT d.id, ${sql.add(audit.seq)}, ${sql.add(audit.at)}, ${sql.add(audit.principalId)}, ${sql.add(audit.action)},
-      ${sql.add(audit.fromStatus)}, ${sql.add(audit.toStatus)}, ${sql.add(JSON.stringify(audit.data))},
-      ${sql.add(audit.prevHash)}, ${sql.add(audit.hash)} FROM d)`;
-}
-
-/** Outbox rows, and a NOTIFY that wakes the relay at commit; nothing when there are none. */
-function outboxCte(sql: Params, outbox: OutboxAppend[], at: Date): string | null {
-  if (outbox.length === 0) return null;
-  const rows = sql.add(
-    JSON.stringify(
-      outbox.map((row) => ({
-        id: row.id,
-        queue: row.queue,
-        job_name: row.jobName,
-        payload: row.payload,
-        run_at: row.runAt?.toISOString() ?? null,
-      })),
-    ),
-  );
-  return `o AS (
-    INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
-    SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at, ${sql.add(at)}
-    FROM d, jsonb_to_recordset(${rows}::jsonb) AS r(id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)),
-  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM d)`;
-}
-
-/**
- * `WITH` the head (`d`, the row written) and the other data-modifying CTEs, those with nothing to write left
- * out: PostgreSQL plans and runs every CTE listed, empty or not. The statement returns d's id; it references
- * `n` (the NOTIFY) when there is one, since a SELECT in WITH runs only when referenced.
- */
-function oneStatement(head: string, ctes: (string | null)[], notifies: boolean): string {
-  const listed = ctes.filter((cte): cte is string => cte !== null);
-  return `WITH ${[head, ...listed].join(',\n')}
-    SELECT d.id FROM d${notifies ? ', n' : ''}`;
-}
-
-function criteriaCte(sql: Params, criteria: CriterionRow[]): string | null {
-  if (criteria.length === 0) return null;
-  const rows = JSON.stringify(
-    criteria.map((row) => ({
-      key: row.key,
-      title: row.title,
-      practice: row.practice,
-      mandatory: row.mandatory,
-      kind: row.kind,
-      status: row.status,
-      evidence: row.evidence,
-      updated_by: row.updatedBy,
-      updated_at: row.updatedAt?.toISOString() ?? null,
-    })),
-  );
-  return `c AS (
-    INSERT INTO deliverable_criteria (deliverable_id, key, title, practice, mandatory, kind, status, evidence,
-      updated_by, updated_at)
-    SELECT d.id, r.key, r.title, r.practice, r.mandatory, r.kind, r.status, r.evidence, r.updated_by, r.updated_at
-    FROM d, jsonb_to_recordset(${sql.add(rows)}::jsonb) AS r(key text, title text, practice text, mandatory boolean,
-      kind text, status text, evidence text, updated_by uuid, updated_at timestamptz)
-    ON CONFLICT (deliverable_id, key) DO UPDATE SET title = EXCLUDED.title, practice = EXCLUDED.practice,
-      mandatory = EXCLUDED.mandatory, kind = EXCLUDED.kind, status = EXCLUDED.status, evidence = EXCLUDED.evidence,
-      updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at)`;
-}
-
 function timersJson(timers: TimerAppend[]): string {
   return JSON.stringify(
     timers.map((timer) => ({
@@ -244,9 +189,9 @@ function timersJson(timers: TimerAppend[]): string {
 }
 
 /**
- * Deliverables, their audit chain, outbox, criteria rows and timers. A change is ONE statement: the
- * versioned UPDATE and every other write are data-modifying CTEs that select from it, so they happen
- * together or (on a version mismatch) not at all, in one round trip.
+ * Deliverables, their audit chain, outbox, criteria rows and timers. A change is ONE fixed statement
+ * (statements/deliverable.sql.ts): the versioned UPDATE and every other write are data-modifying CTEs that
+ * select from it, so they happen together or (on a version mismatch) not at all, in one round trip.
  */
 export class DeliverableStore {
   constructor(private readonly sql: Sql) {}
@@ -257,121 +202,177 @@ export class DeliverableStore {
     outbox: OutboxAppend[],
     criteria: CriterionRow[],
   ): Promise<void> {
-    const sql = new Params();
-    const head = `d AS (
-         INSERT INTO deliverables (id, checklist_id, awaiting_roles, project_id, service_id, title, description,
-           change_type, target_go_live, status, snapshot, machine_version, version, submitted_by, created_by,
-           audit_seq, audit_hash, created_at, updated_at)
-         VALUES (${sql.add(row.id)}, ${sql.add(row.checklistId)}, ${sql.add(row.awaitingRoles)}::text[],
-           ${sql.add(row.projectId)}, ${sql.add(row.serviceId)}, ${sql.add(row.title)}, ${sql.add(row.description)},
-           ${sql.add(row.changeType)}, ${sql.add(row.targetGoLive)}, ${sql.add(row.status)},
-           ${sql.add(JSON.stringify(row.snapshot))}, ${sql.add(row.machineVersion)}, ${sql.add(row.version)},
-           ${sql.add(row.submittedBy)}, ${sql.add(row.createdBy)}, ${sql.add(row.auditSeq)}, ${sql.add(row.auditHash)},
-           ${sql.add(row.createdAt)}, ${sql.add(row.updatedAt)})
-         RETURNING id)`;
-    await this.sql.query(
-      oneStatement(
-        head,
-        [auditCte(sql, audit), outboxCte(sql, outbox, audit.at), criteriaCte(sql, criteria)],
-        outbox.length > 0,
-      ),
-      sql.values,
-    );
+    await this.sql.query(INSERT_DELIVERABLE, [
+      row.id,
+      row.checklistId,
+      row.awaitingRoles,
+      row.projectId,
+      row.serviceId,
+      row.title,
+      row.description,
+      row.changeType,
+      row.targetGoLive,
+      row.status,
+      JSON.stringify(row.snapshot),
+      row.machineVersion,
+      row.version,
+      row.submittedBy,
+      row.createdBy,
+      row.auditSeq,
+      row.auditHash,
+      row.createdAt,
+      row.updatedAt,
+      auditJson(audit),
+      criteriaJson(criteria),
+      outboxJson(outbox),
+    ]);
+  }
+
+  /** The row and what a command on it needs (see LoadedDeliverable), or null when there is no such row. */
+  async load(
+    id: string,
+    needs: { timerId?: string | null; dueBy?: Date | null } = {},
+  ): Promise<LoadedDeliverable | null> {
+    const rows: (RawDeliverable & RawLoaded)[] = await this.sql.query(LOAD_DELIVERABLE, [
+      id,
+      needs.timerId ?? null,
+      needs.dueBy ?? null,
+    ]);
+    const raw = rows[0];
+    if (!raw) return null;
+    return {
+      row: toRow(raw),
+      tier: raw.tier,
+      tierPolicy: raw.tier_policy,
+      timer: raw.timer === null ? null : toTimer(raw.timer),
+      dueTimers: raw.due_timers.map((timer) => ({
+        id: timer.id,
+        kind: timer.kind,
+        dueAt: new Date(timer.due_at),
+      })),
+    };
   }
 
   async findById(id: string): Promise<DeliverableRow | null> {
     const rows: RawDeliverable[] = await this.sql.query(
-      `SELECT ${SELECT_COLUMNS} FROM deliverables WHERE id = $1`,
+      `SELECT ${DELIVERABLE_COLUMNS} FROM deliverables d WHERE d.id = $1`,
       [id],
     );
     return rows.length === 0 ? null : toRow(rows[0]);
   }
 
-  /** The status and the roles awaited, without the snapshot (what a timer's notice needs). */
-  async findStatus(id: string): Promise<Pick<DeliverableRow, 'status' | 'awaitingRoles'> | null> {
-    const rows: Pick<DeliverableRow, 'status' | 'awaitingRoles'>[] = await this.sql.query(
-      `SELECT status, awaiting_roles AS "awaitingRoles" FROM deliverables WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
+  /** A page of deliverables, newest first. Only the filters given are in the text, so each gets its index. */
   async list(filter: DeliverableFilter, page: PageRequest): Promise<Page<DeliverableRow>> {
-    const sql = new Params();
+    const values: unknown[] = [];
+    const param = (value: unknown): string => `$${values.push(value)}`;
     const where: string[] = [];
-    if (filter.status?.length) where.push(`status = ANY(${sql.add(filter.status)}::text[])`);
-    if (filter.projectId) where.push(`project_id = ${sql.add(filter.projectId)}`);
-    if (filter.serviceId) where.push(`service_id = ${sql.add(filter.serviceId)}`);
-    if (filter.awaitingRole) where.push(`awaiting_roles @> ARRAY[${sql.add(filter.awaitingRole)}]::text[]`);
+    if (filter.status?.length) where.push(`d.status = ANY(${param(filter.status)}::text[])`);
+    if (filter.projectId) where.push(`d.project_id = ${param(filter.projectId)}`);
+    if (filter.serviceId) where.push(`d.service_id = ${param(filter.serviceId)}`);
+    if (filter.awaitingRole) where.push(`d.awaiting_roles @> ARRAY[${param(filter.awaitingRole)}]::text[]`);
     if (page.cursor) {
-      where.push(`(created_at, id) < (${sql.add(page.cursor.createdAt)}, ${sql.add(page.cursor.id)})`);
+      where.push(`(d.created_at, d.id) < (${param(page.cursor.createdAt)}, ${param(page.cursor.id)})`);
     }
     const rows: RawDeliverable[] = await this.sql.query(
-      `SELECT ${SELECT_COLUMNS} FROM deliverables
+      `SELECT ${DELIVERABLE_COLUMNS} FROM deliverables d
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT ${sql.add(page.limit + 1)}`,
-      sql.values,
+       ORDER BY d.created_at DESC, d.id DESC LIMIT ${param(page.limit + 1)}`,
+      values,
     );
     return toPage(rows.map(toRow), page.limit);
   }
 
   /** False when nothing was written: the version moved on, or the timer this change fires is no longer scheduled. */
-  async commit(change: DeliverableChange): Promise<boolean> {
-    const { fields, timers } = change;
-    const sql = new Params();
-    const set = (column: string, value: unknown, cast = ''): string =>
-      value === undefined ? '' : `, ${column} = ${sql.add(value)}${cast}`;
-    const firesGuard = timers.fires
-      ? `AND EXISTS (SELECT 1 FROM timers WHERE id = ${sql.add(timers.fires)} AND status = 'scheduled')`
-      : '';
-    const head = `d AS (
-         UPDATE deliverables SET
-           status = ${sql.add(change.status)}, snapshot = ${sql.add(JSON.stringify(change.snapshot))},
-           machine_version = ${sql.add(change.machineVersion)}, submitted_by = ${sql.add(change.submittedBy)},
-           awaiting_roles = ${sql.add(change.awaitingRoles)}::text[], version = version + 1,
-           audit_seq = ${sql.add(change.audit.seq)}, audit_hash = ${sql.add(change.audit.hash)},
-           updated_at = ${sql.add(change.updatedAt)}
-           ${set('title', fields.title)}${set('description', fields.description)}
-           ${set('change_type', fields.changeType)}${set('target_go_live', fields.targetGoLive, '::timestamptz')}
-         WHERE id = ${sql.add(change.id)} AND version = ${sql.add(change.expectedVersion)} ${firesGuard}
-         RETURNING id)`;
-    const cancelled =
-      timers.cancelKinds.length === 0
-        ? null
-        : `cancelled AS (
-         UPDATE timers SET status = 'cancelled', cancelled_at = ${sql.add(change.updatedAt)}
-         FROM d WHERE timers.deliverable_id = d.id AND timers.status = 'scheduled'
-           AND timers.kind = ANY(${sql.add(timers.cancelKinds)}::text[])
-           AND timers.id <> ALL(${sql.add(timers.fires ? [timers.fires] : [])}::uuid[]))`;
-    const fired = timers.fires
-      ? `fired AS (
-         UPDATE timers SET status = 'sent', sent_at = ${sql.add(change.updatedAt)}
-         FROM d WHERE timers.id = ${sql.add(timers.fires)}::uuid)`
-      : null;
-    const scheduled =
-      timers.schedule.length === 0
-        ? null
-        : `scheduled AS (
-         INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
-         SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before,
-           ${sql.add(change.updatedAt)}
-         FROM d, jsonb_to_recordset(${sql.add(timersJson(timers.schedule))}::jsonb)
-           AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))`;
-    const rows: { id: string }[] = await this.sql.query(
-      oneStatement(
-        head,
-        [
-          auditCte(sql, change.audit),
-          outboxCte(sql, change.outbox, change.audit.at),
-          criteriaCte(sql, change.criteria),
-          cancelled,
-          fired,
-          scheduled,
-        ],
-        change.outbox.length > 0,
-      ),
-      sql.values,
-    );
+  async save(change: DeliverableChange): Promise<boolean> {
+    const rows: { id: string }[] = await this.sql.query(SAVE_DELIVERABLE, [
+      change.id,
+      change.expectedVersion,
+      change.fires,
+      change.audit !== null,
+      change.status,
+      change.snapshot === null ? null : JSON.stringify(change.snapshot),
+      change.machineVersion,
+      change.submittedBy,
+      change.awaitingRoles,
+      change.auditSeq,
+      change.auditHash,
+      change.updatedAt,
+      JSON.stringify(fieldsJson(change.fields)),
+      change.audit === null ? '[]' : auditJson(change.audit),
+      outboxJson(change.outbox),
+      criteriaJson(change.criteria),
+      change.cancelTimerKinds,
+      timersJson(change.scheduleTimers),
+    ]);
     return rows.length === 1;
   }
+}
+
+interface RawLoaded {
+  tier: number | null;
+  tier_policy: unknown;
+  timer: {
+    id: string;
+    kind: string;
+    due_at: string;
+    status: string;
+    period: number | null;
+    repeat_every: string | null;
+    before: string | null;
+  } | null;
+  due_timers: { id: string; kind: string; due_at: string }[];
+}
+
+function toTimer(raw: NonNullable<RawLoaded['timer']>): LoadedTimer {
+  return {
+    id: raw.id,
+    kind: raw.kind,
+    dueAt: new Date(raw.due_at),
+    status: raw.status,
+    period: raw.period,
+    repeatEvery: raw.repeat_every,
+    before: raw.before,
+  };
+}
+
+function auditJson(audit: AuditAppend): string {
+  return JSON.stringify([
+    {
+      seq: audit.seq,
+      at: audit.at.toISOString(),
+      principal_id: audit.principalId,
+      action: audit.action,
+      from_status: audit.fromStatus,
+      to_status: audit.toStatus,
+      data: audit.data,
+      prev_hash: audit.prevHash,
+      hash: audit.hash,
+    },
+  ]);
+}
+
+function criteriaJson(criteria: readonly CriterionRow[]): string {
+  return JSON.stringify(
+    criteria.map((row) => ({
+      key: row.key,
+      title: row.title,
+      practice: row.practice,
+      mandatory: row.mandatory,
+      kind: row.kind,
+      status: row.status,
+      evidence: row.evidence,
+      updated_by: row.updatedBy,
+      updated_at: row.updatedAt?.toISOString() ?? null,
+    })),
+  );
+}
+
+/** The edited columns given, by their API names (absent ones are left as they are). */
+function fieldsJson(fields: DeliverableFields): Record<string, unknown> {
+  const given: Record<string, unknown> = {};
+  if (fields.title !== undefined) given.title = fields.title;
+  if (fields.description !== undefined) given.description = fields.description;
+  if (fields.changeType !== undefined) given.changeType = fields.changeType;
+  if (fields.targetGoLive !== undefined) given.targetGoLive = fields.targetGoLive.toISOString();
+  return given;
 }

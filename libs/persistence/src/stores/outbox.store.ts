@@ -1,5 +1,5 @@
 import { type Sql } from '../sql.js';
-import { type OutboxAppend } from './deliverable.store.js';
+import { APPEND_OUTBOX, type OutboxAppend, outboxJson } from '../statements/outbox.sql.js';
 
 export interface OutboxRow {
   id: string;
@@ -53,29 +53,7 @@ export class OutboxStore {
     at: Date,
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const added: { id: string }[] = await this.sql.query(
-      `WITH o AS (
-         INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
-         SELECT r.id, r.deliverable_id, r.queue, r.job_name, r.payload, r.run_at, $2
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)
-         ON CONFLICT (id) DO NOTHING RETURNING id),
-       n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM (SELECT 1 FROM o LIMIT 1) AS first_row)
-       SELECT id FROM o, n`,
-      [
-        JSON.stringify(
-          rows.map((row) => ({
-            id: row.id,
-            deliverable_id: row.deliverableId,
-            queue: row.queue,
-            job_name: row.jobName,
-            payload: row.payload,
-            run_at: row.runAt?.toISOString() ?? null,
-          })),
-        ),
-        at,
-      ],
-    );
+    const added: { id: string }[] = await this.sql.query(APPEND_OUTBOX, [outboxJson(rows), at]);
     return added.length;
   }
 

@@ -25,6 +25,10 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.DuplicateIncident:
     case HandoverErrorCode.IncidentAlreadyResolved:
     case HandoverErrorCode.StaleTimer:
+    case HandoverErrorCode.TimerWaits:
+    case HandoverErrorCode.ReadinessIncomplete:
+    case HandoverErrorCode.QuorumNotReached:
+    case HandoverErrorCode.ElsExitCriteriaUnmet:
       return 409;
     // Stored data this code cannot read: a fault to alert on, not the caller's doing.
     case HandoverErrorCode.SnapshotVersionUnknown:

@@ -1,5 +1,7 @@
-import type { HandoverCommandType } from './handover.commands.js';
-import type { Actor } from './handover.types.js';
+import { HandoverErrorCode } from '../handover.errors.js';
+import type { HandoverCommandType } from '../handover.commands.js';
+import type { Actor } from '../handover.types.js';
+import type { Refusal } from './refusal.js';
 
 /** Who may send a command, before any state or policy rule is looked at. */
 export type RoleRule =
@@ -35,15 +37,34 @@ export const ACTION_ROLES: Readonly<Record<HandoverCommandType, RoleRule>> = {
   resume: EITHER,
   cancel: EITHER,
   decide: { kind: 'approver' },
-  els_period_elapsed: { kind: 'system' },
+  timer_due: { kind: 'system' },
 };
+
+/**
+ * Whether roles `held` include `wanted`: `admin` holds `pmo` and `smo` implicitly (API.md); approver roles
+ * are never implied, so separation of duties has no admin bypass. The api's route guards ask this too.
+ */
+export function holdsRole(held: readonly string[], wanted: string): boolean {
+  return held.includes(wanted) || (held.includes('admin') && (wanted === 'pmo' || wanted === 'smo'));
+}
+
+export function holdsAnyRole(held: readonly string[], wanted: readonly string[]): boolean {
+  return wanted.some((role) => holdsRole(held, role));
+}
 
 export function isSystemActor(actor: Actor): boolean {
   return actor.principalId === null;
 }
 
 /** Why this actor may not send this command at all, or null when its roles allow it. */
-export function roleRefusal(type: HandoverCommandType, actor: Actor): string | null {
+export function roleRefusal(type: HandoverCommandType, actor: Actor): Refusal | null {
+  const problem = roleProblem(type, actor);
+  return problem === null
+    ? null
+    : { code: HandoverErrorCode.RoleRequired, message: `Refused: ${problem}`, details: { action: type } };
+}
+
+function roleProblem(type: HandoverCommandType, actor: Actor): string | null {
   const rule = ACTION_ROLES[type];
   switch (rule.kind) {
     case 'system':
@@ -52,10 +73,9 @@ export function roleRefusal(type: HandoverCommandType, actor: Actor): string | n
       return isSystemActor(actor)
         ? 'a decision needs a principal; the system does not decide at gates'
         : null;
-    case 'roles': {
-      if (isSystemActor(actor)) return null;
-      const held = rule.anyOf.some((role) => actor.roles.includes(role)) || actor.roles.includes('admin');
-      return held ? null : `${type} needs the role ${rule.anyOf.join(' or ')}`;
-    }
+    case 'roles':
+      return isSystemActor(actor) || holdsAnyRole(actor.roles, rule.anyOf)
+        ? null
+        : `${type} needs the role ${rule.anyOf.join(' or ')}`;
   }
 }

@@ -1,0 +1,188 @@
+import {
+  type Actor,
+  assertValidPolicy,
+  type CriterionView,
+  DEFAULT_POLICIES,
+  type DueTimer,
+  type HandoverCommand,
+  type HandoverView,
+  type LoadedHandover,
+  loadHandover,
+  type Policy,
+  type ServiceTier,
+  TIMER_KINDS,
+  type TimerKind,
+} from '@baton/handover';
+import {
+  type CriterionRow,
+  type DeliverableChange,
+  type DeliverableFields,
+  type DeliverableRow,
+  type LoadedDeliverable,
+} from '@baton/persistence';
+import { AppError } from '@baton/errors';
+import { auditHash } from './audit-hash.js';
+import { planEffects, timerJob } from './effect-jobs.js';
+
+/** A command as a caller gives it: the time, a submission's policy and a timer's row are the path's to add. */
+export type CommandInput =
+  PlainInput | { type: 'submit' | 'resubmit' } | { type: 'timer_due'; timerId: string };
+
+type WithoutAt<C> = C extends HandoverCommand ? Omit<C, 'at'> : never;
+
+/** A deliverable as committed: its row, and its handover, restored already, for the answer. */
+export interface CommittedDeliverable {
+  row: DeliverableRow;
+  handover: LoadedHandover;
+}
+
+export interface Decision {
+  /** What save() writes, in one statement. */
+  change: DeliverableChange;
+  /** What the deliverable is once that is committed. */
+  committed: CommittedDeliverable;
+}
+
+/**
+ * The pure middle of load, decide, save: what a command does to a loaded deliverable at `now`, or the
+ * refusal it throws (a HandoverError, or an AppError for what the load found missing). New rows are
+ * named by `newId`; nothing here reads a clock, the database or the network.
+ */
+export function decide(input: {
+  loaded: LoadedDeliverable;
+  command: CommandInput;
+  actor: Actor;
+  fields?: DeliverableFields;
+  now: Date;
+  newId: () => string;
+}): Decision {
+  const { loaded, actor, now, newId } = input;
+  const fields = input.fields ?? {};
+  const current = loaded.row;
+  const command = completeCommand(input.command, loaded, now.toISOString());
+  const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
+  const outcome = before.apply(command, actor);
+  const view = outcome.after.describe();
+  const plan = planEffects(current.id, outcome.effects, now, newId);
+  if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {
+    // Timers wait while a deliverable is on hold; those that came due fire once now, through new jobs.
+    for (const timer of loaded.dueTimers) plan.outbox.push(timerJob(current.id, timer, newId()));
+  }
+  const recorded = outcome.audit !== null;
+  const audit = outcome.audit && {
+    seq: current.auditSeq + 1,
+    at: now.toISOString(),
+    principalId: actor.principalId,
+    action: outcome.audit.action,
+    fromStatus: outcome.fromStatus,
+    toStatus: outcome.toStatus,
+    data: outcome.audit.data,
+  };
+  const hash = audit ? auditHash(current.auditHash, audit) : current.auditHash;
+  const change: DeliverableChange = {
+    id: current.id,
+    expectedVersion: current.version,
+    fires: command.type === 'timer_due' ? command.timer.id : null,
+    status: outcome.toStatus,
+    snapshot: recorded ? outcome.snapshot : null,
+    machineVersion: outcome.machineVersion,
+    submittedBy: view.submittedBy,
+    awaitingRoles: view.awaitingRoles,
+    fields,
+    updatedAt: now,
+    audit: audit && { ...audit, at: now, prevHash: current.auditHash, hash },
+    auditSeq: audit ? audit.seq : current.auditSeq,
+    auditHash: hash,
+    outbox: plan.outbox,
+    criteria: changedCriteria(before.describe(), view),
+    cancelTimerKinds: plan.cancelTimerKinds,
+    scheduleTimers: plan.scheduleTimers,
+  };
+  const row: DeliverableRow = recorded
+    ? {
+        ...current,
+        ...definedFields(fields),
+        status: outcome.toStatus,
+        snapshot: outcome.snapshot,
+        machineVersion: outcome.machineVersion,
+        submittedBy: view.submittedBy,
+        awaitingRoles: view.awaitingRoles,
+        version: current.version + 1,
+        auditSeq: change.auditSeq,
+        auditHash: hash,
+        updatedAt: now,
+      }
+    : current;
+  return { change, committed: { row, handover: outcome.after } };
+}
+
+/** The policy governing a service tier: the stored one, else the built-in default. */
+export function tierPolicy(tier: number, stored: unknown): Policy {
+  if (stored === null || stored === undefined) return DEFAULT_POLICIES[tier as ServiceTier];
+  assertValidPolicy(stored);
+  return stored;
+}
+
+/**
+ * The domain command: the caller's, with its time; a submission with its tier's policy (it governs the round
+ * it opens) and the target go-live; a timer with its row.
+ */
+function completeCommand(input: CommandInput, loaded: LoadedDeliverable, at: string): HandoverCommand {
+  if (input.type === 'submit' || input.type === 'resubmit') {
+    if (loaded.tier === null) throw AppError.notFound('Service', loaded.row.serviceId);
+    return {
+      type: input.type,
+      at,
+      policy: tierPolicy(loaded.tier, loaded.tierPolicy),
+      targetGoLive: loaded.row.targetGoLive.toISOString(),
+    };
+  }
+  if (input.type === 'timer_due') {
+    if (loaded.timer === null) throw AppError.notFound('Timer', input.timerId);
+    return { type: 'timer_due', at, timer: dueTimer(loaded.timer) };
+  }
+  return { ...(input as PlainInput), at };
+}
+
+/** The commands a caller gives whole, but for their time. */
+type PlainInput = WithoutAt<Exclude<HandoverCommand, { type: 'submit' | 'resubmit' | 'timer_due' }>>;
+
+function dueTimer(timer: NonNullable<LoadedDeliverable['timer']>): DueTimer {
+  if (!(TIMER_KINDS as readonly string[]).includes(timer.kind)) {
+    throw new Error(`Timer ${timer.id} has an unknown kind ${timer.kind}`);
+  }
+  return {
+    id: timer.id,
+    kind: timer.kind as TimerKind,
+    dueAt: timer.dueAt.toISOString(),
+    period: timer.period,
+    before: timer.before,
+    repeatEvery: timer.repeatEvery,
+  };
+}
+
+export function criterionRow(view: CriterionView): CriterionRow {
+  return {
+    key: view.key,
+    title: view.title,
+    practice: view.practice,
+    mandatory: view.mandatory,
+    kind: view.kind,
+    status: view.status,
+    evidence: view.evidence ?? null,
+    updatedBy: view.updatedBy,
+    updatedAt: view.updatedAt ? new Date(view.updatedAt) : null,
+  };
+}
+
+/** The criteria rows a change rewrites: only those whose view changed. */
+function changedCriteria(before: HandoverView, after: HandoverView): CriterionRow[] {
+  const previous = new Map(before.criteria.map((criterion) => [criterion.key, JSON.stringify(criterion)]));
+  return after.criteria
+    .filter((criterion) => previous.get(criterion.key) !== JSON.stringify(criterion))
+    .map(criterionRow);
+}
+
+function definedFields(fields: DeliverableFields): Partial<DeliverableRow> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,161 @@
+import { assertEvent } from 'xstate';
+import type { CriterionState, HandoverContext } from '../handover.context.js';
+import type {
+  CancelTimersParams,
+  NotifyParams,
+  ProbeParams,
+  ScheduleTimersParams,
+} from '../handover.events.js';
+import { typed } from './typed.js';
+
+const DECISION_OF = {
+  APPROVE: 'approve',
+  REQUEST_CHANGES: 'request_changes',
+  REJECT: 'reject',
+  REJECT_FINAL: 'reject_final',
+} as const;
+
+function updateCriterion(
+  context: HandoverContext,
+  key: string,
+  change: (criterion: CriterionState) => CriterionState,
+): CriterionState[] {
+  return context.criteria.map((criterion) => (criterion.key === key ? change(criterion) : criterion));
+}
+
+/**
+ * The machine's actions. The effects (probe, scheduleTimers, cancelTimers, notify) have no implementation on
+ * purpose: the machine only declares them; the pure transition returns them with resolved params, and the
+ * command path writes them to the outbox in the same statement as the snapshot.
+ */
+export const actions = {
+  probe: (_: unknown, _params: ProbeParams) => {},
+  scheduleTimers: (_: unknown, _params: ScheduleTimersParams) => {},
+  cancelTimers: (_: unknown, _params: CancelTimersParams) => {},
+  notify: (_: unknown, _params: NotifyParams) => {},
+  // Edited fields live in the application's columns; the machine only says when editing is allowed (an
+  // action, so that `can()` counts the otherwise empty transition).
+  acceptEdit: () => {},
+
+  startRound: typed.assign(({ context, event }) => {
+    assertEvent(event, ['SUBMIT', 'RESUBMIT']);
+    const { principalId } = event;
+    return {
+      round: context.round + 1,
+      policy: event.policy,
+      submittedBy: context.submittedBy ?? principalId,
+      submitters:
+        principalId === null || context.submitters.includes(principalId)
+          ? context.submitters
+          : [...context.submitters, principalId],
+      // Automated evidence belongs to one round: it is probed or posted again. A waiver is a decision the
+      // SMO took on purpose, so it stands.
+      criteria: context.criteria.map((criterion): CriterionState =>
+        criterion.kind === 'automated' && criterion.status !== 'waived'
+          ? {
+              ...criterion,
+              status: 'pending',
+              evidence: null,
+              detail: null,
+              updatedAt: event.at,
+              updatedBy: null,
+            }
+          : criterion,
+      ),
+    };
+  }),
+  recordAttestation: typed.assign(({ context, event }) => {
+    assertEvent(event, 'ATTEST');
+    return {
+      criteria: updateCriterion(context, event.key, (criterion) => ({
+        ...criterion,
+        status: 'passed',
+        evidence: event.evidence,
+        note: event.note,
+        waiverReason: null,
+        updatedAt: event.at,
+        updatedBy: event.principalId,
+      })),
+    };
+  }),
+  recordWaiver: typed.assign(({ context, event }) => {
+    assertEvent(event, 'WAIVE');
+    return {
+      criteria: updateCriterion(context, event.key, (criterion) => ({
+        ...criterion,
+        status: 'waived',
+        waiverReason: event.reason,
+        updatedAt: event.at,
+        updatedBy: event.principalId,
+      })),
+    };
+  }),
+  recordResult: typed.assign(({ context, event }) => {
+    assertEvent(event, 'RESULT');
+    return {
+      criteria: updateCriterion(context, event.key, (criterion) => ({
+        ...criterion,
+        status: event.passed ? 'passed' : 'failed',
+        detail: event.detail,
+        waiverReason: null,
+        updatedAt: event.at,
+        updatedBy: event.principalId,
+      })),
+    };
+  }),
+  recordDecision: typed.assign(({ context, event }) => {
+    assertEvent(event, ['APPROVE', 'REQUEST_CHANGES', 'REJECT', 'REJECT_FINAL']);
+    return {
+      decisions: [
+        ...context.decisions,
+        {
+          gate: event.gate,
+          round: event.gate === 'acceptance' ? context.round : context.elsRound,
+          principalId: event.principalId,
+          role: event.role,
+          decision: DECISION_OF[event.type],
+          comment: event.comment,
+          at: event.at,
+        },
+      ],
+    };
+  }),
+  setWindow: typed.assign(({ event }) => {
+    assertEvent(event, 'SCHEDULE_GO_LIVE');
+    return { window: { start: event.windowStart, end: event.windowEnd } };
+  }),
+  startEls: typed.assign(({ context }) => ({ elsPeriod: context.elsPeriod + 1, elsExtensions: 0 })),
+  extendEls: typed.assign(({ context }) => ({
+    elsPeriod: context.elsPeriod + 1,
+    elsExtensions: context.elsExtensions + 1,
+  })),
+  openElsExitRound: typed.assign(({ context }) => ({ elsRound: context.elsRound + 1 })),
+  recordIncident: typed.assign(({ context, event }) => {
+    assertEvent(event, 'RECORD_INCIDENT');
+    return {
+      incidents: [
+        ...context.incidents,
+        {
+          reference: event.reference,
+          priority: event.priority,
+          summary: event.summary,
+          openedAt: event.at,
+          resolvedAt: null,
+        },
+      ],
+    };
+  }),
+  resolveIncident: typed.assign(({ context, event }) => {
+    assertEvent(event, 'RESOLVE_INCIDENT');
+    return {
+      incidents: context.incidents.map((incident) =>
+        incident.reference === event.reference ? { ...incident, resolvedAt: event.at } : incident,
+      ),
+    };
+  }),
+  recordHold: typed.assign(({ event }) => {
+    assertEvent(event, 'HOLD');
+    return { hold: { reason: event.reason, at: event.at } };
+  }),
+  clearHold: typed.assign({ hold: null }),
+};

@@ -1,0 +1,65 @@
+import type { HandoverEvent, DecisionEvent } from '../handover.events.js';
+import type { Gate, TimerKind } from '../handover.types.js';
+import {
+  criterionAutomated,
+  criterionKnown,
+  elsExitCriteriaMet,
+  incidentNew,
+  incidentOpen,
+  mandatoryCriteriaMet,
+  mayDecide,
+  quorumReached,
+  timerCurrent,
+  windowValid,
+} from '../rules/index.js';
+import type { GuardArgs } from './typed.js';
+
+// The machine's guards: each asks a rule of rules/ (the same function refusalOf asks), nothing more.
+
+function isDecisionEvent(event: HandoverEvent): event is DecisionEvent {
+  return (
+    event.type === 'APPROVE' ||
+    event.type === 'REQUEST_CHANGES' ||
+    event.type === 'REJECT' ||
+    event.type === 'REJECT_FINAL'
+  );
+}
+
+/** An ELS period end of the current period. */
+function elsPeriodEnds({ context, event }: GuardArgs): boolean {
+  return (
+    event.type === 'TIMER_DUE' &&
+    event.timer.kind === 'els_period_end' &&
+    timerCurrent(context, event.timer) === null
+  );
+}
+
+export const guards = {
+  // Under review only the target go-live may move (a date slips); the rest waits for draft or rework.
+  movesTargetGoLiveOnly: ({ event }: GuardArgs) =>
+    event.type === 'EDIT' &&
+    event.targetGoLive !== null &&
+    event.fields.every((field) => field === 'targetGoLive'),
+  readinessComplete: ({ context }: GuardArgs) => mandatoryCriteriaMet(context) === null,
+  readinessIncomplete: ({ context }: GuardArgs) => mandatoryCriteriaMet(context) !== null,
+  criterionKnown: ({ context, event }: GuardArgs) =>
+    (event.type === 'ATTEST' || event.type === 'WAIVE') && criterionKnown(context, event.key) === null,
+  automatedCriterionKnown: ({ context, event }: GuardArgs) =>
+    event.type === 'RESULT' && criterionAutomated(context, event.key) === null,
+  mayDecide: ({ context, event }: GuardArgs, params: { gate: Gate }) =>
+    isDecisionEvent(event) && event.gate === params.gate && mayDecide(context, event) === null,
+  quorumReached: ({ context }: GuardArgs, params: { gate: Gate }) =>
+    quorumReached(context, params.gate) === null,
+  windowValid: ({ event }: GuardArgs) =>
+    event.type === 'SCHEDULE_GO_LIVE' && windowValid(event.windowStart, event.windowEnd) === null,
+  incidentNew: ({ context, event }: GuardArgs) =>
+    event.type === 'RECORD_INCIDENT' && incidentNew(context, event.reference) === null,
+  incidentOpen: ({ context, event }: GuardArgs) =>
+    event.type === 'RESOLVE_INCIDENT' && incidentOpen(context, event.reference) === null,
+  /** A notice timer of one of these kinds: this status takes it. */
+  noticeDue: ({ event }: GuardArgs, params: { kinds: readonly TimerKind[] }) =>
+    event.type === 'TIMER_DUE' && params.kinds.includes(event.timer.kind),
+  elsPeriodEnds,
+  /** The current ELS period ended and the open P1/P2 incidents are within the policy. */
+  elsPeriodEndsExitMet: (args: GuardArgs) => elsPeriodEnds(args) && elsExitCriteriaMet(args.context) === null,
+};

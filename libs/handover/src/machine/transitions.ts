@@ -1,0 +1,163 @@
+import { assertEvent } from 'xstate';
+import { roundPolicy, type HandoverContext } from '../handover.context.js';
+import type { HandoverEvent, ProbeParams, TimerSpec } from '../handover.events.js';
+import type { Gate, Status, TimerKind } from '../handover.types.js';
+import {
+  ALL_TIMERS,
+  DECISION_TIMERS,
+  decisionTimers,
+  elsPeriodEnd,
+  elsTimers,
+  extendedNotice,
+  GATE_TIMERS,
+  nextOccurrence,
+  noticeOf,
+  readinessReminders,
+} from './timers.js';
+
+// Transitions that several states share, named, so each state reads as the list of what it takes.
+
+type Args = { context: HandoverContext; event: HandoverEvent };
+
+export const cancelTimers = (kinds: readonly TimerKind[]) =>
+  ({ type: 'cancelTimers', params: { kinds } }) as const;
+
+export const scheduleTimers = (timers: (args: Args) => TimerSpec[]) =>
+  ({ type: 'scheduleTimers', params: (args: Args) => ({ timers: timers(args) }) }) as const;
+
+/** Probes for the automated criteria still pending, in the round just opened. */
+const probePending = {
+  type: 'probe',
+  params: ({ context }: Args): ProbeParams => ({
+    round: context.round,
+    criteria: context.criteria.flatMap((criterion) =>
+      criterion.kind === 'automated' && criterion.status === 'pending' && criterion.probeUrl !== undefined
+        ? [{ key: criterion.key, url: criterion.probeUrl }]
+        : [],
+    ),
+  }),
+} as const;
+
+/** Readiness reminders counted back from the target go-live the event carries. */
+const remindBeforeTargetGoLive = scheduleTimers(({ context, event }) => {
+  assertEvent(event, ['SUBMIT', 'RESUBMIT', 'EDIT']);
+  return readinessReminders(roundPolicy(context), event.targetGoLive, event.at);
+});
+
+/** SUBMIT and RESUBMIT: a new round under the tier's policy, its probes, and its readiness reminders. */
+export const submission = {
+  target: 'readiness',
+  actions: ['startRound', probePending, cancelTimers(['readiness']), remindBeforeTargetGoLive],
+} as const;
+
+/** ATTEST, WAIVE and RESULT: readiness evidence, wherever the criteria may still change. */
+export const criteriaEvents = {
+  ATTEST: { guard: 'criterionKnown', actions: 'recordAttestation' },
+  WAIVE: { guard: 'criterionKnown', actions: 'recordWaiver' },
+  RESULT: { guard: 'automatedCriterionKnown', actions: 'recordResult' },
+} as const;
+
+/** Under review only the target go-live may move; its reminders move with it. */
+export const moveTargetGoLive = {
+  EDIT: {
+    guard: 'movesTargetGoLiveOnly',
+    actions: [cancelTimers(['readiness']), remindBeforeTargetGoLive],
+  },
+} as const;
+
+/** Enough approvals at `gate`. */
+export const quorumAt = (gate: Gate) => ({ type: 'quorumReached', params: { gate } }) as const;
+
+/** The approvers' decision at `gate`. */
+export const mayDecideAt = (gate: Gate) => ({ type: 'mayDecide', params: { gate } }) as const;
+
+/** REQUEST_CHANGES and REJECT at the acceptance gate: back to the project for rework. */
+export const sendBackToRework = {
+  REQUEST_CHANGES: {
+    guard: mayDecideAt('acceptance'),
+    target: 'rework',
+    actions: ['recordDecision', cancelTimers(GATE_TIMERS)],
+  },
+  REJECT: {
+    guard: mayDecideAt('acceptance'),
+    target: 'rework',
+    actions: ['recordDecision', cancelTimers(GATE_TIMERS)],
+  },
+} as const;
+
+/** REQUEST_CHANGES and REJECT at the ELS exit gate: the service is live, so ELS goes on another period. */
+const extendByDecision = {
+  guard: mayDecideAt('els_exit'),
+  target: 'early_life_support',
+  actions: [
+    'recordDecision',
+    'extendEls',
+    cancelTimers(['els_follow_up', ...DECISION_TIMERS]),
+    scheduleTimers(({ context }) => elsTimers(context)),
+    { type: 'notify', params: ({ context }: Args) => extendedNotice(context, 'exit_decision') },
+  ],
+} as const;
+export const sendBackToEls = { REQUEST_CHANGES: extendByDecision, REJECT: extendByDecision } as const;
+
+/** The go-live window is set (or moved); the readiness reminders count back from its start. */
+export const scheduleWindow = {
+  guard: 'windowValid',
+  actions: [
+    'setWindow',
+    cancelTimers(['readiness']),
+    scheduleTimers(({ context, event }) => {
+      assertEvent(event, 'SCHEDULE_GO_LIVE');
+      return readinessReminders(roundPolicy(context), event.windowStart, event.at);
+    }),
+  ],
+} as const;
+
+/** Into a gate's decision round: its SLA reminder and escalation start. */
+export const openDecisionRound = (gate: Gate) =>
+  [cancelTimers(DECISION_TIMERS), scheduleTimers(({ context }) => decisionTimers(context, gate))] as const;
+
+/**
+ * TIMER_DUE for the notice timers `status` takes: the notice goes out, and a repeating timer is scheduled
+ * again. Any other timer finds no transition here: it is stale, and the command path drops it.
+ */
+export const notices = (status: Status, kinds: readonly TimerKind[]) =>
+  ({
+    guard: { type: 'noticeDue', params: { kinds } },
+    actions: [
+      {
+        type: 'notify',
+        params: ({ context, event }: Args) => {
+          assertEvent(event, 'TIMER_DUE');
+          return noticeOf(context, status, event.timer);
+        },
+      },
+      scheduleTimers(({ event }) => {
+        assertEvent(event, 'TIMER_DUE');
+        return nextOccurrence(event.timer);
+      }),
+    ],
+  }) as const;
+
+/** The end of an ELS period: to els_review when the exit criteria hold, else ELS goes on another period. */
+export const elsPeriodEnds = [
+  {
+    guard: 'elsPeriodEndsExitMet',
+    target: 'els_review',
+    actions: [
+      'openElsExitRound',
+      cancelTimers(['els_follow_up', ...DECISION_TIMERS]),
+      scheduleTimers(({ context }) => decisionTimers(context, 'els_exit')),
+    ],
+  },
+  {
+    guard: 'elsPeriodEnds',
+    actions: [
+      'extendEls',
+      scheduleTimers(({ context }) => elsPeriodEnd(context)),
+      { type: 'notify', params: ({ context }: Args) => extendedNotice(context, 'exit_criteria_not_met') },
+    ],
+  },
+] as const;
+
+/** Leaving for good (rollback, cancel, a final rejection): every timer stops. */
+export const stopAllTimers = cancelTimers(ALL_TIMERS);

@@ -1,0 +1,19 @@
+// The handover's rules, each once: a function that returns a refusal or null. The machine's guards call
+// them, and refusalOf walks them to say why a command is refused; nothing else restates a rule.
+export { criterionAutomated, criterionKnown, mandatoryCriteriaMet, resultCurrent } from './criteria.js';
+export {
+  gateOpen,
+  mayDecide,
+  notYetDecided,
+  roleDecidesAtGate,
+  roleHeld,
+  separationOfDuties,
+  type DecisionRequest,
+} from './decisions.js';
+export { elsExitCriteriaMet, quorumReached } from './gates.js';
+export { incidentNew, incidentOpen } from './incidents.js';
+export { policyValid } from './policy.js';
+export { firstRefusal, notAllowed, type Refusal } from './refusal.js';
+export { ACTION_ROLES, holdsAnyRole, holdsRole, isSystemActor, roleRefusal, type RoleRule } from './roles.js';
+export { notOnHold, staleTimer, timerCurrent, type DueTimer } from './timers.js';
+export { windowValid } from './window.js';

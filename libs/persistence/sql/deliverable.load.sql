@@ -1,0 +1,14 @@
+SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.title,
+  d.description, d.change_type, d.target_go_live, d.status, d.snapshot, d.machine_version, d.version,
+  d.submitted_by, d.created_by, d.audit_seq, d.audit_hash, d.created_at, d.updated_at, s.tier, p.policy AS tier_policy,
+    (SELECT row_to_json(t) FROM (
+       SELECT id, kind, due_at, status, period, repeat_every, before FROM timers
+       WHERE id = $2 AND deliverable_id = d.id) t) AS timer,
+    (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
+       SELECT id, kind, due_at FROM timers
+       WHERE $3::timestamptz IS NOT NULL AND deliverable_id = d.id AND status = 'scheduled' AND due_at <= $3) t)
+      AS due_timers
+  FROM deliverables d
+  LEFT JOIN services s ON s.id = d.service_id
+  LEFT JOIN policies p ON p.tier = s.tier
+  WHERE d.id = $1

@@ -1,0 +1,46 @@
+/** An outbox row to write (its id is its job's id). */
+export interface OutboxAppend {
+  id: string;
+  queue: string;
+  jobName: string;
+  payload: object;
+  runAt: Date | null;
+}
+
+/**
+ * The one way rows enter the outbox, shared by every statement that writes some: `rows` (a parameter) is a
+ * JSON array of `{ id, deliverable_id?, queue, job_name, payload, run_at }`, inserted with `at` as their
+ * creation time. A deliverable's own statements write them for their row `d` (`ofDeliverable`), so that
+ * nothing is written when `d` is not. An id already there is left as it is: a job derived twice is one row.
+ */
+export function outboxInsert(source: { rows: string; at: string; ofDeliverable?: boolean }): string {
+  return `INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
+    SELECT r.id, ${source.ofDeliverable ? 'd.id' : 'r.deliverable_id'}, r.queue, r.job_name, r.payload, r.run_at,
+      ${source.at}
+    FROM ${source.ofDeliverable ? 'd, ' : ''}jsonb_to_recordset(${source.rows}::jsonb)
+      AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id`;
+}
+
+/** Wakes the outbox relay at commit (a NOTIFY is delivered when its transaction commits). */
+export const OUTBOX_CHANNEL = 'baton_outbox';
+
+/** Outbox rows added outside a transition (a worker deriving jobs from a job): $1 rows, $2 their time. */
+export const APPEND_OUTBOX = `WITH o AS (${outboxInsert({ rows: '$1', at: '$2' })}),
+  n AS (SELECT count(pg_notify('${OUTBOX_CHANNEL}', '')) AS notified FROM (SELECT 1 FROM o LIMIT 1) AS first_row)
+SELECT id FROM o, n`;
+
+/** Rows as outboxInsert reads them. */
+export function outboxJson(rows: readonly (OutboxAppend & { deliverableId?: string | null })[]): string {
+  return JSON.stringify(
+    rows.map((row) => ({
+      id: row.id,
+      deliverable_id: row.deliverableId ?? null,
+      queue: row.queue,
+      job_name: row.jobName,
+      payload: row.payload,
+      run_at: row.runAt?.toISOString() ?? null,
+    })),
+  );
+}
