@@ -5,3 +5,5 @@ export { Housekeeping } from './relay/housekeeping.js';
 export { OutboxRelay } from './relay/outbox-relay.js';
 export { Reconciler } from './relay/reconciler.js';
 export { FinishedJobs } from './processors/finished-jobs.js';
+export { WorkerHost } from './processors/worker-host.js';
+export type { JobHandler, JobOutcome, JobOutcomes } from './processors/job-handler.js';

@@ -5,7 +5,7 @@ import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { Database } from '@baton/persistence';
 import { type DeliverEventPayload, JOB_QUEUE, JobName } from '@baton/queues';
-import { type JobHandler } from './job-handler.js';
+import { type JobHandler, type JobOutcomes } from './job-handler.js';
 
 /**
  * A domain event (status change, reminder, escalation, follow-up, extension): one delivery per webhook
@@ -21,7 +21,7 @@ export class DeliverEventProcessor implements JobHandler<JobName.DeliverEvent> {
     @Inject(BATON_CONFIG) private readonly config: BatonConfig,
   ) {}
 
-  async handle(job: Job<DeliverEventPayload>): Promise<string> {
+  async handle(job: Job<DeliverEventPayload>): Promise<JobOutcomes[JobName.DeliverEvent]> {
     const { eventId, type, occurredAt, deliverableId, data } = job.data;
     // The body is fixed here, once: every attempt sends (and signs) exactly these bytes.
     const body = JSON.stringify({ id: eventId, type, occurredAt, deliverableId, data });
@@ -34,7 +34,7 @@ export class DeliverEventProcessor implements JobHandler<JobName.DeliverEvent> {
       job: { queue: JOB_QUEUE[JobName.DeliverWebhook], jobName: JobName.DeliverWebhook },
     });
     const emails = this.config.smtp ? await this.queueEmails(job.data) : 0;
-    return `${count} deliveries, ${emails} e-mails`;
+    return count + emails > 0 ? 'fanned out' : 'no recipients';
   }
 
   /**

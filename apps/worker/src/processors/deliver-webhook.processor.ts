@@ -6,7 +6,7 @@ import { BATON_CONFIG } from '@baton/core';
 import { OutboundRefused } from '@baton/outbound';
 import { Database } from '@baton/persistence';
 import { type DeliverWebhookPayload, JobName } from '@baton/queues';
-import { type JobHandler } from './job-handler.js';
+import { type JobHandler, type JobOutcomes } from './job-handler.js';
 import { Outbound } from './outbound.provider.js';
 
 export function signature(secret: string, body: string): string {
@@ -29,10 +29,11 @@ export class DeliverWebhookProcessor implements JobHandler<JobName.DeliverWebhoo
     @Inject(BATON_CONFIG) private readonly config: BatonConfig,
   ) {}
 
-  async handle(job: Job<DeliverWebhookPayload>): Promise<string> {
+  async handle(job: Job<DeliverWebhookPayload>): Promise<JobOutcomes[JobName.DeliverWebhook]> {
     const delivery = await this.db.webhooks.findDelivery(job.data.deliveryId);
     if (!delivery) return 'subscription deleted';
-    if (delivery.status !== 'pending') return delivery.status;
+    if (delivery.status !== 'pending')
+      return delivery.status === 'delivered' ? 'already delivered' : 'already dead';
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let statusCode: number | null = null;
     let error: string;

@@ -5,7 +5,7 @@ import { describeHandover, HandoverErrorCode, isHandoverError } from '@baton/han
 import { OutboundRefused } from '@baton/outbound';
 import { Database } from '@baton/persistence';
 import { JobName, type ProbeCriterionPayload } from '@baton/queues';
-import { type JobHandler } from './job-handler.js';
+import { type JobHandler, type JobOutcomes } from './job-handler.js';
 import { Outbound } from './outbound.provider.js';
 
 const SYSTEM = { principalId: null, roles: [] } as const;
@@ -26,7 +26,7 @@ export class ProbeCriterionProcessor implements JobHandler<JobName.ProbeCriterio
     private readonly outbound: Outbound,
   ) {}
 
-  async handle(job: Job<ProbeCriterionPayload>): Promise<string> {
+  async handle(job: Job<ProbeCriterionPayload>): Promise<JobOutcomes[JobName.ProbeCriterion]> {
     const { deliverableId, key, round, url: target } = job.data;
     // A job that ran before (a worker killed after reporting, a relay that published twice) finds the
     // criterion reported for this round and does nothing: one result per probe.
@@ -65,7 +65,7 @@ export class ProbeCriterionProcessor implements JobHandler<JobName.ProbeCriterio
     round: number,
     passed: boolean,
     detail: string,
-  ): Promise<string> {
+  ): Promise<JobOutcomes[JobName.ProbeCriterion]> {
     try {
       await this.commands.execute(deliverableId, { type: 'result', key, passed, detail, round }, SYSTEM);
       return passed ? 'passed' : 'failed';

@@ -5,17 +5,30 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { DelayedError, type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Metrics } from '@baton/core';
+import { HandoverErrorCode, isHandoverError } from '@baton/handover';
 import { Database } from '@baton/persistence';
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
 import { FinishedJobs } from './finished-jobs.js';
-import { JOB_HANDLERS, type JobHandler } from './job-handler.js';
+import { JOB_HANDLERS, type JobHandler, type JobOutcome } from './job-handler.js';
 
 const CONCURRENCY = 16;
 /** How long a job of another installation is put aside before a worker (of its own, with luck) takes it again. */
 const FOREIGN_JOB_DELAY_MS = 250;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Errors no retry can cure: stored data this code cannot read. The job fails once, for good. */
+const PERMANENT = [HandoverErrorCode.SnapshotInvalid, HandoverErrorCode.SnapshotVersionUnknown];
+
+/** `error` as BullMQ's UnrecoverableError (failed at once, not retried) when it is permanent, else as it is. */
+export function unlessPermanent(error: unknown): unknown {
+  if (!PERMANENT.some((code) => isHandoverError(error, code))) return error;
+  const permanent = new UnrecoverableError(
+    `${(error as Error).message} [${(error as { code: string }).code}]`,
+  );
+  permanent.cause = error;
+  return permanent;
+}
 
 /**
  * One BullMQ Worker per queue, dispatching each job to the handler of its name. A job's id is its outbox
@@ -54,9 +67,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         maxStalledCount: 10,
       });
       worker.on('failed', (job, error) => {
-        this.logger.warn(
-          `${queue}/${job?.name ?? '?'} ${job?.id ?? ''} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`,
-        );
+        const which = `${queue}/${job?.name ?? '?'} ${job?.id ?? ''}`;
+        if (error instanceof UnrecoverableError) {
+          this.logger.error(`${which} failed for good, not retried: ${error.message}`);
+        } else {
+          this.logger.warn(`${which} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+        }
       });
       worker.on('error', (error) => this.logger.warn(`${queue}: ${error.message}`));
       this.workers.push(worker);
@@ -68,21 +84,30 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     await this.finished.flush();
   }
 
-  private async dispatch(job: Job, token: string | undefined): Promise<unknown> {
+  /**
+   * Runs the job's handler and counts its outcome. What the handler throws is retried by BullMQ while attempts
+   * remain, unless it is permanent: then the job fails once, as an UnrecoverableError.
+   */
+  private async dispatch(job: Job, token: string | undefined): Promise<JobOutcome> {
     if (this.queues.isForeign(job.data)) return this.leaveAlone(job, token);
     const handler = this.handlers.get(job.name as JobName);
     if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
     }
     try {
-      const result = await handler.handle(job as Job<never>);
+      const outcome = await handler.handle(job as Job<never>);
       if (job.id && UUID.test(job.id)) this.finished.add(job.id);
-      this.metrics.jobs.inc({ job: job.name, outcome: typeof result === 'string' ? result : 'done' });
-      return result;
-    } catch (error) {
-      this.metrics.jobs.inc({ job: job.name, outcome: 'failed' });
+      this.count(job, outcome);
+      return outcome;
+    } catch (caught) {
+      const error = unlessPermanent(caught);
+      this.count(job, error instanceof UnrecoverableError ? 'unrecoverable' : 'error');
       throw error;
     }
+  }
+
+  private count(job: Job, outcome: JobOutcome): void {
+    this.metrics.jobs.inc({ job: job.name, outcome });
   }
 
   /**
@@ -99,7 +124,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           `its jobs are left to its own workers. Give each installation its own BATON_QUEUE_PREFIX, or unset it.`,
       );
     }
-    this.metrics.jobs.inc({ job: job.name, outcome: 'foreign' });
+    this.count(job, 'foreign');
     await job.moveToDelayed(Date.now() + FOREIGN_JOB_DELAY_MS, token);
     throw new DelayedError();
   }
