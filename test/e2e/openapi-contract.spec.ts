@@ -178,6 +178,72 @@ describe('the served OpenAPI document', () => {
     );
   });
 
+  it('is what the tests hold every answer to: the check refuses an answer that is not as documented', async () => {
+    const contract = new Contract(document);
+    const admin = new ApiClient(baton.url, baton.adminToken);
+    const served = await admin.get('/v1/workflow');
+    const json = (extra: Record<string, string> = {}) =>
+      new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });
+    const text = JSON.stringify(served.body);
+    expect(contract.mismatch('GET', '/v1/workflow', 200, json(), text)).toBeNull();
+    const checks: [string, string | null, string][] = [
+      [
+        'an undeclared status',
+        contract.mismatch('GET', '/v1/workflow', 418, json(), text),
+        'does not declare',
+      ],
+      [
+        'another media type',
+        contract.mismatch('GET', '/v1/workflow', 200, new Headers(), text),
+        'no content type',
+      ],
+      [
+        'a member the schema does not name',
+        contract.mismatch('GET', '/v1/workflow', 200, json(), JSON.stringify({ ...served.body, extra: 1 })),
+        'additionalProperties',
+      ],
+      [
+        'a member of another type',
+        contract.mismatch(
+          'GET',
+          '/v1/workflow',
+          200,
+          json(),
+          JSON.stringify({ ...served.body, version: '1' }),
+        ),
+        '/version must be integer',
+      ],
+      [
+        'a deliverable without its ETag',
+        contract.mismatch('GET', `/v1/deliverables/${crypto.randomUUID()}`, 200, json(), '{}'),
+        'without the header(s) it documents: ETag',
+      ],
+      [
+        'a malformed ETag',
+        contract.mismatch('GET', `/v1/deliverables/${crypto.randomUUID()}`, 200, json({ etag: 'W/x' }), '{}'),
+        'ETag: W/x',
+      ],
+      [
+        'a problem that is not one',
+        contract.mismatch('GET', '/v1/workflow', 401, json(), '{"error":"no"}'),
+        'application/problem+json',
+      ],
+    ];
+    for (const [what, mismatch] of checks)
+      expect({ what, refused: mismatch !== null }).toEqual({ what, refused: true });
+  });
+
+  it('is what Swagger UI at /docs is given (Swagger UI 5 reads OpenAPI 3.1)', async () => {
+    const anonymous = new ApiClient(baton.url, null);
+    const page = await anonymous.get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const init = await anonymous.get('/docs/swagger-ui-init.js');
+    expect(init.status).toBe(200);
+    expect(init.body).toContain('"openapi": "3.1.0"');
+    expect(init.body).toContain('"$ref": "#/components/schemas/Deliverable"');
+  });
+
   it('gives openapi-typescript what it needs to generate client types, and they compile', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'baton-openapi-'));
     try {

@@ -34,6 +34,8 @@ function absoluteRefs(value: unknown): unknown {
 interface DocumentedResponse {
   content: Record<string, ValidateFunction | null>;
   requiredHeaders: string[];
+  /** Each documented header's schema, for the value when the header is sent. */
+  headers: Record<string, ValidateFunction>;
 }
 
 interface Operation {
@@ -67,10 +69,16 @@ export class Contract {
             content[baseMediaType(mediaType)] = media.schema
               ? ajv.compile(absoluteRefs(media.schema) as Json)
               : null;
-          const requiredHeaders = Object.entries((response.headers ?? {}) as Json)
-            .filter(([, header]) => resolveHeader(header as Json)?.required === true)
+          const documentedHeaders = Object.entries((response.headers ?? {}) as Json).map(
+            ([name, header]) => [name, resolveHeader(header as Json)] as const,
+          );
+          const requiredHeaders = documentedHeaders
+            .filter(([, header]) => header?.required === true)
             .map(([name]) => name);
-          responses.set(status, { content, requiredHeaders });
+          const headerSchemas: Record<string, ValidateFunction> = {};
+          for (const [name, header] of documentedHeaders)
+            if (header?.schema) headerSchemas[name] = ajv.compile(header.schema as Json);
+          responses.set(status, { content, requiredHeaders, headers: headerSchemas });
         }
         this.operations.push({
           method: method.toUpperCase(),
