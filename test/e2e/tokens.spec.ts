@@ -411,3 +411,69 @@ describe('OIDC with a nested roles claim and a JWKS URL', () => {
     expect(nestedIdp.hits.get('/jwks')).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('principals kept in memory across processes', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  let first: BatonProcess;
+  let second: BatonProcess;
+  const ADMIN = 'principal-cache-admin-token-0123456789';
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase();
+    const env = { DATABASE_URL: scratch.url, BATON_ADMIN_TOKEN: ADMIN };
+    first = await startBaton({ app: 'api', env });
+    second = await startBaton({ app: 'api', env });
+  });
+
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+    await scratch?.drop();
+  });
+
+  async function lookups(baton: BatonProcess): Promise<Record<string, number>> {
+    const text = (await new ApiClient(baton.url, ADMIN).get('/metrics')).body as string;
+    const counts: Record<string, number> = {};
+    for (const match of text.matchAll(/^baton_token_lookups_total\{outcome="(\w+)"\} (\d+)/gm))
+      counts[match[1]] = Number(match[2]);
+    return counts;
+  }
+
+  it('reads a principal once, then answers from memory; a revocation through another process ends that at once', async () => {
+    const admin = new ApiClient(first.url, ADMIN);
+    const made = await createPrincipal(admin, unique('kept'), ['pmo']);
+    const there = made.client.at(second.url);
+    expect((await there.get('/v1/glossary')).status).toBe(200);
+    const before = await lookups(second);
+    for (let i = 0; i < 10; i += 1) expect((await there.get('/v1/glossary')).status).toBe(200);
+    const after = await lookups(second);
+    expect((after.cached ?? 0) - (before.cached ?? 0)).toBeGreaterThanOrEqual(10);
+    expect((after.found ?? 0) - (before.found ?? 0)).toBeLessThanOrEqual(1); // the admin's /metrics, at most
+
+    // Revoked through the first process: the second hears of it from the database.
+    expect((await admin.request('DELETE', `/v1/principals/${made.id}`)).status).toBe(204);
+    const revokedAt = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 5000) status = (await there.get('/v1/glossary')).status;
+    const took = Date.now() - revokedAt;
+    console.info(`the other process refused the revoked token ${took} ms after the revocation returned`);
+    expect(status).toBe(401);
+    expect(took).toBeLessThan(1000);
+
+    // Rotated through the first process: the old token stops at once in both.
+    const rotated = await createPrincipal(admin, unique('rotated'), ['pmo']);
+    expect((await rotated.client.at(second.url).get('/v1/glossary')).status).toBe(200);
+    const fresh = await admin.post(`/v1/principals/${rotated.id}/token`);
+    expect(fresh.status).toBe(200);
+    let old = 200;
+    const rotatedAt = Date.now();
+    while (old === 200 && Date.now() - rotatedAt < 5000)
+      old = (await rotated.client.at(second.url).get('/v1/glossary')).status;
+    console.info(
+      `the other process refused the rotated token ${Date.now() - rotatedAt} ms after the rotation returned`,
+    );
+    expect(old).toBe(401);
+    expect(Date.now() - rotatedAt).toBeLessThan(1000);
+    expect((await rotated.client.as(fresh.body.token).at(second.url).get('/v1/glossary')).status).toBe(200);
+  });
+});

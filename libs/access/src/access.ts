@@ -29,27 +29,77 @@ function toPrincipal(row: PrincipalRow): Principal {
 const sameRoles = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((role, index) => role === b[index]);
 
-/** How a bearer token was looked up: found, unknown, or unknown without asking the database again. */
-export type TokenLookup = 'found' | 'unknown' | 'unknown_cached';
+/**
+ * How a bearer token was looked up: found in the database, known from memory, unknown, or unknown without
+ * asking the database again.
+ */
+export type TokenLookup = 'found' | 'cached' | 'unknown' | 'unknown_cached';
 
 /** How long a token found unknown is answered 401 from memory: a flood of made-up tokens costs no queries. */
 const UNKNOWN_TOKEN_MS = 10_000;
 const UNKNOWN_TOKENS_KEPT = 10_000;
+/** How long an authenticated principal is kept in memory at most (changes are announced, and forgotten at once). */
+const KNOWN_TOKEN_MS = 60_000;
+const KNOWN_TOKENS_KEPT = 10_000;
+/** The channel on which the database announces every change to a principal, with its old token hash. */
+export const PRINCIPAL_CHANGES = 'baton_principals';
 
 /**
- * Bearer tokens to principals; tokens exist in clear only in the response that creates them. Every request
- * with a known token reads the principal from the database (no cache of principals): a revoked or replaced
- * token fails at once, in every process. Only unknown tokens are remembered, briefly: a token is random and
- * shown once when it is made, so one that was unknown a moment ago cannot have become valid since.
+ * Bearer tokens to principals; tokens exist in clear only in the response that creates them.
+ *
+ * A principal a token authenticated is remembered in memory for up to a minute, but only while this
+ * process hears the database's announcements of principal changes (a trigger NOTIFYs every update or
+ * delete of a principal with its token hash): a revoked or rotated token is forgotten in every process as
+ * the change commits, and in this one before the call that made it returns. Without the announcements
+ * (before `watch()`, or while its connection is down) every request reads the database. Unknown tokens are
+ * remembered briefly too: a token is random and shown once when it is made, so one that was unknown a
+ * moment ago cannot have become valid since.
  */
 export class Access {
   private readonly unknown = new ExpiringSet(UNKNOWN_TOKENS_KEPT, UNKNOWN_TOKEN_MS);
+  private readonly known = new Map<string, { principal: Principal; until: number }>();
+  /** True while the announcements of principal changes are heard: only then is a principal kept. */
+  private watching = false;
+  /** Announcements heard so far: a principal read while one arrived is not kept (it may be what changed). */
+  private heard = 0;
+  private unwatch: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly oidc: OidcVerifier | null = null,
     private readonly observe: (lookup: TokenLookup) => void = () => undefined,
   ) {}
+
+  /** Starts hearing principal changes, which lets authenticated principals be kept in memory. */
+  watch(warn: (line: string) => void = () => undefined): void {
+    if (this.unwatch) return;
+    this.unwatch = this.db.listen(
+      PRINCIPAL_CHANGES,
+      (tokenHash) => {
+        this.heard += 1;
+        if (tokenHash === undefined) {
+          // (Re)connected: what changed while not listening is unknown, so nothing kept is trusted.
+          this.known.clear();
+          this.watching = true;
+        } else {
+          this.known.delete(tokenHash);
+        }
+      },
+      (error) => {
+        this.heard += 1;
+        this.watching = false;
+        this.known.clear();
+        warn(`Principal changes are not heard (${error.message}): every request reads the database`);
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.watching = false;
+    this.known.clear();
+    await this.unwatch?.();
+    this.unwatch = null;
+  }
 
   /**
    * The principal a bearer token belongs to; null for an unknown or revoked one. A JWT, when OIDC is on, is
@@ -58,17 +108,38 @@ export class Access {
   async authenticate(token: string): Promise<Principal | null> {
     if (this.oidc && looksLikeJwt(token)) return this.signIn(await this.oidc.verify(token));
     const hash = hashToken(token);
+    const now = Date.now();
+    const known = this.watching ? this.known.get(hash) : undefined;
+    if (known !== undefined && known.until > now) {
+      this.observe('cached');
+      return known.principal;
+    }
     if (this.unknown.has(hash)) {
       this.observe('unknown_cached');
       return null;
     }
+    const heard = this.watching ? this.heard : -1;
     const row = await this.db.principals.findByTokenHash(hash);
     if (!row) this.unknown.add(hash);
     this.observe(row ? 'found' : 'unknown');
     if (!row || row.revokedAt) return null;
     // The lookup was by hash; compare again in constant time for good measure.
     if (!timingSafeEqual(Buffer.from(row.tokenHash), Buffer.from(hash))) return null;
-    return toPrincipal(row);
+    const principal = toPrincipal(row);
+    // Kept only if no announcement came between the read and now: none can have been missed.
+    if (heard === this.heard && this.watching) this.remember(hash, principal, now);
+    return principal;
+  }
+
+  private remember(hash: string, principal: Principal, now: number): void {
+    this.known.delete(hash);
+    this.known.set(hash, { principal, until: now + KNOWN_TOKEN_MS });
+    while (this.known.size > KNOWN_TOKENS_KEPT) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** Forgets every token of this principal kept in this process (a change this process made). */
+  private forget(principalId: string): void {
+    for (const [hash, entry] of this.known) if (entry.principal.id === principalId) this.known.delete(hash);
   }
 
   /**
@@ -122,15 +193,18 @@ export class Access {
         { principalId: id },
       );
     }
-    if (await this.db.principals.revoke(id, new Date())) return;
-    await this.principal(id);
+    const revoked = await this.db.principals.revoke(id, new Date());
+    // Forgotten here before the call returns; the announcement makes every process forget it.
+    this.forget(id);
+    if (!revoked) await this.principal(id);
   }
 
   /** A new token for the principal, shown once; the old one stops working at once. */
   async rotateToken(id: string): Promise<{ row: PrincipalRow; token: string }> {
     const token = generateToken();
-    if (await this.db.principals.replaceToken(id, hashToken(token)))
-      return { row: await this.principal(id), token };
+    const replaced = await this.db.principals.replaceToken(id, hashToken(token));
+    this.forget(id);
+    if (replaced) return { row: await this.principal(id), token };
     const row = await this.principal(id);
     if (row.revokedAt) {
       throw new AppError(AppErrorCode.PrincipalRevoked, `Principal ${id} is revoked; it gets no new token`, {

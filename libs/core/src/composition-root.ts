@@ -106,6 +106,8 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       config.oidc ? new OidcVerifier(config.oidc, (line) => options.log(`OIDC: ${line}`)) : null,
       (outcome) => metrics.tokenLookups.inc({ outcome }),
     );
+    // Principal changes are announced by the database: hearing them lets authenticated principals be kept.
+    access.watch((line) => options.log(line));
     registerGauges(metrics, db, queues);
     const commands = new HandoverCommands(db, undefined, (action, outcome, seconds) => {
       metrics.commands.inc({ action, outcome });
@@ -124,6 +126,7 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       commands,
       metrics,
       close: async () => {
+        await access.close();
         await queues.close();
         await opened.close();
         await infra.stop();

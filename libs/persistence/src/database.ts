@@ -83,16 +83,22 @@ export class Database {
   }
 
   /**
-   * Calls `onNotify` for each NOTIFY on `channel`, on a connection of its own that is opened again
-   * after it drops. Returns a function that stops listening.
+   * Calls `onNotify` with the payload of each NOTIFY on `channel`, on a connection of its own that is opened
+   * again after it drops; and with no payload each time it starts listening (anything sent while it was not
+   * is missed). `onError` says the connection failed: nothing is heard until the next `onNotify()`.
+   * Returns a function that stops listening.
    */
-  listen(channel: string, onNotify: () => void, onError: (error: Error) => void): () => Promise<void> {
+  listen(
+    channel: string,
+    onNotify: (payload?: string) => void,
+    onError: (error: Error) => void,
+  ): () => Promise<void> {
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: NodeJS.Timeout | null = null;
     const open = async (): Promise<void> => {
       const next = new pg.Client({ connectionString: this.url, application_name: 'baton-listen' });
-      next.on('notification', () => onNotify());
+      next.on('notification', (message) => onNotify(message.payload ?? ''));
       next.on('error', (error) => {
         onError(error);
         reopen();

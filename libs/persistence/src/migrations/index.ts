@@ -5,6 +5,7 @@ import { Hardening1764300000000 } from './1764300000000-hardening.js';
 import { Oidc1764310000000 } from './1764310000000-oidc.js';
 import { OutboxDone1764320000000 } from './1764320000000-outbox-done.js';
 import { Installation1764330000000 } from './1764330000000-installation.js';
+import { PrincipalChanges1764340000000 } from './1764340000000-principal-changes.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Oidc1764310000000,
   OutboxDone1764320000000,
   Installation1764330000000,
+  PrincipalChanges1764340000000,
 ];
