@@ -197,6 +197,36 @@ describe('HandoverCommands', () => {
   });
 });
 
+describe('events no one hears', () => {
+  it('are written finished when no webhook subscribes and e-mail is off, so the relay never handles them', async () => {
+    const quiet = new HandoverCommands(db, undefined, undefined, false);
+    const id = await newDeliverable();
+    await quiet.execute(id, { type: 'hold', reason: 'nobody listens' }, SMO);
+    const eventRows = () =>
+      client.query(
+        `SELECT published_at IS NOT NULL AS published, done_at IS NOT NULL AS done FROM outbox
+         WHERE deliverable_id = $1 AND job_name = 'deliver-event' ORDER BY created_at`,
+        [id],
+      );
+    expect((await eventRows()).rows).toEqual([{ published: true, done: true }]);
+
+    // Once a webhook subscribes to the type, its events need their job again; with e-mail on, all do.
+    await client.query(
+      `INSERT INTO webhooks (id, url, events, secret, created_by, created_at)
+       VALUES ($1, 'http://127.0.0.1:9/hook', ARRAY['deliverable.status_changed'], 'secret-0123456789', NULL, now())`,
+      [randomUUID()],
+    );
+    await quiet.execute(id, { type: 'resume' }, SMO);
+    await client.query(`DELETE FROM webhooks`);
+    await commands.execute(id, { type: 'hold', reason: 'e-mail on' }, SMO);
+    expect((await eventRows()).rows).toEqual([
+      { published: true, done: true },
+      { published: false, done: false },
+      { published: false, done: false },
+    ]);
+  });
+});
+
 describe('the save statement', () => {
   it('writes nothing at all when the version has moved on: no row change, audit event, outbox row or timer', async () => {
     const id = await newDeliverable();
@@ -207,6 +237,7 @@ describe('the save statement', () => {
       actor: PMO,
       now: new Date(),
       newId: randomUUID,
+      emailOn: true,
     });
     expect(change.outbox.length).toBeGreaterThan(0);
     expect(change.scheduleTimers.length).toBeGreaterThan(0);

@@ -55,6 +55,8 @@ export function decide(input: {
   fields?: DeliverableFields;
   now: Date;
   newId: () => string;
+  /** E-mail notifications are on: every event needs its job (else only those a webhook wants). */
+  emailOn: boolean;
 }): Decision {
   const { loaded, actor, now, newId } = input;
   const fields = input.fields ?? {};
@@ -63,7 +65,7 @@ export function decide(input: {
   const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
   const outcome = before.apply(command, actor);
   const view = outcome.after.describe();
-  const plan = planEffects(current.id, outcome.effects, now, newId);
+  const plan = planEffects(current.id, outcome.effects, now, { newId, emailOn: input.emailOn });
   if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {
     // Timers wait while a deliverable is on hold; those that came due fire once now, through new jobs.
     for (const timer of loaded.dueTimers) plan.outbox.push(timerJob(current.id, timer, newId()));

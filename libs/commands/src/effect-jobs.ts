@@ -75,22 +75,31 @@ export interface EffectPlan {
   cancelTimerKinds: string[];
 }
 
+export interface PlanOptions {
+  /** Names each new row. */
+  newId?: () => string;
+  /** E-mail notifications are on: every event needs its job. Else only events a webhook subscribes to. */
+  emailOn?: boolean;
+}
+
 /**
  * What a transition's effects write, in the transition's own statement: outbox rows for jobs and events,
- * timer rows (each with its delayed job), and the kinds of timer to cancel. `newId` names each new row.
+ * timer rows (each with its delayed job), and the kinds of timer to cancel.
  */
 export function planEffects(
   deliverableId: string,
   effects: readonly Effect[],
   at: Date,
-  newId: () => string = randomUUID,
+  { newId = randomUUID, emailOn = true }: PlanOptions = {},
 ): EffectPlan {
   const plan: EffectPlan = { outbox: [], scheduleTimers: [], cancelTimerKinds: [] };
   for (const effect of effects) {
     switch (effect.type) {
-      case 'notify':
-        plan.outbox.push(eventJob(deliverableId, effect.event, effect.data, at, newId()));
+      case 'notify': {
+        const event = eventJob(deliverableId, effect.event, effect.data, at, newId());
+        plan.outbox.push(emailOn ? event : { ...event, onlyIfSubscribed: effect.event });
         break;
+      }
       case 'probe':
         plan.outbox.push(
           outboxJob(

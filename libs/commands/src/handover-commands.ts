@@ -70,6 +70,8 @@ export class HandoverCommands {
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
     private readonly observe: CommandObserver = () => undefined,
+    /** E-mail notifications are on (BATON_SMTP_URL): every event needs its job, whoever subscribes. */
+    private readonly emailOn = true,
   ) {}
 
   async create(input: CreateDeliverableInput, actor: Actor): Promise<CommittedDeliverable> {
@@ -215,6 +217,7 @@ export class HandoverCommands {
         fields: options.fields,
         now,
         newId: randomUUID,
+        emailOn: this.emailOn,
       });
       if (await this.db.deliverables.save(change)) return { committed, loaded };
       // Lost a race. With If-Match the caller's premise is gone; without, the command is judged again on

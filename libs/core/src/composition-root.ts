@@ -109,10 +109,15 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     // Principal changes are announced by the database: hearing them lets authenticated principals be kept.
     access.watch((line) => options.log(line));
     registerGauges(metrics, db, queues);
-    const commands = new HandoverCommands(db, undefined, (action, outcome, seconds) => {
-      metrics.commands.inc({ action, outcome });
-      metrics.commandSeconds.observe({ action }, seconds);
-    });
+    const commands = new HandoverCommands(
+      db,
+      undefined,
+      (action, outcome, seconds) => {
+        metrics.commands.inc({ action, outcome });
+        metrics.commandSeconds.observe({ action }, seconds);
+      },
+      config.smtp !== null,
+    );
     // Which Redis and prefix: two installations on one Redis must not share a prefix (each takes its own jobs).
     const named = `prefix "${prefix}" ${config.queuePrefix ? '(BATON_QUEUE_PREFIX)' : `(installation ${installationId})`}`;
     options.log(`${describeQueue(infra.queue, config.dataDir)}, ${named}`);

@@ -16,14 +16,19 @@ WITH d AS (
     SELECT d.id, r.seq, r.at, r.principal_id, r.action, r.from_status, r.to_status, r.data, r.prev_hash, r.hash
     FROM d, jsonb_to_recordset($14::jsonb) AS r(seq integer, at timestamptz, principal_id uuid, action text,
       from_status text, to_status text, data jsonb, prev_hash text, hash text)),
-  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
+  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at)
     SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at,
-      $12
+      $12, unheard.at, unheard.at
     FROM d, jsonb_to_recordset($15::jsonb)
-      AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz)
+      AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz,
+        only_if_subscribed text)
+    CROSS JOIN LATERAL (SELECT CASE WHEN r.only_if_subscribed IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM webhooks w WHERE w.events && ARRAY[r.only_if_subscribed, '*'])
+      THEN $12::timestamptz END AS at) unheard
     ON CONFLICT (id) DO NOTHING
-    RETURNING id),
-  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM d WHERE jsonb_array_length($15::jsonb) > 0),
+    RETURNING id, published_at),
+  n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified
+    FROM (SELECT 1 FROM o WHERE published_at IS NULL LIMIT 1) AS first_row),
   c AS (INSERT INTO deliverable_criteria (deliverable_id, key, title, practice, mandatory, kind, status, evidence,
       updated_by, updated_at)
     SELECT d.id, r.key, r.title, r.practice, r.mandatory, r.kind, r.status, r.evidence, r.updated_by, r.updated_at

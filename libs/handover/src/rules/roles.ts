@@ -1,6 +1,8 @@
 import { HandoverErrorCode } from '../handover.errors.js';
-import type { HandoverCommandType } from '../handover.commands.js';
-import type { Actor } from '../handover.types.js';
+import type { Action, Actor, SystemAction } from '../handover.types.js';
+
+/** Every command, by name (handover.commands.ts checks that its commands are exactly these). */
+type CommandType = Action | SystemAction;
 import type { Refusal } from './refusal.js';
 
 /** Who may send a command, before any state or policy rule is looked at. */
@@ -20,7 +22,7 @@ const EITHER = { kind: 'roles', anyOf: ['pmo', 'smo'] } as const;
  * The role rules per action. The system actor (principalId null: the worker with probe results and timers)
  * may send anything but a decision, which needs a principal to count towards a quorum.
  */
-export const ACTION_ROLES: Readonly<Record<HandoverCommandType, RoleRule>> = {
+export const ACTION_ROLES: Readonly<Record<CommandType, RoleRule>> = {
   edit: PMO,
   submit: PMO,
   resubmit: PMO,
@@ -57,14 +59,14 @@ export function isSystemActor(actor: Actor): boolean {
 }
 
 /** Why this actor may not send this command at all, or null when its roles allow it. */
-export function roleRefusal(type: HandoverCommandType, actor: Actor): Refusal | null {
+export function roleRefusal(type: CommandType, actor: Actor): Refusal | null {
   const problem = roleProblem(type, actor);
   return problem === null
     ? null
     : { code: HandoverErrorCode.RoleRequired, message: `Refused: ${problem}`, details: { action: type } };
 }
 
-function roleProblem(type: HandoverCommandType, actor: Actor): string | null {
+function roleProblem(type: CommandType, actor: Actor): string | null {
   const rule = ACTION_ROLES[type];
   switch (rule.kind) {
     case 'system':

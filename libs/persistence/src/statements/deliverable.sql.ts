@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, outboxInsert } from './outbox.sql.js';
+import { outboxInsert, WAKE_RELAY } from './outbox.sql.js';
 
 // The statements of a deliverable's life, each one fixed text: what they write depends on their parameters,
 // never on how the text is put together. The golden files in libs/persistence/sql/ show them for review,
@@ -29,10 +29,10 @@ function criteriaUpsert(rows: string): string {
       updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`;
 }
 
-/** The outbox rows of the deliverable `d`, and the NOTIFY that wakes the relay when there are any. */
+/** The outbox rows of the deliverable `d`, and the NOTIFY that wakes the relay when one needs relaying. */
 function outbox(rows: string, at: string): string {
   return `o AS (${outboxInsert({ rows, at, ofDeliverable: true })}),
-  n AS (SELECT count(pg_notify('${OUTBOX_CHANNEL}', '')) AS notified FROM d WHERE jsonb_array_length(${rows}::jsonb) > 0)`;
+  ${WAKE_RELAY}`;
 }
 
 /**

@@ -25,12 +25,12 @@ describe('the statements of the command path', () => {
   it('are one fixed text each, with every value a parameter', () => {
     for (const text of Object.values(STATEMENTS)) {
       expect(text).not.toMatch(/\$\{|undefined|\[object/);
-      // Nothing but parameters and the fixed literals of timer states and the relay's channel.
+      // Nothing but parameters and fixed literals: timer states, JSON keys, the relay's channel, '*' (every event).
       const literals = [...text.matchAll(/'([^']*)'/g)].map((match) => match[1]);
       expect(new Set(literals)).toEqual(
         new Set(
           literals.filter((literal) =>
-            /^(scheduled|cancelled|sent|baton_outbox|\[\]|[a-zA-Z]+|)$/.test(literal),
+            /^(scheduled|cancelled|sent|baton_outbox|\[\]|\*|[a-zA-Z]+|)$/.test(literal),
           ),
         ),
       );
