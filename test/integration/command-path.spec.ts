@@ -199,7 +199,7 @@ describe('HandoverCommands', () => {
 
 describe('events no one hears', () => {
   it('are written finished when no webhook subscribes and e-mail is off, so the relay never handles them', async () => {
-    const quiet = new HandoverCommands(db, undefined, undefined, false);
+    const quiet = new HandoverCommands(db, { emailOn: false });
     const id = await newDeliverable();
     await quiet.execute(id, { type: 'hold', reason: 'nobody listens' }, SMO);
     const eventRows = () =>

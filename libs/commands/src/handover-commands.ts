@@ -17,6 +17,7 @@ import {
 import { AppError, AppErrorCode } from '@baton/errors';
 import { auditHash } from './audit-hash.js';
 import { type CommandInput, type CommittedDeliverable, criterionRow, decide, tierPolicy } from './decide.js';
+import { type HandoverCache } from './handover-cache.js';
 
 export interface CreateDeliverableInput {
   projectId: string;
@@ -66,13 +67,28 @@ const SYSTEM: Actor = { principalId: null, roles: [] };
  * A lost race decides again on the fresher row.
  */
 export class HandoverCommands {
+  private readonly clock: () => Date;
+  private readonly observe: CommandObserver;
+  private readonly emailOn: boolean;
+  private readonly cache: HandoverCache | null;
+
   constructor(
     private readonly db: Database,
-    private readonly clock: () => Date = () => new Date(),
-    private readonly observe: CommandObserver = () => undefined,
-    /** E-mail notifications are on (BATON_SMTP_URL): every event needs its job, whoever subscribes. */
-    private readonly emailOn = true,
-  ) {}
+    options: {
+      clock?: () => Date;
+      /** Told of every command's outcome, for metrics. */
+      observe?: CommandObserver;
+      /** E-mail notifications are on (BATON_SMTP_URL): every event needs its job, whoever subscribes. */
+      emailOn?: boolean;
+      /** Where what is committed is kept for the reads that follow. */
+      cache?: HandoverCache;
+    } = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.observe = options.observe ?? (() => undefined);
+    this.emailOn = options.emailOn ?? true;
+    this.cache = options.cache ?? null;
+  }
 
   async create(input: CreateDeliverableInput, actor: Actor): Promise<CommittedDeliverable> {
     const now = this.clock();
@@ -127,6 +143,7 @@ export class HandoverCommands {
       [],
       view.criteria.map(criterionRow),
     );
+    this.cache?.keep(row.id, row.version, handover);
     return { row, handover };
   }
 
@@ -219,7 +236,10 @@ export class HandoverCommands {
         newId: randomUUID,
         emailOn: this.emailOn,
       });
-      if (await this.db.deliverables.save(change)) return { committed, loaded };
+      if (await this.db.deliverables.save(change)) {
+        this.cache?.keep(committed.row.id, committed.row.version, committed.handover);
+        return { committed, loaded };
+      }
       // Lost a race. With If-Match the caller's premise is gone; without, the command is judged again on
       // the fresher row (it may now be refused as not allowed in the new state).
       if (options.ifMatch !== undefined) throw versionMismatch(options.ifMatch);

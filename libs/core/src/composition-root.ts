@@ -3,7 +3,7 @@
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Access, OidcVerifier } from '@baton/access';
-import { HandoverCommands } from '@baton/commands';
+import { HandoverCache, HandoverCommands } from '@baton/commands';
 import { type BatonConfig, defaultQueuePrefix } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';
@@ -29,6 +29,8 @@ export interface Runtime {
   queueBackend: QueueBackend;
   access: Access;
   commands: HandoverCommands;
+  /** Restored handovers by deliverable version: what commands commit, what reads find. */
+  handovers: HandoverCache;
   metrics: Metrics;
   /** Stops what openRuntime opened or started, in order; bounded in time. */
   close(): Promise<void>;
@@ -109,15 +111,15 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     // Principal changes are announced by the database: hearing them lets authenticated principals be kept.
     access.watch((line) => options.log(line));
     registerGauges(metrics, db, queues);
-    const commands = new HandoverCommands(
-      db,
-      undefined,
-      (action, outcome, seconds) => {
+    const handovers = new HandoverCache();
+    const commands = new HandoverCommands(db, {
+      observe: (action, outcome, seconds) => {
         metrics.commands.inc({ action, outcome });
         metrics.commandSeconds.observe({ action }, seconds);
       },
-      config.smtp !== null,
-    );
+      emailOn: config.smtp !== null,
+      cache: handovers,
+    });
     // Which Redis and prefix: two installations on one Redis must not share a prefix (each takes its own jobs).
     const named = `prefix "${prefix}" ${config.queuePrefix ? '(BATON_QUEUE_PREFIX)' : `(installation ${installationId})`}`;
     options.log(`${describeQueue(infra.queue, config.dataDir)}, ${named}`);
@@ -129,6 +131,7 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       queueBackend: infra.queue,
       access,
       commands,
+      handovers,
       metrics,
       close: async () => {
         await access.close();

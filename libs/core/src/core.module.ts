@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { Access } from '@baton/access';
-import { HandoverCommands } from '@baton/commands';
+import { HandoverCache, HandoverCommands } from '@baton/commands';
 import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
 import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
@@ -18,6 +18,7 @@ export class CoreModule {
       { provide: Queues, useValue: runtime.queues },
       { provide: Access, useValue: runtime.access },
       { provide: HandoverCommands, useValue: runtime.commands },
+      { provide: HandoverCache, useValue: runtime.handovers },
       { provide: Metrics, useValue: runtime.metrics },
     ];
     return {

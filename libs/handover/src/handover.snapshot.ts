@@ -4,7 +4,7 @@ import type { HandoverContext } from './handover.context.js';
 import { HandoverError, HandoverErrorCode } from './handover.errors.js';
 import { handoverMachine, MACHINE_VERSION, type HandoverMachine } from './handover.machine.js';
 import { isStatus, type Status, type StoredHandover } from './handover.types.js';
-import { isPlainObject, toJsonObject, type JsonObject } from './json.types.js';
+import { isPlainObject, type JsonObject } from './json.types.js';
 import { restoreMachineSnapshot } from './machine-runtime.js';
 
 export type HandoverSnapshot = SnapshotFrom<HandoverMachine>;
@@ -37,9 +37,19 @@ export function createHandover(input: { criteria: CriterionSpec[] }): CreatedHan
   };
 }
 
-/** The snapshot as the database should keep it: the machine's persisted form, as plain JSON. */
+/**
+ * The snapshot as the database should keep it: the machine's persisted form, plain JSON but for the two
+ * members XState leaves undefined (an output and an error, which a live handover never has). It shares its
+ * objects with the snapshot it comes from (XState replaces, never mutates, its context): it is not copied
+ * here, since it is serialised once, on its way to the database.
+ */
 export function persist(snapshot: HandoverSnapshot): JsonObject {
-  return toJsonObject(handoverMachine.getPersistedSnapshot(snapshot));
+  const {
+    output: _output,
+    error: _error,
+    ...persisted
+  } = handoverMachine.getPersistedSnapshot(snapshot) as Record<string, unknown>;
+  return persisted as JsonObject;
 }
 
 /**

@@ -5,11 +5,6 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-/** A deep copy that is plain JSON: what the database will give back on the next read. */
-export function toJsonObject(value: object): JsonObject {
-  return JSON.parse(JSON.stringify(value)) as JsonObject;
-}
-
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -14,6 +14,7 @@ export type {
   DeliverableChange,
   DeliverableFields,
   DeliverableFilter,
+  DeliverableHead,
   DeliverableRow,
   LoadedDeliverable,
   LoadedTimer,

@@ -10,7 +10,7 @@ import {
   STATUSES,
   TIMER_KINDS,
 } from '@baton/handover';
-import { type AuditEventRow, type DeliverableRow, type TimerRow } from '@baton/persistence';
+import { type AuditEventRow, type DeliverableHead, type TimerRow } from '@baton/persistence';
 import { type z } from 'zod';
 import { oneOf, type SameShape } from '../http/openapi/response-schemas.js';
 import {
@@ -44,7 +44,7 @@ void sameShapes;
  * handover, restored by the caller (once per row, and shared with the command that produced it).
  */
 export function presentDeliverable(
-  row: DeliverableRow,
+  row: DeliverableHead,
   handover: Pick<LoadedHandover, 'describe' | 'allowedActions'>,
   actor: Actor,
 ): DeliverableResponse {
@@ -112,4 +112,4 @@ export function presentTimer(timer: TimerRow): z.input<typeof reminderResponse> 
   };
 }
 
-export const etag = (row: DeliverableRow): string => `"${row.version}"`;
+export const etag = (row: Pick<DeliverableHead, 'version'>): string => `"${row.version}"`;

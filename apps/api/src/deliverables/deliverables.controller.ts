@@ -2,8 +2,6 @@ import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal } from '@baton/access';
 import { verifyChain } from '@baton/commands';
-import { loadHandover } from '@baton/handover';
-import { type DeliverableRow } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
@@ -28,16 +26,12 @@ import {
   type ListDeliverablesQuery,
   listDeliverablesSchema,
 } from './deliverable.schemas.js';
-import { actorOf, DeliverablesService } from './deliverables.service.js';
+import { actorOf, DeliverablesService, type ReadDeliverable } from './deliverables.service.js';
 import { HandoverAction, type HandoverActionResult } from './handover-action.js';
 
-/** The deliverable as `by` sees it, one restore of its handover. */
-const present = (row: DeliverableRow, by: Principal): DeliverableResponse =>
-  presentDeliverable(
-    row,
-    loadHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion }),
-    actorOf(by),
-  );
+/** The deliverable as `by` sees it. */
+const present = ({ row, handover }: ReadDeliverable, by: Principal): DeliverableResponse =>
+  presentDeliverable(row, handover, actorOf(by));
 
 @ApiTags('deliverables')
 @ApiBearerAuth()
@@ -68,7 +62,7 @@ export class DeliverablesController {
     @ValidQuery(listDeliverablesSchema) query: ListDeliverablesQuery,
   ): Promise<z.input<typeof deliverablePageResponse>> {
     const page = await this.deliverables.list(query, pageRequest(query));
-    return pageResponse(page, (row) => present(row, by));
+    return pageResponse(page, (read) => present(read, by));
   }
 
   @Get(':id')
@@ -79,9 +73,9 @@ export class DeliverablesController {
     @UuidParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DeliverableResponse> {
-    const row = await this.deliverables.get(id);
-    void reply.header('ETag', etag(row));
-    return present(row, by);
+    const read = await this.deliverables.get(id);
+    void reply.header('ETag', etag(read.row));
+    return present(read, by);
   }
 
   @Patch(':id')
@@ -108,7 +102,7 @@ export class DeliverablesController {
   })
   @Responds(200, 'Whether the chain holds, and where it breaks first', historyVerificationResponse)
   async verifyHistory(@UuidParam() id: string): Promise<z.input<typeof historyVerificationResponse>> {
-    const row = await this.deliverables.get(id);
+    const row = await this.deliverables.exists(id);
     const events = (await this.deliverables.history(id)).map(presentAuditEvent);
     const last = events.at(-1);
     // The row keeps the chain's head: a tail cut off (or a forged last event) shows against it.

@@ -1,18 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, AppErrorCode } from '@baton/errors';
-import { type CommandInput, type CommittedDeliverable, HandoverCommands } from '@baton/commands';
+import {
+  type CommandInput,
+  type CommittedDeliverable,
+  type HandoverAnswers,
+  HandoverCache,
+  HandoverCommands,
+} from '@baton/commands';
 import { type Principal } from '@baton/access';
-import { type Actor, type CriterionSpec, DEFAULT_CHECKLIST } from '@baton/handover';
+import { type Actor, type CriterionSpec, DEFAULT_CHECKLIST, loadHandover } from '@baton/handover';
 import {
   type AuditEventRow,
   Database,
   type DeliverableFields,
-  type DeliverableRow,
+  type DeliverableHead,
   type Page,
   type PageRequest,
   type TimerRow,
 } from '@baton/persistence';
 import { type CreateDeliverableBody, type ListDeliverablesQuery } from './deliverable.schemas.js';
+
+/** A deliverable as read: its row (whole, or without the handover state) and its handover's answers. */
+export interface ReadDeliverable {
+  row: DeliverableHead;
+  handover: HandoverAnswers;
+}
 
 export const actorOf = (principal: Principal): Actor => ({
   principalId: principal.id,
@@ -25,6 +37,7 @@ export class DeliverablesService {
   constructor(
     private readonly db: Database,
     private readonly commands: HandoverCommands,
+    private readonly handovers: HandoverCache,
   ) {}
 
   async create(body: CreateDeliverableBody, by: Principal): Promise<CommittedDeliverable> {
@@ -58,14 +71,24 @@ export class DeliverablesService {
     );
   }
 
-  async get(id: string): Promise<DeliverableRow> {
+  /**
+   * A deliverable and its handover. The row is read without its handover state, which this process usually
+   * holds for the row's version already (the command that made the version kept it, or an earlier read);
+   * only when it does not is the state read and restored, once.
+   */
+  async get(id: string): Promise<ReadDeliverable> {
+    const head = await this.db.deliverables.findHead(id);
+    if (!head) throw AppError.notFound('Deliverable', id);
+    const handover = this.handovers.get(id, head.version);
+    if (handover) return { row: head, handover };
     const row = await this.db.deliverables.findById(id);
     if (!row) throw AppError.notFound('Deliverable', id);
-    return row;
+    return { row, handover: this.handovers.keep(row.id, row.version, loadHandover(row)) };
   }
 
-  list(query: ListDeliverablesQuery, page: PageRequest): Promise<Page<DeliverableRow>> {
-    return this.db.deliverables.list(
+  /** A page of deliverables with their handovers: the states this process does not hold are read in one query. */
+  async list(query: ListDeliverablesQuery, page: PageRequest): Promise<Page<ReadDeliverable>> {
+    const heads = await this.db.deliverables.list(
       {
         status: query.status,
         projectId: query.projectId,
@@ -74,6 +97,21 @@ export class DeliverablesService {
       },
       page,
     );
+    const held = new Map(
+      heads.items.map((head) => [head.id, this.handovers.get(head.id, head.version)] as const),
+    );
+    const missing = heads.items.filter((head) => held.get(head.id) === undefined).map((head) => head.id);
+    const read = new Map(
+      (missing.length ? await this.db.deliverables.findByIds(missing) : []).map((row) => [row.id, row]),
+    );
+    const items = heads.items.flatMap((head): ReadDeliverable[] => {
+      const handover = held.get(head.id);
+      if (handover) return [{ row: head, handover }];
+      // Read whole a moment after the page: it may be a later version, served as it now is; or gone.
+      const row = read.get(head.id);
+      return row ? [{ row, handover: this.handovers.keep(row.id, row.version, loadHandover(row)) }] : [];
+    });
+    return { ...heads, items };
   }
 
   execute(
@@ -87,12 +125,19 @@ export class DeliverablesService {
   }
 
   async timers(id: string): Promise<TimerRow[]> {
-    await this.get(id);
+    await this.exists(id);
     return this.db.timers.forDeliverable(id);
   }
 
   async history(id: string): Promise<AuditEventRow[]> {
-    await this.get(id);
+    await this.exists(id);
     return this.db.audit.history(id);
+  }
+
+  /** The row without its handover state; 404 when none has this id. */
+  async exists(id: string): Promise<DeliverableHead> {
+    const head = await this.db.deliverables.findHead(id);
+    if (!head) throw AppError.notFound('Deliverable', id);
+    return head;
   }
 }

@@ -4,9 +4,12 @@ import { outboxInsert, WAKE_RELAY } from './outbox.sql.js';
 // never on how the text is put together. The golden files in libs/persistence/sql/ show them for review,
 // and a test fails when they drift.
 
-export const DELIVERABLE_COLUMNS = `d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.title,
-  d.description, d.change_type, d.target_go_live, d.status, d.snapshot, d.machine_version, d.version,
-  d.submitted_by, d.created_by, d.audit_seq, d.audit_hash, d.created_at, d.updated_at`;
+/** A deliverable's columns but its handover state: what a read needs when it knows that state already. */
+export const HEAD_COLUMNS = `d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.title,
+  d.description, d.change_type, d.target_go_live, d.status, d.version, d.submitted_by, d.created_by,
+  d.audit_seq, d.audit_hash, d.created_at, d.updated_at`;
+
+export const DELIVERABLE_COLUMNS = `${HEAD_COLUMNS}, d.snapshot, d.machine_version`;
 
 /** Audit events: `$rows` a JSON array (one event, or none when the change is not recorded). */
 function auditInsert(rows: string): string {

@@ -1,6 +1,7 @@
 import { type Sql } from '../sql.js';
 import {
   DELIVERABLE_COLUMNS,
+  HEAD_COLUMNS,
   INSERT_DELIVERABLE,
   LOAD_DELIVERABLE,
   SAVE_DELIVERABLE,
@@ -9,6 +10,9 @@ import { type OutboxAppend, outboxJson } from '../statements/outbox.sql.js';
 
 export type { OutboxAppend } from '../statements/outbox.sql.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
+
+/** A deliverable without its handover state (the snapshot and its machine version). */
+export type DeliverableHead = Omit<DeliverableRow, 'snapshot' | 'machineVersion'>;
 
 export interface DeliverableRow {
   id: string;
@@ -151,7 +155,7 @@ interface RawDeliverable {
   updated_at: Date;
 }
 
-function toRow(raw: RawDeliverable): DeliverableRow {
+function toHead(raw: Omit<RawDeliverable, 'snapshot' | 'machine_version'>): DeliverableHead {
   return {
     id: raw.id,
     checklistId: raw.checklist_id,
@@ -163,8 +167,6 @@ function toRow(raw: RawDeliverable): DeliverableRow {
     changeType: raw.change_type,
     targetGoLive: raw.target_go_live,
     status: raw.status,
-    snapshot: raw.snapshot,
-    machineVersion: raw.machine_version,
     version: raw.version,
     submittedBy: raw.submitted_by,
     createdBy: raw.created_by,
@@ -173,6 +175,10 @@ function toRow(raw: RawDeliverable): DeliverableRow {
     createdAt: raw.created_at,
     updatedAt: raw.updated_at,
   };
+}
+
+function toRow(raw: RawDeliverable): DeliverableRow {
+  return { ...toHead(raw), snapshot: raw.snapshot, machineVersion: raw.machine_version };
 }
 
 function timersJson(timers: TimerAppend[]): string {
@@ -261,8 +267,29 @@ export class DeliverableStore {
     return rows.length === 0 ? null : toRow(rows[0]);
   }
 
-  /** A page of deliverables, newest first. Only the filters given are in the text, so each gets its index. */
-  async list(filter: DeliverableFilter, page: PageRequest): Promise<Page<DeliverableRow>> {
+  /** Whole rows, by id (in no particular order); ids that name nothing are left out. */
+  async findByIds(ids: readonly string[]): Promise<DeliverableRow[]> {
+    const rows: RawDeliverable[] = await this.sql.query(
+      `SELECT ${DELIVERABLE_COLUMNS} FROM deliverables d WHERE d.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map(toRow);
+  }
+
+  /** The row without its handover state: a read that has the state of this version already needs no more. */
+  async findHead(id: string): Promise<DeliverableHead | null> {
+    const rows: RawDeliverable[] = await this.sql.query(
+      `SELECT ${HEAD_COLUMNS} FROM deliverables d WHERE d.id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : toHead(rows[0]);
+  }
+
+  /**
+   * A page of deliverables, newest first, without their handover state (findByIds reads it for those whose
+   * version is not known already). Only the filters given are in the text, so each gets its index.
+   */
+  async list(filter: DeliverableFilter, page: PageRequest): Promise<Page<DeliverableHead>> {
     const values: unknown[] = [];
     const param = (value: unknown): string => `$${values.push(value)}`;
     const where: string[] = [];
@@ -274,12 +301,12 @@ export class DeliverableStore {
       where.push(`(d.created_at, d.id) < (${param(page.cursor.createdAt)}, ${param(page.cursor.id)})`);
     }
     const rows: RawDeliverable[] = await this.sql.query(
-      `SELECT ${DELIVERABLE_COLUMNS} FROM deliverables d
+      `SELECT ${HEAD_COLUMNS} FROM deliverables d
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY d.created_at DESC, d.id DESC LIMIT ${param(page.limit + 1)}`,
       values,
     );
-    return toPage(rows.map(toRow), page.limit);
+    return toPage(rows.map(toHead), page.limit);
   }
 
   /** False when nothing was written: the version moved on, or the timer this change fires is no longer scheduled. */
