@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { verifyChain } from '@baton/commands';
-import { STATUSES } from '@baton/handover';
+import { DEFAULT_CHECKLIST, GLOSSARY, STATUSES } from '@baton/handover';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import {
   createActors,
@@ -77,7 +77,11 @@ describe('system endpoints', () => {
     expect(response.body.statuses.map((entry: { status: string }) => entry.status).sort()).toEqual(
       [...STATUSES].sort(),
     );
-    expect(response.body.terms.length).toBeGreaterThan(10);
+    // The domain's own vocabulary, word for word.
+    expect(response.body.terms).toEqual(GLOSSARY.terms);
+    expect(response.body.statuses.find((entry: { status: string }) => entry.status === 'acceptance')).toEqual(
+      GLOSSARY.statuses.find((entry) => entry.status === 'acceptance'),
+    );
   });
 });
 
@@ -128,7 +132,13 @@ describe('deliverables', () => {
       serviceId,
       submittedBy: null,
     });
-    expect(deliverable.readiness.criteria.length).toBeGreaterThan(10);
+    // The built-in default checklist, every criterion pending.
+    expect(deliverable.readiness.criteria.map((criterion: { key: string }) => criterion.key)).toEqual(
+      DEFAULT_CHECKLIST.criteria.map((criterion) => criterion.key),
+    );
+    expect(
+      new Set(deliverable.readiness.criteria.map((criterion: { status: string }) => criterion.status)),
+    ).toEqual(new Set(['pending']));
     const asPmo = await actors.pmo.get(`/v1/deliverables/${deliverable.id}`);
     expect(asPmo.headers.get('etag')).toBe('"1"');
     expect(asPmo.body.allowedActions).toEqual(expect.arrayContaining(['edit', 'submit', 'hold', 'cancel']));

@@ -449,15 +449,15 @@ describe('decisions', () => {
     expectProblem(await decide(owner, id, 'operations', 'approve'), 403);
     // A gate that is not open now is 409; malformed decisions are 400.
     expectProblem(await decide(owner, id, 'service_owner', 'approve', 'els_exit'), 409);
-    for (const bad of [
-      { gate: 'acceptance', role: 'Service Owner', decision: 'approve' },
-      { gate: 'acceptance', role: 'service_owner', decision: 'maybe' },
-      { gate: 'final', role: 'service_owner', decision: 'approve' },
-      { gate: 'acceptance', role: 'service_owner', decision: 'approve', weight: 2 },
-    ]) {
+    for (const [bad, field] of [
+      [{ gate: 'acceptance', role: 'Service Owner', decision: 'approve' }, 'role'],
+      [{ gate: 'acceptance', role: 'service_owner', decision: 'maybe' }, 'decision'],
+      [{ gate: 'final', role: 'service_owner', decision: 'approve' }, 'gate'],
+      [{ gate: 'acceptance', role: 'service_owner', decision: 'approve', weight: 2 }, 'weight'],
+    ] as const) {
       const response = await owner.post(path(id, '/decisions'), bad);
       expectProblem(response, 400);
-      expect(response.body.errors.length).toBeGreaterThan(0);
+      expect(response.body.errors.map((error: { path: string }) => error.path)).toEqual([field]);
     }
     expect((await getDeliverable(smo, id)).body).toMatchObject({ status: 'acceptance', approvals: [] });
   });

@@ -239,8 +239,13 @@ describe('the save statement', () => {
       newId: randomUUID,
       emailOn: true,
     });
-    expect(change.outbox.length).toBeGreaterThan(0);
-    expect(change.scheduleTimers.length).toBeGreaterThan(0);
+    // The submission's status-change event and the delayed jobs of its readiness reminders.
+    expect(change.outbox.map((row) => row.jobName).sort()).toEqual(
+      ['deliver-event', ...change.scheduleTimers.map(() => 'fire-timer')].sort(),
+    );
+    expect(change.scheduleTimers.map((timer) => timer.kind)).toEqual(
+      DEFAULT_POLICIES[4].readinessReminders.map(() => 'readiness'),
+    );
     await commands.execute(id, { type: 'hold', reason: 'meanwhile' }, SMO);
     const before = await Promise.all([
       count(`SELECT count(*) AS n FROM audit_events WHERE deliverable_id = $1`, [id]),

@@ -83,14 +83,31 @@ describeRedis('outbox relay', () => {
 
   it('commits the effects of a transition as outbox rows with the transition', async () => {
     const before = await db.outbox.countUnpublished();
-    await deliverableWithEffects();
-    expect(await db.outbox.countUnpublished()).toBeGreaterThan(before);
+    const id = await deliverableWithEffects();
+    // The hold: one status-change event (e-mail is on for these commands, so it needs its job).
+    expect(await db.outbox.countUnpublished()).toBe(before + 1);
+    const client = new pg.Client({ connectionString: scratch.url });
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT job_name AS "jobName", payload->>'type' AS type, payload->'data' AS data FROM outbox
+       WHERE deliverable_id = $1`,
+      [id],
+    );
+    await client.end();
+    expect(rows).toEqual([
+      {
+        jobName: 'deliver-event',
+        type: 'deliverable.status_changed',
+        data: { from: 'draft', to: 'on_hold', action: 'hold' },
+      },
+    ]);
   });
 
   it('enqueues once when a relay publishes, dies before marking, and the rows are relayed again', async () => {
+    const before = await db.outbox.countUnpublished();
     await deliverableWithEffects();
     const pending = await db.outbox.countUnpublished();
-    expect(pending).toBeGreaterThan(0);
+    expect(pending).toBe(before + 1);
     const published: string[] = [];
 
     // First pass: the jobs reach Redis, then the relay "crashes" before the rows are marked.
