@@ -19,13 +19,10 @@ import { auditHash } from './audit-hash.js';
 import { type CommandInput, type CommittedDeliverable, criterionRow, decide, tierPolicy } from './decide.js';
 import { type HandoverCache } from './handover-cache.js';
 
-export interface CreateDeliverableInput {
-  projectId: string;
-  serviceId: string;
-  title: string;
-  description: string | null;
-  changeType: string;
-  targetGoLive: Date;
+export interface CreateDeliverableInput extends Pick<
+  DeliverableRow,
+  'projectId' | 'serviceId' | 'title' | 'description' | 'changeType' | 'targetGoLive'
+> {
   criteria: CriterionSpec[];
   /** The template the criteria come from; null for the built-in default checklist. */
   checklist: { id: string; name: string; version: number } | null;

@@ -1,4 +1,6 @@
 import { type Sql } from '../sql.js';
+import { type AuditEventRow } from './audit.store.js';
+import { type TimerRow } from './timer.store.js';
 import {
   DELIVERABLE_COLUMNS,
   HEAD_COLUMNS,
@@ -36,17 +38,8 @@ export interface DeliverableRow {
   updatedAt: Date;
 }
 
-export interface AuditAppend {
-  seq: number;
-  at: Date;
-  principalId: string | null;
-  action: string;
-  fromStatus: string | null;
-  toStatus: string;
-  data: object;
-  prevHash: string | null;
-  hash: string;
-}
+/** An audit event to append: the row as it is read back, with its data a JSON object. */
+export type AuditAppend = Omit<AuditEventRow, 'data'> & { data: object };
 
 /** A readiness criterion as its row (a projection of the snapshot). */
 export interface CriterionRow {
@@ -104,15 +97,10 @@ export interface DeliverableChange {
 }
 
 /** A timer as a command reads it with its deliverable. */
-export interface LoadedTimer {
-  id: string;
-  kind: string;
-  dueAt: Date;
-  status: string;
-  period: number | null;
-  repeatEvery: string | null;
-  before: string | null;
-}
+export type LoadedTimer = Pick<
+  TimerRow,
+  'id' | 'kind' | 'dueAt' | 'status' | 'period' | 'repeatEvery' | 'before'
+>;
 
 /** What a command needs of a deliverable, read in one round trip (LOAD_DELIVERABLE). */
 export interface LoadedDeliverable {
