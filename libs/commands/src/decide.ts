@@ -64,13 +64,14 @@ export function decide(input: {
   const command = completeCommand(input.command, loaded, now.toISOString());
   const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
   const outcome = before.apply(command, actor);
-  const view = outcome.after.describe();
   const plan = planEffects(current.id, outcome.effects, now, { newId, emailOn: input.emailOn });
   if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {
     // Timers wait while a deliverable is on hold; those that came due fire once now, through new jobs.
     for (const timer of loaded.dueTimers) plan.outbox.push(timerJob(current.id, timer, newId()));
   }
   const recorded = outcome.audit !== null;
+  // What the row keeps of the view: an unrecorded change (a notice) leaves it as it is, unread.
+  const view = recorded ? outcome.after.describe() : null;
   const audit = outcome.audit && {
     seq: current.auditSeq + 1,
     at: now.toISOString(),
@@ -88,15 +89,15 @@ export function decide(input: {
     status: outcome.toStatus,
     snapshot: recorded ? outcome.snapshot : null,
     machineVersion: outcome.machineVersion,
-    submittedBy: view.submittedBy,
-    awaitingRoles: view.awaitingRoles,
+    submittedBy: view?.submittedBy ?? current.submittedBy,
+    awaitingRoles: view?.awaitingRoles ?? current.awaitingRoles,
     fields,
     updatedAt: now,
     audit: audit && { ...audit, at: now, prevHash: current.auditHash, hash },
     auditSeq: audit ? audit.seq : current.auditSeq,
     auditHash: hash,
     outbox: plan.outbox,
-    criteria: changedCriteria(before.describe(), view),
+    criteria: view && outcome.criteriaChanged ? changedCriteria(before.describe(), view) : [],
     cancelTimerKinds: plan.cancelTimerKinds,
     scheduleTimers: plan.scheduleTimers,
   };
@@ -107,8 +108,8 @@ export function decide(input: {
         status: outcome.toStatus,
         snapshot: outcome.snapshot,
         machineVersion: outcome.machineVersion,
-        submittedBy: view.submittedBy,
-        awaitingRoles: view.awaitingRoles,
+        submittedBy: change.submittedBy,
+        awaitingRoles: change.awaitingRoles,
         version: current.version + 1,
         auditSeq: change.auditSeq,
         auditHash: hash,

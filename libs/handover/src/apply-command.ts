@@ -30,6 +30,8 @@ export interface CommandOutcome {
   audit: { action: string; data: JsonObject } | null;
   /** The new state, restored already: what it looks like and what may be done next, without a restore. */
   next: RestoredHandover;
+  /** Whether any readiness criterion changed (XState keeps the list when no action replaced it). */
+  criteriaChanged: boolean;
 }
 
 /**
@@ -81,6 +83,7 @@ export function applyToRestored(
       ? { action: auditAction(command), data: auditData(command, restored, next.context, toStatus) }
       : null,
     next: { snapshot: next, status: toStatus, context: next.context },
+    criteriaChanged: next.context.criteria !== restored.context.criteria,
   };
 }
 
