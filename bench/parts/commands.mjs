@@ -4,8 +4,8 @@
 // made with LIKE ... INCLUDING ALL, rows and JSON payloads copied from what Baton wrote).
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { backendsOf, CpuMeter } from '../lib/proc.mjs';
-import { closedLoop, createDeliverable, createService } from '../lib/http.mjs';
+import { backendsOf, CpuMeter, startBaton } from '../lib/proc.mjs';
+import { Client, closedLoop, createDeliverable, createService } from '../lib/http.mjs';
 import { log, median, summarize, waitUntil } from '../lib/util.mjs';
 
 const HASH = 'f'.repeat(64);
@@ -216,6 +216,7 @@ export async function runCommands(ctx) {
     );
     results.push(entry);
   }
+  const single = await singleProcess(ctx, ids, held, rawOperation);
   await Promise.all(rawClients.map((client) => client.end()));
   ctx.commandFixture = { ids, held, batonOperation };
   const decomposition = await decompose(ctx, ids, held, results);
@@ -223,8 +224,71 @@ export async function runCommands(ctx) {
     unit: 'commands per second',
     operation: 'POST /v1/deliverables/:id/hold and /resume, alternately',
     levels: results,
+    single,
     decomposition,
   };
+}
+
+/**
+ * The same hold/resume cycles at 8 clients through `npm start`'s entry point: the api and the worker in one
+ * process (the embedded default's shape), against the raw SQL unit in the same rounds. Its worker has a
+ * queue prefix of its own, so the separate worker takes none of its jobs.
+ */
+async function singleProcess(ctx, ids, held, rawOperation) {
+  const { config, sql } = ctx;
+  const concurrency = Math.min(8, ids.length);
+  const one = await startBaton({
+    app: 'baton',
+    env: { ...ctx.env, BATON_QUEUE_PREFIX: `${ctx.prefix}_one`, BATON_ADMIN_TOKEN: ctx.api.adminToken },
+  });
+  const client = new Client(one.url, ctx.world.pmo.token);
+  const operation = async (lane) => {
+    const id = ids[lane];
+    const response = held[lane]
+      ? await client.post(`/v1/deliverables/${id}/resume`, {})
+      : await client.post(`/v1/deliverables/${id}/hold`, { reason: 'bench: hold/resume cycle' });
+    if (response.status !== 200) throw new Error(`one process: ${response.status}`);
+    held[lane] = !held[lane];
+  };
+  try {
+    if (config.warmupMs > 0) await closedLoop({ concurrency, durationMs: config.warmupMs, operation });
+    const baton = [];
+    const raw = [];
+    const batonCpu = [];
+    for (let round = 0; round < config.rounds; round++) {
+      for (const side of round % 2 === 0 ? ['baton', 'raw'] : ['raw', 'baton']) {
+        if (side === 'baton') {
+          const meter = await new CpuMeter({
+            baton: one.pid,
+            postgres: backendsOf(sql, ctx.db.name, 'baton'),
+          }).start();
+          const result = await closedLoop({ concurrency, durationMs: config.roundMs, operation });
+          batonCpu.push(perOperation(await meter.stop(), result.completed));
+          baton.push(result.perSecond);
+        } else {
+          raw.push(
+            (await closedLoop({ concurrency, durationMs: config.roundMs, operation: rawOperation }))
+              .perSecond,
+          );
+        }
+      }
+    }
+    const entry = {
+      concurrency,
+      baton: summarize(baton),
+      limit: summarize(raw),
+      ratio: median(baton) / median(raw),
+      ratioPerRound: baton.map((value, index) => value / raw[index]),
+      cpuMsPerOperation: { baton: medianOf(batonCpu) },
+    };
+    log(
+      `commands, one process (npm start), c=${concurrency}: Baton ${entry.baton.median.toFixed(0)}/s, raw SQL ${entry.limit.median.toFixed(0)}/s, ratio ${entry.ratio.toFixed(2)}`,
+    );
+    return entry;
+  } finally {
+    client.close();
+    await one.stop();
+  }
 }
 
 /**

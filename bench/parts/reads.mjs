@@ -1,6 +1,7 @@
 // Part 2. Reads: GET /v1/deliverables/:id (authenticated, presented with its allowed actions) against a bare
-// NestJS application on the same adapter (Fastify) answering GET /hello, both driven by autocannon. A third
-// side, for reference only: the same bare app reading the deliverable's row by primary key through `pg`.
+// NestJS application on the same adapter (Fastify) reading the same deliverable's row by primary key through
+// `pg` and answering it (the cheapest GET that reads the row at all), both driven by autocannon. A third side,
+// for reference only: the same bare app answering GET /hello without reading anything.
 import autocannon from 'autocannon';
 import { backendsOf, CpuMeter, startScript } from '../lib/proc.mjs';
 import { log, median, summarize } from '../lib/util.mjs';
@@ -27,16 +28,16 @@ export async function runReads(ctx) {
       cpu: { api: api.pid, postgres: backendsOf(ctx.sql, ctx.db.name, 'baton-api') },
       phase: 'reads',
     },
-    limit: { url: `${hello.info}/hello`, cpu: { hello: hello.pid } },
-    row: {
+    limit: {
       url: `${hello.info}/row/${id}`,
       cpu: { hello: hello.pid, postgres: backendsOf(ctx.sql, ctx.db.name, 'bench-hello') },
     },
+    hello: { url: `${hello.info}/hello`, cpu: { hello: hello.pid } },
   };
   const results = [];
   try {
     for (const connections of config.readLevels) {
-      const runs = { baton: [], limit: [], row: [] };
+      const runs = { baton: [], limit: [], hello: [] };
       const run = async (name, durationMs, record = true) => {
         const side = sides[name];
         const meter = await new CpuMeter(side.cpu).start();
@@ -48,7 +49,7 @@ export async function runReads(ctx) {
       };
       if (config.warmupMs > 0) for (const name of Object.keys(sides)) await run(name, config.warmupMs, false);
       for (let round = 0; round < config.rounds; round++) {
-        const order = round % 2 === 0 ? ['baton', 'limit', 'row'] : ['row', 'limit', 'baton'];
+        const order = round % 2 === 0 ? ['baton', 'limit', 'hello'] : ['hello', 'limit', 'baton'];
         for (const name of order) await run(name, config.roundMs);
       }
       const per = (name) => runs[name].map((r) => r.perSecond);
@@ -66,22 +67,22 @@ export async function runReads(ctx) {
           baton: medianOf(runs.baton.map((r) => r.cpu)),
           limit: medianOf(runs.limit.map((r) => r.cpu)),
         },
-        rowReference: {
-          perSecond: summarize(per('row')),
-          ratio: median(per('baton')) / median(per('row')),
-          cpuMsPerOperation: medianOf(runs.row.map((r) => r.cpu)),
+        helloReference: {
+          perSecond: summarize(per('hello')),
+          ratio: median(per('baton')) / median(per('hello')),
+          cpuMsPerOperation: medianOf(runs.hello.map((r) => r.cpu)),
         },
       };
       log(
-        `reads c=${connections}: Baton ${entry.baton.median.toFixed(0)}/s, hello ${entry.limit.median.toFixed(0)}/s, ratio ${entry.ratio.toFixed(2)}; ` +
-          `Nest + pg row ${entry.rowReference.perSecond.median.toFixed(0)}/s`,
+        `reads c=${connections}: Baton ${entry.baton.median.toFixed(0)}/s, Nest + pg row ${entry.limit.median.toFixed(0)}/s, ratio ${entry.ratio.toFixed(2)}; ` +
+          `hello ${entry.helloReference.perSecond.median.toFixed(0)}/s`,
       );
       results.push(entry);
     }
     const helloRss = sampler.of('hello');
     return {
       unit: 'requests per second',
-      operation: 'GET /v1/deliverables/:id vs GET /hello (bare Nest + Fastify)',
+      operation: 'GET /v1/deliverables/:id vs GET /row/:id (bare Nest + Fastify reading the row through pg)',
       levels: results,
       helloRssMiB: helloRss.length ? Math.max(...helloRss) : null,
     };
