@@ -57,12 +57,18 @@ export function decide(input: {
   newId: () => string;
   /** E-mail notifications are on: every event needs its job (else only those a webhook wants). */
   emailOn: boolean;
+  /** The deliverable's handover as the caller holds it, restored already, for the row's version. */
+  held?: LoadedHandover;
 }): Decision {
   const { loaded, actor, now, newId } = input;
   const fields = input.fields ?? {};
   const current = loaded.row;
   const command = completeCommand(input.command, loaded, now.toISOString());
-  const before = loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
+  // The load leaves out the snapshot of the version the caller holds: that one is restored already.
+  const before =
+    current.snapshot === null && input.held
+      ? input.held
+      : loadHandover({ snapshot: current.snapshot, machineVersion: current.machineVersion });
   const outcome = before.apply(command, actor);
   const plan = planEffects(current.id, outcome.effects, now, { newId, emailOn: input.emailOn });
   if (outcome.fromStatus === 'on_hold' && outcome.toStatus !== 'on_hold') {

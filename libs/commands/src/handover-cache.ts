@@ -3,37 +3,55 @@ import { type Action, type Actor, type HandoverView, type LoadedHandover } from 
 /** What a read asks of a deliverable's handover, answered from memory where it can. */
 export type HandoverAnswers = Pick<LoadedHandover, 'describe' | 'allowedActions'>;
 
-/** How many deliverable versions are kept: a few hundred restored handovers, some megabytes. */
-const KEPT = 300;
+/** A deliverable's handover as this process holds it: restored once, for one version. */
+export interface HeldHandover {
+  version: number;
+  handover: LoadedHandover;
+  answers: HandoverAnswers;
+}
+
+/** How many deliverables are held: about 6 KiB each restored (13 criteria), some 12 MB when full. */
+const KEPT = 2000;
 
 /**
- * Restored handovers by deliverable and version, in this process. A version of a deliverable never
+ * Restored handovers by deliverable, one version each, in this process. A version of a deliverable never
  * changes (every change the machine makes adds 1 to it; a notice that changes nothing keeps the snapshot),
- * so what is kept is never stale, only superseded: a read of the current version restores nothing,
- * describes nothing again, and works out each caller's allowed actions once. The command path keeps what
- * it commits, so the read after a command finds it.
+ * so what is held is never wrong, only superseded. A read of the version held restores nothing, describes
+ * nothing again, and works out each caller's allowed actions once; a command on it does not read the
+ * snapshot from the database at all (the load asks for it only when the version differs). The command
+ * path holds what it commits, so the next read or command on the deliverable finds it.
  */
 export class HandoverCache {
-  private readonly kept = new Map<string, HandoverAnswers>();
+  private readonly held = new Map<string, HeldHandover>();
 
-  get(id: string, version: number): HandoverAnswers | undefined {
-    const key = `${id}@${version}`;
-    const answers = this.kept.get(key);
-    if (answers !== undefined) {
+  /** What is held of `id`, whatever its version. */
+  of(id: string): HeldHandover | undefined {
+    const entry = this.held.get(id);
+    if (entry !== undefined) {
       // Most recently used last: the oldest goes first.
-      this.kept.delete(key);
-      this.kept.set(key, answers);
+      this.held.delete(id);
+      this.held.set(id, entry);
     }
-    return answers;
+    return entry;
   }
 
-  /** Keeps `handover` as version `version` of `id`, and answers from it (once per question). */
+  /** The answers for version `version` of `id`, when that is the version held. */
+  get(id: string, version: number): HandoverAnswers | undefined {
+    const entry = this.of(id);
+    return entry?.version === version ? entry.answers : undefined;
+  }
+
+  /** Holds `handover` as version `version` of `id` (unless a later one is held), and answers from it. */
   keep(id: string, version: number, handover: LoadedHandover): HandoverAnswers {
-    const answers = remembered(handover);
-    this.kept.delete(`${id}@${version - 1}`);
-    this.kept.set(`${id}@${version}`, answers);
-    while (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
-    return answers;
+    const current = this.held.get(id);
+    if (current !== undefined && current.version >= version) {
+      return current.version === version ? current.answers : remembered(handover);
+    }
+    const entry = { version, handover, answers: remembered(handover) };
+    this.held.delete(id);
+    this.held.set(id, entry);
+    while (this.held.size > KEPT) this.held.delete(this.held.keys().next().value!);
+    return entry.answers;
   }
 }
 

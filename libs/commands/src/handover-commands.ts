@@ -210,9 +210,11 @@ export class HandoverCommands {
     const timerId = input.type === 'timer_due' ? input.timerId : null;
     for (let attempt = 1; ; attempt++) {
       const now = this.clock();
+      const held = this.cache?.of(id);
       const loaded = await this.db.deliverables.load(id, {
         timerId,
         dueBy: input.type === 'resume' ? now : null,
+        heldVersion: held?.version ?? null,
       });
       if (!loaded) throw AppError.notFound('Deliverable', id);
       if (options.ifMatch !== undefined && options.ifMatch !== loaded.row.version) {
@@ -232,6 +234,7 @@ export class HandoverCommands {
         now,
         newId: randomUUID,
         emailOn: this.emailOn,
+        held: held?.handover,
       });
       if (await this.db.deliverables.save(change)) {
         this.cache?.keep(committed.row.id, committed.row.version, committed.handover);

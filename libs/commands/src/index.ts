@@ -25,4 +25,4 @@ export {
 export { decide, tierPolicy, type CommandInput, type CommittedDeliverable, type Decision } from './decide.js';
 export { EVENT_TYPES } from './event-types.js';
 export { notificationFor, type Notification, type NotifiedDeliverable } from './notification-audience.js';
-export { HandoverCache, type HandoverAnswers } from './handover-cache.js';
+export { HandoverCache, type HandoverAnswers, type HeldHandover } from './handover-cache.js';

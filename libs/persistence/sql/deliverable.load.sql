@@ -1,6 +1,7 @@
 SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.title,
   d.description, d.change_type, d.target_go_live, d.status, d.version, d.submitted_by, d.created_by,
-  d.audit_seq, d.audit_hash, d.created_at, d.updated_at, d.snapshot, d.machine_version, s.tier, p.policy AS tier_policy,
+  d.audit_seq, d.audit_hash, d.created_at, d.updated_at, d.machine_version,
+    CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
     (SELECT row_to_json(t) FROM (
        SELECT id, kind, due_at, status, period, repeat_every, before FROM timers
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,

@@ -54,10 +54,12 @@ export const INSERT_DELIVERABLE = `WITH d AS (
 SELECT d.id, n.notified FROM d, n`;
 
 /**
- * What a command needs, in one round trip: the row; the policy of its service's tier (null: the built-in
- * default); the timer it fires ($2), if any; and, when $3 is set (a resume), the timers due by then.
+ * What a command needs, in one round trip: the row, its snapshot unless it is at version $4 (the one the
+ * caller holds restored already); the policy of its service's tier (null: the built-in default); the timer
+ * it fires ($2), if any; and, when $3 is set (a resume), the timers due by then.
  */
-export const LOAD_DELIVERABLE = `SELECT ${DELIVERABLE_COLUMNS}, s.tier, p.policy AS tier_policy,
+export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
+    CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
     (SELECT row_to_json(t) FROM (
        SELECT id, kind, due_at, status, period, repeat_every, before FROM timers
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,

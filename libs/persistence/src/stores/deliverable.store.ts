@@ -104,6 +104,7 @@ export type LoadedTimer = Pick<
 
 /** What a command needs of a deliverable, read in one round trip (LOAD_DELIVERABLE). */
 export interface LoadedDeliverable {
+  /** Its snapshot is null at the version the caller said it holds. */
   row: DeliverableRow;
   /** The service's tier and its stored policy (null: none stored, the built-in default governs). */
   tier: number | null;
@@ -225,12 +226,18 @@ export class DeliverableStore {
   /** The row and what a command on it needs (see LoadedDeliverable), or null when there is no such row. */
   async load(
     id: string,
-    needs: { timerId?: string | null; dueBy?: Date | null } = {},
+    needs: {
+      timerId?: string | null;
+      dueBy?: Date | null;
+      /** The version the caller holds restored: at that version the snapshot is not read (it comes back null). */
+      heldVersion?: number | null;
+    } = {},
   ): Promise<LoadedDeliverable | null> {
     const rows: (RawDeliverable & RawLoaded)[] = await this.sql.query(LOAD_DELIVERABLE, [
       id,
       needs.timerId ?? null,
       needs.dueBy ?? null,
+      needs.heldVersion ?? null,
     ]);
     const raw = rows[0];
     if (!raw) return null;
