@@ -4,7 +4,7 @@
 // has stopped.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,17 @@ async function start(entry: string, env: Record<string, string>, ready: RegExp):
       return exited;
     },
   };
+}
+
+/** Processes still running on `directory` (PostgreSQL, redis-server, their watchdogs): none once stopped. */
+async function runningOn(directory: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))) {
+    const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (args.includes(directory) && !/\) [ZX] /.test(stat)) found.push(args.replace(/\0/g, ' '));
+  }
+  return found;
 }
 
 const LISTENING = /listening on (http:\/\/\S+?)[\s)]/;
@@ -122,6 +133,7 @@ describe('start and stop output at the default log level', () => {
     expectQuiet(cold.output());
     expect(await cold.stop()).toBe(0);
     expect(cold.output()).toMatch(/\[baton\] Baton stopped \(\d+ ms\)\n$/);
+    expect(await runningOn(dataDir)).toEqual([]);
 
     // Later starts name the token's file, never the token; this machine only on 127.0.0.1.
     const warm = await start(
@@ -137,8 +149,10 @@ describe('start and stop output at the default log level', () => {
     );
     expect(warm.output()).toMatch(/\[baton\] Database: embedded PostgreSQL/);
     expectQuiet(warm.output());
+    expect(warm.output()).not.toContain('previous run'); // the first stop left nothing behind
     expect(await warm.stop()).toBe(0);
     expect(warm.output()).toMatch(/\[baton\] Baton stopped \(\d+ ms\)\n$/);
+    expect(await runningOn(dataDir)).toEqual([]);
   });
 
   it('start:api and start:worker: the same few lines, and a stopped line', async () => {

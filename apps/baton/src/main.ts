@@ -7,12 +7,13 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from '@baton/config';
-import { listeningAt, startInfrastructure, startLog } from '@baton/runtime';
+import { listeningAt, startInfrastructureInWorker, startLog } from '@baton/runtime';
 
 const config = loadConfig();
 const log = startLog(config.logLevel);
 log(`Data folder: ${config.dataDir}`);
-const infrastructure = startInfrastructure({
+// In a thread of its own: loading modules blocks this thread's event loop for up to a second at a time.
+const infrastructure = startInfrastructureInWorker({
   databaseUrl: config.databaseUrl,
   redisUrl: config.redisUrl,
   dataDir: config.dataDir,

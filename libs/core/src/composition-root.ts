@@ -14,6 +14,7 @@ import {
   describeDatabase,
   describeQueue,
   type Infrastructure,
+  LOCAL_REDIS_TIMEOUT_MS,
   queueConnection,
   redisAnswers,
   type StartLog,
@@ -55,7 +56,7 @@ async function resolveInfrastructure(config: BatonConfig, options: OpenOptions):
   const local = 'redis://127.0.0.1:6379';
   const queue: QueueBackend = config.redisUrl
     ? { backend: 'redis', url: config.redisUrl, origin: 'env' }
-    : (await redisAnswers(local, 300))
+    : (await redisAnswers(local, LOCAL_REDIS_TIMEOUT_MS))
       ? { backend: 'redis', url: local, origin: 'local' }
       : { backend: 'postgres', databaseUrl };
   return { databaseUrl, postgres: 'env', queue, stop: () => Promise.resolve() };

@@ -1,6 +1,6 @@
 import { lookup as systemLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent, fetch, type RequestInit, type Response } from 'undici';
+import type { Agent, RequestInit, Response } from 'undici';
 
 export class OutboundRefused extends Error {
   override readonly name = 'OutboundRefused';
@@ -58,20 +58,27 @@ type AllCallback = (error: NodeJS.ErrnoException | null, addresses: LookupAddres
  * deny list refuses. The address is checked where the socket connects, on the one lookup it connects with.
  */
 export class OutboundHttp {
-  private readonly agent: Agent;
+  private client: Promise<{ agent: Agent; fetch: typeof import('undici').fetch }> | null = null;
 
   constructor(
     private readonly deny: BlockList,
-    resolve: Resolve = systemLookup,
-  ) {
-    this.agent = new Agent({ connect: { lookup: checkedLookup(deny, resolve) } });
+    private readonly resolve: Resolve = systemLookup,
+  ) {}
+
+  /** undici (about 110 modules) is loaded with the first call, not with every start. */
+  private undici(): Promise<{ agent: Agent; fetch: typeof import('undici').fetch }> {
+    return (this.client ??= import('undici').then(({ Agent, fetch }) => ({
+      agent: new Agent({ connect: { lookup: checkedLookup(this.deny, this.resolve) } }),
+      fetch,
+    })));
   }
 
   /** fetch(), refusing with OutboundRefused what the deny list refuses; redirects are never followed. */
   async fetch(target: string, init: Omit<RequestInit, 'dispatcher' | 'redirect'> = {}): Promise<Response> {
     const url = this.check(target);
+    const { agent, fetch } = await this.undici();
     try {
-      return await fetch(url, { ...init, redirect: 'manual', dispatcher: this.agent });
+      return await fetch(url, { ...init, redirect: 'manual', dispatcher: agent });
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
       throw cause instanceof OutboundRefused ? cause : error;
@@ -97,6 +104,6 @@ export class OutboundHttp {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.client) await (await this.client).agent.close();
   }
 }

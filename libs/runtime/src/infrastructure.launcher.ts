@@ -6,7 +6,12 @@ import { findOnPath } from './process.util.js';
 import { type SpawnedRedisServer, spawnRedisServer } from './redis-server.launcher.js';
 
 const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
-const LOCAL_REDIS_TIMEOUT_MS = 300;
+/**
+ * How long a local Redis may take to answer PING. Nothing listening is known at once (connection refused);
+ * a busy machine's Redis can take more than a few hundred milliseconds, and a start must not then pick
+ * another Redis (a redis-server of its own) than the last one did.
+ */
+export const LOCAL_REDIS_TIMEOUT_MS = 2000;
 
 /**
  * Brings up what the embedded default needs (API.md, "Running"): PostgreSQL from DATABASE_URL or
