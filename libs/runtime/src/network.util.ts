@@ -1,5 +1,4 @@
 import { type AddressInfo, createServer, isIP } from 'node:net';
-import { Redis } from 'ioredis';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now (a server started next may still lose a race for it). */
 export function findFreePort(): Promise<number> {
@@ -17,6 +16,8 @@ export function findFreePort(): Promise<number> {
 
 /** True if a Redis at `url` answers PING with PONG within `timeoutMs` (auth and `/N` database honoured). */
 export async function redisAnswers(url: string, timeoutMs: number): Promise<boolean> {
+  // Loaded here, not with the library: `npm start` imports the launchers before anything else.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,

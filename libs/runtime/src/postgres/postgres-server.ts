@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { OutputTail, hasExited, spawnWatchdog, stopChild, type StopStep } from '../process.util.js';
 import { type PostgresBinaries } from './postgres-cluster.js';
 import { type OsAccount, POSTGRES_USER } from './os-account.js';
@@ -90,8 +90,12 @@ export async function startServer(
   return { ok: true, child, watchdog };
 }
 
+/** node-postgres, loaded when first needed rather than with the library (`npm start` imports it first). */
+const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
+
 async function probe(port: number, password: string): Promise<'ready' | 'waiting' | 'refused-credentials'> {
-  const client = new pg.Client({
+  const { Client } = await loadPg();
+  const client = new Client({
     host: '127.0.0.1',
     port,
     user: POSTGRES_USER,
@@ -112,7 +116,8 @@ async function probe(port: number, password: string): Promise<'ready' | 'waiting
 }
 
 export async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
-  const client = new pg.Client({
+  const { Client } = await loadPg();
+  const client = new Client({
     host: '127.0.0.1',
     port,
     user: POSTGRES_USER,
