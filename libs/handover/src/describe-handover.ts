@@ -3,7 +3,6 @@ import {
   currentRound,
   decisionsInRound,
   gatePolicy,
-  mandatoryCriteriaMet,
   openIncidents,
   type CriterionState,
   type DecisionRecord,
@@ -11,6 +10,7 @@ import {
   type IncidentRecord,
 } from './handover.context.js';
 import type { RestoredHandover } from './handover.snapshot.js';
+import { GATE_AWAITED_IN, mandatoryCriteriaMet } from './rules/index.js';
 import {
   isStatus,
   type CriterionBlocks,
@@ -101,7 +101,7 @@ export function describeState(state: DescribableState): HandoverView {
     submitters: [...context.submitters],
     policy: context.policy,
     criteria: context.criteria.map(criterionView),
-    mandatoryCriteriaMet: mandatoryCriteriaMet(context),
+    mandatoryCriteriaMet: mandatoryCriteriaMet(context) === null,
     approvals: context.decisions.map((decision) => ({ ...decision })),
     gate,
     awaitingRoles: gate === null ? [] : [...gate.roles],
@@ -116,8 +116,7 @@ export function describeState(state: DescribableState): HandoverView {
 
 function gateView({ context, status }: DescribableState): GateView | null {
   // Readiness takes only sending back; the inbox shows deliverables waiting for a decision to accept.
-  const gate: Gate | null =
-    status === 'acceptance' ? 'acceptance' : status === 'els_review' ? 'els_exit' : null;
+  const gate: Gate | null = GATE_AWAITED_IN[status] ?? null;
   const policy = gate === null ? null : gatePolicy(context, gate);
   if (gate === null || policy === null) return null;
   return {

@@ -102,10 +102,6 @@ export function isSettled(criterion: CriterionState): boolean {
   return criterion.status === 'passed' || criterion.status === 'waived';
 }
 
-export function mandatoryCriteriaMet(context: HandoverContext): boolean {
-  return context.criteria.every((criterion) => !criterion.mandatory || isSettled(criterion));
-}
-
 export function findCriterion(context: HandoverContext, key: string): CriterionState | undefined {
   return context.criteria.find((criterion) => criterion.key === key);
 }
@@ -143,11 +139,6 @@ export function approversInRound(context: HandoverContext, gate: Gate): string[]
   return [...new Set(approvers)];
 }
 
-export function quorumReached(context: HandoverContext, gate: Gate): boolean {
-  const policy = gatePolicy(context, gate);
-  return policy !== null && approversInRound(context, gate).length >= policy.quorum;
-}
-
 export function hasDecided(context: HandoverContext, gate: Gate, principalId: string): boolean {
   return decisionsInRound(context, gate).some((decision) => decision.principalId === principalId);
 }
@@ -168,11 +159,4 @@ export function openIncidentCounts(context: HandoverContext): Record<Priority, n
   const counts: Record<Priority, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
   for (const incident of openIncidents(context)) counts[incident.priority] += 1;
   return counts;
-}
-
-/** The ELS exit criteria the machine checks itself: few enough open P1 and P2 incidents. */
-export function elsExitIncidentsWithinLimits(context: HandoverContext): boolean {
-  const { P1, P2 } = roundPolicy(context).elsExitMaxOpenIncidents;
-  const open = openIncidentCounts(context);
-  return open.P1 <= P1 && open.P2 <= P2;
 }

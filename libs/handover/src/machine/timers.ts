@@ -3,7 +3,7 @@ import type { NotifyEvent, NotifyParams, TimerSpec } from '../handover.events.js
 import { TIMER_KINDS, type Gate, type Status, type TimerKind } from '../handover.types.js';
 import { formatIsoDuration, parseIsoDuration } from '../iso-duration.js';
 import { gatePolicyOf, type Policy } from '../policy.js';
-import type { DueTimer } from '../rules/index.js';
+import { GATE_AWAITED_IN, type DueTimer } from '../rules/index.js';
 
 // The timer arithmetic of the machine: which timers a transition starts, and what a notice timer says.
 
@@ -63,7 +63,7 @@ export const NOTICE_EVENT_OF_TIMER: Readonly<Record<NoticeKind, NotifyEvent>> = 
  * reminder, the roles still awaited for a decision reminder (the escalation goes to the SMO).
  */
 export function noticeOf(context: HandoverContext, status: Status, timer: DueTimer): NotifyParams {
-  const gate: Gate = status === 'els_review' ? 'els_exit' : 'acceptance';
+  const gate = GATE_AWAITED_IN[status];
   const decision = timer.kind === 'decision_overdue' || timer.kind === 'decision_escalation';
   return {
     event: NOTICE_EVENT_OF_TIMER[timer.kind as NoticeKind],
@@ -72,7 +72,7 @@ export function noticeOf(context: HandoverContext, status: Status, timer: DueTim
       dueAt: timer.dueAt,
       status,
       ...(timer.before === null ? {} : { before: timer.before }),
-      ...(decision ? { awaitingRoles: [...(gatePolicy(context, gate)?.roles ?? [])] } : {}),
+      ...(decision ? { awaitingRoles: gate ? [...(gatePolicy(context, gate)?.roles ?? [])] : [] } : {}),
       ...(timer.kind === 'decision_escalation' ? { escalateTo: 'smo' } : {}),
     },
   };

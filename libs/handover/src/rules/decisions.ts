@@ -12,12 +12,14 @@ export interface DecisionRequest {
   principalRoles: readonly string[];
 }
 
-/** The gate whose decisions a status takes (readiness takes only sending back, which its transitions say). */
-const GATE_OPEN_IN: Readonly<Partial<Record<Status, Gate>>> = {
-  readiness: 'acceptance',
+/** The gate a status waits on for decisions (what the approvers' inbox and the decision reminders name). */
+export const GATE_AWAITED_IN: Readonly<Partial<Record<Status, Gate>>> = {
   acceptance: 'acceptance',
   els_review: 'els_exit',
 };
+
+/** The gate whose decisions a status takes: readiness takes sending back at acceptance too. */
+const GATE_OPEN_IN: Readonly<Partial<Record<Status, Gate>>> = { ...GATE_AWAITED_IN, readiness: 'acceptance' };
 
 export function gateOpen(status: Status, gate: Gate): Refusal | null {
   return GATE_OPEN_IN[status] === gate

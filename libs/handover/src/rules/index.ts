@@ -2,6 +2,7 @@
 // them, and refusalOf walks them to say why a command is refused; nothing else restates a rule.
 export { criterionAutomated, criterionKnown, mandatoryCriteriaMet, resultCurrent } from './criteria.js';
 export {
+  GATE_AWAITED_IN,
   gateOpen,
   mayDecide,
   notYetDecided,
