@@ -81,7 +81,7 @@ function expectQuiet(output: string): void {
   expect(output).not.toMatch(/\bWARN\b|warning|FST[A-Z]+\d+|\(node:\d+\)/i);
   expect(output).not.toContain('Mapped');
   const lines = output.split('\n').filter((line) => line.trim() !== '');
-  expect(lines.filter((line) => !line.startsWith('[baton] '))).toEqual([]);
+  expect(lines.filter((line) => !/^\[baton\]( |$)/.test(line))).toEqual([]);
 }
 
 describe('start and stop output at the default log level', () => {

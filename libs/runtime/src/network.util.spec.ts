@@ -44,6 +44,9 @@ describe('startLog', () => {
       log('Database: x');
       log.debug('took 5 ms');
       expect(written).toEqual(lines);
+      written.length = 0;
+      log('');
+      expect(written).toEqual(['[baton]\n']);
     }
   });
 });

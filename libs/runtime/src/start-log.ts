@@ -14,7 +14,7 @@ export function startLog(
   level: BatonConfig['logLevel'],
   write: (text: string) => void = (text) => void process.stdout.write(text),
 ): StartLog {
-  const log = (line: string): void => write(`[baton] ${line}\n`);
+  const log = (line: string): void => write(line ? `[baton] ${line}\n` : '[baton]\n');
   const verbose = level === 'debug' || level === 'verbose';
   return Object.assign(log, { debug: verbose ? log : () => undefined });
 }
