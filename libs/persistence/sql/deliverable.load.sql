@@ -7,7 +7,7 @@ SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.tit
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers
-       WHERE $3::timestamptz IS NOT NULL AND deliverable_id = d.id AND status = 'scheduled' AND due_at <= $3) t)
+       WHERE $3::timestamptz IS NOT NULL AND deliverable_id = $1 AND status = 'scheduled' AND due_at <= $3) t)
       AS due_timers
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id

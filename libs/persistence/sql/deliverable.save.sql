@@ -39,8 +39,8 @@ WITH d AS (
       updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at),
   cancelled AS (
     UPDATE timers SET status = 'cancelled', cancelled_at = $12
-    FROM d WHERE timers.deliverable_id = d.id AND timers.status = 'scheduled'
-      AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
+    WHERE timers.deliverable_id = $1 AND EXISTS (SELECT 1 FROM d) AND cardinality($17::text[]) > 0
+      AND timers.status = 'scheduled' AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
   fired AS (UPDATE timers SET status = 'sent', sent_at = $12 FROM d WHERE timers.id = $3),
   scheduled AS (
     INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)

@@ -65,7 +65,7 @@ export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers
-       WHERE $3::timestamptz IS NOT NULL AND deliverable_id = d.id AND status = 'scheduled' AND due_at <= $3) t)
+       WHERE $3::timestamptz IS NOT NULL AND deliverable_id = $1 AND status = 'scheduled' AND due_at <= $3) t)
       AS due_timers
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id
@@ -74,7 +74,8 @@ export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
 
 /**
  * A command's change, ONE statement: the versioned UPDATE (`d`), then every other write selects from it, so
- * all happen or (the version moved, or the timer it fires is no longer scheduled) none.
+ * all happen or (the version moved, or the timer it fires is no longer scheduled) none. The deliverable's
+ * timers are found by its id ($1), not through `d`: a generic plan would otherwise scan every scheduled timer.
  *  $1 id, $2 expected version, $3 the timer it fires (or null), $4 recorded: a new version and an audit event
  *  (false for a timer's notice, which changes nothing), $5 status, $6 snapshot (null: unchanged),
  *  $7 machine version, $8 submitted by, $9 awaiting roles, $10 audit seq, $11 audit hash, $12 the command's
@@ -99,8 +100,8 @@ export const SAVE_DELIVERABLE = `WITH d AS (
   c AS (${criteriaUpsert('$16')}),
   cancelled AS (
     UPDATE timers SET status = 'cancelled', cancelled_at = $12
-    FROM d WHERE timers.deliverable_id = d.id AND timers.status = 'scheduled'
-      AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
+    WHERE timers.deliverable_id = $1 AND EXISTS (SELECT 1 FROM d) AND cardinality($17::text[]) > 0
+      AND timers.status = 'scheduled' AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
   fired AS (UPDATE timers SET status = 'sent', sent_at = $12 FROM d WHERE timers.id = $3),
   scheduled AS (
     INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
