@@ -702,8 +702,8 @@ export async function renderMarkdown(results) {
       out.push("### The domain's share, per call", '');
       out.push(
         `Measured in the bench process on a stored snapshot of ${fmt(k.snapshotBytes)} bytes (a deliverable in ${k.status}), µs per call. ` +
-          'A command restores the stored snapshot once (`loadHandover`) to judge and apply it, takes the view before from that and the view after from the outcome, ' +
-          'then presentDeliverable restores the committed row once for the view and the allowed actions: two restores per command. A GET calls presentDeliverable: one restore. ' +
+          'A command restores the stored snapshot at most once (not at all when the process holds that version in its handover cache), judges and applies it, ' +
+          'and the answer is presented from the committed outcome: no second restore. A GET restores only a version the process does not hold. ' +
           'The functions below are the exported one-call forms, each restoring for itself.',
         '',
       );
