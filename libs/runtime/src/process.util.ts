@@ -155,3 +155,45 @@ export class OutputTail {
     return [...this.lines, this.partial].filter((line) => line.trim()).join('\n');
   }
 }
+
+/** A server process started and answering (with its watchdog), or why not and whether another port may help. */
+export type ServerStart =
+  { ok: true; child: ChildProcess; watchdog: ChildProcess } | { ok: false; retry: boolean; output: string };
+
+/**
+ * Waits for a server just spawned to answer. `check` says `true` when it answers, `false` while it starts,
+ * or a reason to give up at once; past `timeoutMs` it is stopped. A child that exits fails with `retry` when
+ * its output matches `retryable` (a port taken, say), so the caller can try another port.
+ */
+export async function awaitServer(server: {
+  child: ChildProcess;
+  watchdog: ChildProcess | undefined;
+  output: OutputTail;
+  retryable: RegExp;
+  check: () => Promise<boolean | string>;
+  timeoutMs: number;
+  intervalMs: number;
+  stopSteps: readonly StopStep[];
+}): Promise<ServerStart> {
+  const { child, watchdog, output } = server;
+  const deadline = Date.now() + server.timeoutMs;
+  for (;;) {
+    if (hasExited(child) || !watchdog) {
+      watchdog?.kill('SIGKILL');
+      const text = output.text();
+      return { ok: false, retry: server.retryable.test(text), output: text };
+    }
+    const state = await server.check();
+    if (state === true) return { ok: true, child, watchdog };
+    if (typeof state === 'string' || Date.now() > deadline) {
+      await stopChild(child, server.stopSteps);
+      watchdog.kill('SIGKILL');
+      return {
+        ok: false,
+        retry: false,
+        output: `${output.text()}\n(${state === false ? 'not ready in time' : state})`,
+      };
+    }
+    await sleep(server.intervalMs);
+  }
+}

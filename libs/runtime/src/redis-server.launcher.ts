@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { findFreePort, redisAnswers } from './network.util.js';
 import {
+  awaitServer,
   OutputTail,
+  type ServerStart,
   hasExited,
   isRunning,
   runsIn,
@@ -117,15 +118,12 @@ async function recoverStaleServer(
   await rm(pidFile, { force: true });
 }
 
-type StartResult =
-  { ok: true; child: ChildProcess; watchdog: ChildProcess } | { ok: false; retry: boolean; output: string };
-
 async function startServer(
   executable: string,
   redisDir: string,
   pidFile: string,
   port: number,
-): Promise<StartResult> {
+): Promise<ServerStart> {
   const output = new OutputTail(40);
   const child = spawn(
     executable,
@@ -165,25 +163,17 @@ async function startServer(
   const url = `redis://127.0.0.1:${port}`;
   // From the start: if we die while it starts up, it goes too.
   const watchdog = child.pid === undefined ? undefined : spawnWatchdog(child.pid, 'SIGTERM');
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (hasExited(child) || !watchdog) {
-      watchdog?.kill('SIGKILL');
-      const text = output.text();
-      return {
-        ok: false,
-        retry: /Address already in use|Could not create server TCP/i.test(text),
-        output: text,
-      };
-    }
-    if (await redisAnswers(url, 250)) break;
-    if (Date.now() > deadline) {
-      await stopChild(child, STOP_STEPS);
-      watchdog.kill('SIGKILL');
-      return { ok: false, retry: false, output: `${output.text()}\n(not answering PING in time)` };
-    }
-    await sleep(50);
-  }
+  const started = await awaitServer({
+    child,
+    watchdog,
+    output,
+    retryable: /Address already in use|Could not create server TCP/i,
+    check: () => redisAnswers(url, 250),
+    timeoutMs: READY_TIMEOUT_MS,
+    intervalMs: 50,
+    stopSteps: STOP_STEPS,
+  });
+  if (!started.ok) return started;
   child.stdout?.off('data', onStartOutput);
-  return { ok: true, child, watchdog };
+  return started;
 }

@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
 import type pg from 'pg';
-import { OutputTail, hasExited, spawnWatchdog, stopChild, type StopStep } from '../process.util.js';
+import { awaitServer, OutputTail, type ServerStart, spawnWatchdog, type StopStep } from '../process.util.js';
 import { type PostgresBinaries } from './postgres-cluster.js';
 import { type OsAccount, POSTGRES_USER } from './os-account.js';
 
@@ -14,9 +13,6 @@ export const STOP_STEPS: readonly StopStep[] = [
   ['SIGKILL', 300],
 ];
 
-export type StartResult =
-  { ok: true; child: ChildProcess; watchdog: ChildProcess } | { ok: false; retry: boolean; output: string };
-
 export async function startServer(
   binaries: PostgresBinaries,
   dataDir: string,
@@ -25,7 +21,7 @@ export async function startServer(
   password: string,
   account: OsAccount | undefined,
   log: (line: string) => void,
-): Promise<StartResult> {
+): Promise<ServerStart> {
   let ready = false;
   const output = new OutputTail(40, (line) => {
     // Once up, pass on what needs attention; client errors are the application's to log.
@@ -59,35 +55,25 @@ export async function startServer(
 
   // From the start: if we die while it starts up, it goes too.
   const watchdog = child.pid === undefined ? undefined : spawnWatchdog(child.pid, 'SIGINT');
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (hasExited(child) || !watchdog) {
-      watchdog?.kill('SIGKILL');
-      const text = output.text();
-      return {
-        ok: false,
-        retry: /could not bind|could not create any TCP\/IP sockets|shared memory/i.test(text),
-        output: text,
-      };
-    }
-    const state = await probe(port, password);
-    if (state === 'ready') break;
-    if (state === 'refused-credentials' || Date.now() > deadline) {
-      await stopChild(child, STOP_STEPS);
-      watchdog.kill('SIGKILL');
-      return {
-        ok: false,
-        retry: false,
-        output: `${output.text()}\n(${state === 'refused-credentials' ? 'password rejected' : 'not ready in time'})`,
-      };
-    }
-    await sleep(100);
-  }
+  const started = await awaitServer({
+    child,
+    watchdog,
+    output,
+    retryable: /could not bind|could not create any TCP\/IP sockets|shared memory/i,
+    check: async () => {
+      const state = await probe(port, password);
+      return state === 'refused-credentials' ? 'password rejected' : state === 'ready';
+    },
+    timeoutMs: READY_TIMEOUT_MS,
+    intervalMs: 100,
+    stopSteps: STOP_STEPS,
+  });
+  if (!started.ok) return started;
   ready = true;
   if (/automatic recovery in progress/.test(output.text())) {
     log('PostgreSQL: recovered from an unclean shutdown of the previous run');
   }
-  return { ok: true, child, watchdog };
+  return started;
 }
 
 /** node-postgres, loaded when first needed rather than with the library (`npm start` imports it first). */
