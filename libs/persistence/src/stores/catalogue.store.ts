@@ -1,4 +1,5 @@
-import { type DataSource, IsNull, type Repository } from 'typeorm';
+import { type DataSource, type EntityTarget, IsNull, type Repository } from 'typeorm';
+import { type QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { type Sql } from '../sql.js';
 import { PrincipalEntity } from '../entities/principal.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
@@ -28,33 +29,58 @@ async function readPage<T extends { createdAt: Date; id: string }>(
   return toPage(await query.getMany(), page.limit);
 }
 
-const PRINCIPAL = `id, name, roles, token_hash AS "tokenHash", email, revoked_at AS "revokedAt",
-  created_at AS "createdAt", oidc_issuer AS "oidcIssuer", oidc_subject AS "oidcSubject"`;
+/**
+ * What the catalogue's tables share: rows with (created_at, id), read by id with one prepared statement,
+ * inserted unless a unique key is taken, listed newest first in keyset pages.
+ */
+abstract class CatalogueTable<T extends { createdAt: Date; id: string }> {
+  protected readonly repository: Repository<T>;
 
-export class PrincipalStore {
-  private readonly repository: Repository<PrincipalEntity>;
-
-  constructor(
+  protected constructor(
     dataSource: DataSource,
-    private readonly sql: Sql,
+    protected readonly sql: Sql,
+    entity: EntityTarget<T>,
+    private readonly select: string,
   ) {
-    this.repository = dataSource.getRepository(PrincipalEntity);
+    this.repository = dataSource.getRepository(entity);
   }
 
-  async insert(row: PrincipalRow): Promise<void> {
-    await this.repository.insert(row);
+  protected async findOne(column: string, value: string): Promise<T | null> {
+    const rows: T[] = await this.sql.query(`${this.select} WHERE ${column} = $1`, [value]);
+    return rows[0] ?? null;
   }
 
-  /** Inserts unless the id exists; true when this call inserted it. */
-  async insertIfAbsent(row: PrincipalRow): Promise<boolean> {
+  findById(id: string): Promise<T | null> {
+    return this.findOne('id', id);
+  }
+
+  /** Inserts unless a unique key is taken (the id, or another); true when this call inserted it. */
+  async insertIfAbsent(row: T): Promise<boolean> {
     const result = await this.repository
       .createQueryBuilder()
       .insert()
-      .values(row)
+      .values(row as QueryDeepPartialEntity<T>)
       .orIgnore()
       .returning('id')
       .execute();
     return (result.raw as unknown[]).length > 0;
+  }
+
+  list(page: PageRequest): Promise<Page<T>> {
+    return readPage(this.repository, page);
+  }
+}
+
+const PRINCIPAL = `id, name, roles, token_hash AS "tokenHash", email, revoked_at AS "revokedAt",
+  created_at AS "createdAt", oidc_issuer AS "oidcIssuer", oidc_subject AS "oidcSubject"`;
+
+export class PrincipalStore extends CatalogueTable<PrincipalRow> {
+  constructor(dataSource: DataSource, sql: Sql) {
+    super(dataSource, sql, PrincipalEntity, `SELECT ${PRINCIPAL} FROM principals`);
+  }
+
+  async insert(row: PrincipalRow): Promise<void> {
+    await this.repository.insert(row);
   }
 
   async setTokenHash(id: string, tokenHash: string): Promise<void> {
@@ -84,24 +110,9 @@ export class PrincipalStore {
     await this.repository.update(key, fields);
   }
 
-  async findById(id: string): Promise<PrincipalRow | null> {
-    const rows: PrincipalRow[] = await this.sql.query(`SELECT ${PRINCIPAL} FROM principals WHERE id = $1`, [
-      id,
-    ]);
-    return rows[0] ?? null;
-  }
-
-  /** On every authenticated request: a prepared statement, read afresh each time (revocation is immediate). */
-  async findByTokenHash(tokenHash: string): Promise<PrincipalRow | null> {
-    const rows: PrincipalRow[] = await this.sql.query(
-      `SELECT ${PRINCIPAL} FROM principals WHERE token_hash = $1`,
-      [tokenHash],
-    );
-    return rows[0] ?? null;
-  }
-
-  list(page: PageRequest): Promise<Page<PrincipalRow>> {
-    return readPage(this.repository, page);
+  /** On every request whose token is not held in memory (revocation is pushed by NOTIFY). */
+  findByTokenHash(tokenHash: string): Promise<PrincipalRow | null> {
+    return this.findOne('token_hash', tokenHash);
   }
 
   /** Principals with an e-mail address, not revoked, named by id or holding one of the roles. */
@@ -118,68 +129,37 @@ export class PrincipalStore {
   }
 }
 
-export class ServiceStore {
-  private readonly repository: Repository<ServiceEntity>;
-
-  constructor(
-    dataSource: DataSource,
-    private readonly sql: Sql,
-  ) {
-    this.repository = dataSource.getRepository(ServiceEntity);
+export class ServiceStore extends CatalogueTable<ServiceRow> {
+  constructor(dataSource: DataSource, sql: Sql) {
+    super(
+      dataSource,
+      sql,
+      ServiceEntity,
+      `SELECT id, name, tier, owner_name AS "ownerName", support_group AS "supportGroup",
+              created_by AS "createdBy", created_at AS "createdAt"
+       FROM services`,
+    );
   }
 
   async insert(row: ServiceRow): Promise<void> {
     await this.repository.insert(row);
   }
-
-  async findById(id: string): Promise<ServiceRow | null> {
-    const rows: ServiceRow[] = await this.sql.query(
-      `SELECT id, name, tier, owner_name AS "ownerName", support_group AS "supportGroup",
-              created_by AS "createdBy", created_at AS "createdAt"
-       FROM services WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
-  list(page: PageRequest): Promise<Page<ServiceRow>> {
-    return readPage(this.repository, page);
-  }
 }
 
-export class ProjectStore {
-  private readonly repository: Repository<ProjectEntity>;
-
-  constructor(
-    dataSource: DataSource,
-    private readonly sql: Sql,
-  ) {
-    this.repository = dataSource.getRepository(ProjectEntity);
+export class ProjectStore extends CatalogueTable<ProjectRow> {
+  constructor(dataSource: DataSource, sql: Sql) {
+    super(
+      dataSource,
+      sql,
+      ProjectEntity,
+      `SELECT id, key, name, methodology, manager_name AS "managerName", created_by AS "createdBy",
+              created_at AS "createdAt"
+       FROM projects`,
+    );
   }
 
   /** False when the key is taken. */
-  async insert(row: ProjectRow): Promise<boolean> {
-    const result = await this.repository
-      .createQueryBuilder()
-      .insert()
-      .values(row)
-      .orIgnore()
-      .returning('id')
-      .execute();
-    return (result.raw as unknown[]).length > 0;
-  }
-
-  async findById(id: string): Promise<ProjectRow | null> {
-    const rows: ProjectRow[] = await this.sql.query(
-      `SELECT id, key, name, methodology, manager_name AS "managerName", created_by AS "createdBy",
-              created_at AS "createdAt"
-       FROM projects WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
-  list(page: PageRequest): Promise<Page<ProjectRow>> {
-    return readPage(this.repository, page);
+  insert(row: ProjectRow): Promise<boolean> {
+    return this.insertIfAbsent(row);
   }
 }
