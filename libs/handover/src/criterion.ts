@@ -24,6 +24,23 @@ export interface CriterionSpec {
   blocks?: CriterionBlocks;
 }
 
+/**
+ * A criterion's template fields, copied field by field from a spec or anything that carries one (its state
+ * in the context, say): JSON-plain, with the optional fields left out when absent rather than undefined.
+ */
+export function specOf(criterion: CriterionSpec): CriterionSpec {
+  const spec: CriterionSpec = {
+    key: criterion.key,
+    title: criterion.title,
+    practice: criterion.practice,
+    mandatory: criterion.mandatory,
+    kind: criterion.kind,
+  };
+  if (criterion.probeUrl !== undefined) spec.probeUrl = criterion.probeUrl;
+  if (criterion.blocks !== undefined) spec.blocks = criterion.blocks;
+  return spec;
+}
+
 // API.md: key fields are 1 to 64 of [A-Za-z0-9._-].
 export const CRITERION_KEY_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 

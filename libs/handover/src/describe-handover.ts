@@ -10,6 +10,7 @@ import {
   type IncidentRecord,
 } from './handover.context.js';
 import type { RestoredHandover } from './handover.snapshot.js';
+import { specOf } from './criterion.js';
 import { GATE_AWAITED_IN, mandatoryCriteriaMet } from './rules/index.js';
 import {
   isStatus,
@@ -131,18 +132,12 @@ function gateView({ context, status }: DescribableState): GateView | null {
 
 function criterionView(criterion: CriterionState): CriterionView {
   const view: CriterionView = {
-    key: criterion.key,
-    title: criterion.title,
-    practice: criterion.practice,
-    mandatory: criterion.mandatory,
-    kind: criterion.kind,
+    ...specOf(criterion),
     status: criterion.status,
     updatedAt: criterion.updatedAt,
     updatedBy: criterion.updatedBy,
   };
   // Optional fields are left out rather than null, as API.md writes them (`evidence?`).
-  if (criterion.probeUrl !== undefined) view.probeUrl = criterion.probeUrl;
-  if (criterion.blocks !== undefined) view.blocks = criterion.blocks;
   if (criterion.evidence !== null) view.evidence = criterion.evidence;
   if (criterion.note !== null) view.note = criterion.note;
   if (criterion.detail !== null) view.detail = criterion.detail;

@@ -1,4 +1,4 @@
-import type { CriterionSpec } from './criterion.js';
+import { type CriterionSpec, specOf } from './criterion.js';
 import type { CriterionStatus, Decision, Gate, Priority } from './handover.types.js';
 import { gatePolicyOf, type GatePolicy, type Policy } from './policy.js';
 
@@ -78,13 +78,8 @@ export function initialContext(criteria: readonly CriterionSpec[]): HandoverCont
 }
 
 function toCriterionState(spec: CriterionSpec): CriterionState {
-  // Copy field by field so the context holds only known, JSON-plain fields (no undefined).
-  const state: CriterionState = {
-    key: spec.key,
-    title: spec.title,
-    practice: spec.practice,
-    mandatory: spec.mandatory,
-    kind: spec.kind,
+  return {
+    ...specOf(spec),
     status: 'pending',
     evidence: null,
     note: null,
@@ -93,9 +88,6 @@ function toCriterionState(spec: CriterionSpec): CriterionState {
     updatedAt: null,
     updatedBy: null,
   };
-  if (spec.probeUrl !== undefined) state.probeUrl = spec.probeUrl;
-  if (spec.blocks !== undefined) state.blocks = spec.blocks;
-  return state;
 }
 
 export function isSettled(criterion: CriterionState): boolean {
