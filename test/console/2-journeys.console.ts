@@ -1,0 +1,444 @@
+// The handover as people walk it in the console (issue 12's journeys), each a test of its own. Every test
+// makes its own principals, project and service; the state it needs before its own steps is seeded through
+// the public API, and its own steps are done in the browser, checked in the browser and against the API.
+import { unique, type Principal } from './support/api.js';
+import {
+  attest,
+  chooseLens,
+  criterion,
+  decide,
+  decideInInbox,
+  inboxRow,
+  openDeliverable,
+  sidewaysOverflow,
+  statusOf,
+  statusWord,
+} from './support/pages.js';
+import { ELS_SECONDS, JOURNEY_CRITERIA } from './support/scene.js';
+import {
+  expect,
+  expectNotReloaded,
+  markPage,
+  otherBrowser,
+  signIn,
+  test,
+  type Page,
+} from './support/test.js';
+
+type Place = { projectId: string; serviceId: string };
+
+/** A deliverable its PMO submitted, every mandatory criterion attested: at the acceptance gate. */
+async function atAcceptance(pmo: Principal, where: Place, title = unique('Deliverable')) {
+  const created = await pmo.api.deliverable(where, { title });
+  await pmo.api.command(created.id, 'submit');
+  await pmo.api.attestMandatory(created.id);
+  return created;
+}
+
+/** ...accepted by `approver` (tier 2 and 4: one approval), scheduled by `smo`. */
+async function scheduled(pmo: Principal, approver: Principal, smo: Principal, where: Place, title?: string) {
+  const created = await atAcceptance(pmo, where, title);
+  await approver.api.decide(created.id, 'acceptance', 'service_owner');
+  await smo.api.schedule(created.id);
+  return created;
+}
+
+test('a PMO creates a deliverable, attests its criteria and submits it', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const pmo = await person(['pmo'], 'Pat PMO');
+  const where = await place(4);
+  await signIn(page, pmo);
+  await page.goto('/board');
+  await page.getByRole('button', { name: /new deliverable/i }).click();
+  const title = unique('Customer portal');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Project').selectOption({ label: where.project });
+  await page.getByLabel('Service').selectOption({ label: where.service });
+  await page.getByLabel(/change type/i).selectOption('new_service');
+  await page.getByLabel(/target go-live/i).fill('2027-06-30');
+  await page.getByRole('button', { name: /^create/i }).click();
+
+  await expect(page).toHaveURL(/\/deliverables\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  const id = new URL(page.url()).pathname.split('/').pop()!;
+  expect((await admin.read(id)).status).toBe('draft');
+
+  for (const item of JOURNEY_CRITERIA) await attest(page, item.title, `https://wiki.example/${item.key}`);
+  await page.getByRole('button', { name: 'Submit for readiness' }).click();
+
+  // Nothing mandatory is pending, so the submission goes straight on to the acceptance gate.
+  const submitted = await admin.waitFor(id, (d) => d.status === 'acceptance', 'acceptance');
+  expect(submitted.submittedBy).toBe(pmo.id);
+  expect(submitted.readiness.criteria.map((c) => [c.key, c.status])).toEqual(
+    JOURNEY_CRITERIA.map((c) => [c.key, 'passed']),
+  );
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'acceptance', 'pmo'));
+  await expect(page.getByRole('button', { name: 'Submit for readiness' })).toHaveCount(0);
+});
+
+test('an approver finds it in the inbox and approves; a second approver reaches quorum', async ({
+  page,
+  browser,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(3); // tier 3: service_owner and change_manager, quorum 2
+  const [pmo, owner, change] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner'], 'Olive Owner'),
+    person(['change_manager'], 'Chris Change'),
+  ]);
+  const created = await atAcceptance(pmo, where, unique('Payroll migration'));
+
+  await signIn(page, owner);
+  await page.goto('/inbox');
+  const row = inboxRow(page, created.title);
+  await expect(row).toBeVisible();
+  await decideInInbox(row, 'Approve', 'Runbooks read, fine by me');
+  // The list does not move under the reader: the row stays, saying it was decided.
+  await expect(row).toContainText('You approved');
+  const first = await admin.read(created.id);
+  expect(first.status).toBe('acceptance');
+  expect(first.approvals.map((a) => [a.role, a.decision, a.principalId, a.comment])).toEqual([
+    ['service_owner', 'approve', owner.id, 'Runbooks read, fine by me'],
+  ]);
+
+  const other = await otherBrowser(browser, change);
+  await other.goto('/inbox');
+  const otherRow = inboxRow(other, created.title);
+  await expect(otherRow).toContainText(/1 of 2/); // whom we wait for: one approval of two
+  await decideInInbox(otherRow, 'Approve');
+  await expect(otherRow).toContainText('You approved');
+  const approved = await admin.waitFor(created.id, (d) => d.status === 'approved', 'approved');
+  expect(approved.approvals.map((a) => a.principalId).sort()).toEqual([owner.id, change.id].sort());
+  await openDeliverable(other, created.id, created.title);
+  await expect(statusOf(other)).toContainText(await statusWord(admin, 'approved', 'pmo'));
+  await other.context().close();
+});
+
+test('the submitter, also an approver, is told why they may not decide', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(3);
+  const both = await person(['pmo', 'service_owner'], 'Sasha Submitter');
+  const created = await atAcceptance(both, where, unique('Data warehouse'));
+
+  // Not in their inbox: they submitted it.
+  await signIn(page, both);
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(inboxRow(page, created.title)).toHaveCount(0);
+
+  // On the deliverable page the refusal is explained in plain words, and no decision button is offered.
+  await openDeliverable(page, created.id, created.title);
+  await expect(page.getByText(/separation of duties/i).first()).toBeVisible();
+  await expect(page.getByText(/you submitted/i).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve', exact: true })).toHaveCount(0);
+  // The API agrees: a decision by the submitter is 403.
+  const refused = await both.api.request('POST', `/v1/deliverables/${created.id}/decisions`, {
+    gate: 'acceptance',
+    role: 'service_owner',
+    decision: 'approve',
+  });
+  expect(refused.status).toBe(403);
+  expect((await admin.read(created.id)).approvals).toEqual([]);
+});
+
+test('the SMO schedules, confirms, records a P1 and watches early life support extend', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(2); // tier 2: early life support lasts ELS_SECONDS
+  const [pmo, owner, smo] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner']),
+    person(['smo'], 'Sam SMO'),
+  ]);
+  const created = await atAcceptance(pmo, where, unique('Billing service'));
+  await owner.api.decide(created.id, 'acceptance', 'service_owner');
+
+  await signIn(page, smo);
+  await openDeliverable(page, created.id, created.title);
+  await markPage(page);
+  await page.getByRole('button', { name: 'Schedule go-live' }).click();
+  const start = new Date(Date.now() + 2 * 3_600_000);
+  const local = (at: Date) => at.toISOString().slice(0, 16); // the datetime-local fields read UTC here
+  await page.getByLabel(/window start/i).fill(local(start));
+  await page.getByLabel(/window end/i).fill(local(new Date(start.getTime() + 3_600_000)));
+  await page
+    .getByRole('button', { name: /^(schedule|save)/i })
+    .last()
+    .click();
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'scheduled', 'pmo'));
+  expect((await admin.read(created.id)).status).toBe('scheduled');
+
+  await page.getByRole('button', { name: 'Confirm go-live' }).click();
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'early_life_support', 'pmo'));
+
+  await page.getByRole('button', { name: 'Record incident' }).click();
+  await page.getByLabel(/reference/i).fill('INC-4711');
+  await page.getByLabel(/priority/i).selectOption('P1');
+  await page.getByLabel(/summary/i).fill('Invoices fail for EU customers');
+  await page
+    .getByRole('button', { name: /^(record|save)/i })
+    .last()
+    .click();
+  await expect(page.getByText('INC-4711')).toBeVisible();
+
+  // The period ends with the P1 open: ELS is extended, and the page says so without a reload.
+  const extended = await admin.waitFor(
+    created.id,
+    (d) => (d.els?.extensions ?? 0) >= 1,
+    'the ELS extension',
+    ELS_SECONDS * 1000 + 15_000,
+  );
+  expect(extended.status).toBe('early_life_support');
+  await expect(page.getByText(/extended/i).first()).toBeVisible({ timeout: 5_000 });
+  await expectNotReloaded(page);
+  await smo.api.command(created.id, 'cancel', { reason: 'test over: stop the period timers' });
+});
+
+test('early life support ends and the service is accepted into operation', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(2);
+  const [pmo, owner, smo] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner'], 'Olive Owner'),
+    person(['smo']),
+  ]);
+  const created = await scheduled(pmo, owner, smo, where, unique('Customer portal v2'));
+  await smo.api.command(created.id, 'go-live/confirm');
+
+  await signIn(page, owner);
+  await openDeliverable(page, created.id, created.title);
+  await markPage(page);
+  // No incident: the period ends into the operational acceptance review, live on the page.
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'els_review', 'pmo'), {
+    timeout: ELS_SECONDS * 1000 + 10_000,
+  });
+  await decide(page, 'Approve', 'Stable for the whole period');
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'operational', 'pmo'));
+  await expectNotReloaded(page);
+  const done = await admin.read(created.id);
+  expect(done.status).toBe('operational');
+  expect(done.approvals.filter((a) => a.gate === 'els_exit').map((a) => [a.principalId, a.decision])).toEqual(
+    [[owner.id, 'approve']],
+  );
+  expect(done.allowedActions).toEqual([]);
+});
+
+test('the lens switch renames the statuses', async ({ page, admin, person, place }) => {
+  const where = await place(4);
+  const pmo = await person(['pmo']);
+  const created = await atAcceptance(pmo, where, unique('Intranet search'));
+  await signIn(page, pmo);
+  await openDeliverable(page, created.id, created.title);
+
+  const [pmoWord, smoWord] = await Promise.all([
+    statusWord(admin, 'acceptance', 'pmo'),
+    statusWord(admin, 'acceptance', 'smo'),
+  ]);
+  await chooseLens(page, 'pmo');
+  await expect(statusOf(page)).toHaveText(new RegExp(`^\\W*${escape(pmoWord)}\\W*$`));
+  // The other office's word is one hover away.
+  await expect(statusOf(page).locator('[title]').first()).toHaveAttribute(
+    'title',
+    new RegExp(escape(smoWord)),
+  );
+  await chooseLens(page, 'smo');
+  await expect(statusOf(page)).toHaveText(new RegExp(`^\\W*${escape(smoWord)}\\W*$`));
+  await expect(statusOf(page).locator('[title]').first()).toHaveAttribute(
+    'title',
+    new RegExp(escape(pmoWord)),
+  );
+  await chooseLens(page, 'both');
+  await expect(statusOf(page)).toContainText(pmoWord);
+  await expect(statusOf(page)).toContainText(smoWord);
+
+  // The board names its columns in the lens too, and the choice is remembered by this browser.
+  await chooseLens(page, 'smo');
+  await page.goto('/board');
+  await expect(page.getByRole('heading', { name: smoWord })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: smoWord })).toBeVisible();
+  await expect(page.getByRole('heading', { name: pmoWord })).toHaveCount(0);
+});
+
+test('two browsers see each other’s decisions live, within 2 s, without reload', async ({
+  page,
+  browser,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(3);
+  const [pmo, owner, change] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner'], 'Olive Owner'),
+    person(['change_manager'], 'Chris Change'),
+  ]);
+  const created = await atAcceptance(pmo, where, unique('Mobile app'));
+  await signIn(page, owner);
+  const other = await otherBrowser(browser, change);
+  await Promise.all([
+    openDeliverable(page, created.id, created.title),
+    openDeliverable(other, created.id, created.title),
+  ]);
+  await Promise.all([markPage(page), markPage(other)]);
+  const decisions = (from: Page) => from.getByRole('region', { name: /decisions/i });
+
+  // The owner approves in one browser; the change manager's browser shows it within 2 s.
+  await decideAndWait(page, created.id, 'Approve', 'Looks good');
+  await expect(decisions(other).getByText('Looks good')).toBeVisible({ timeout: 2_000 });
+
+  // The change manager requests changes in the other; the owner's browser shows the rework within 2 s.
+  await decideAndWait(other, created.id, 'Request changes', 'Rollback plan missing');
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'rework', 'pmo'), { timeout: 2_000 });
+  await expect(decisions(page).getByText('Rollback plan missing')).toBeVisible({ timeout: 2_000 });
+  await Promise.all([expectNotReloaded(page), expectNotReloaded(other)]);
+  expect((await admin.read(created.id)).status).toBe('rework');
+  await other.context().close();
+});
+
+/** Decides on the deliverable page and waits for the server's answer (the clock of "within 2 s" starts there). */
+async function decideAndWait(
+  page: Page,
+  id: string,
+  decision: 'Approve' | 'Request changes',
+  comment: string,
+) {
+  const answered = page.waitForResponse(
+    (response) =>
+      response.url().endsWith(`/v1/deliverables/${id}/decisions`) && response.request().method() === 'POST',
+  );
+  await decide(page, decision, comment);
+  expect((await answered).status()).toBe(200);
+}
+
+test('a stale edit is refused with 412 and the reload keeps what was typed', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(4);
+  const [pmo, colleague] = await Promise.all([person(['pmo'], 'Pat PMO'), person(['pmo'], 'Kim Colleague')]);
+  const created = await pmo.api.deliverable(where, { title: unique('Reporting suite') });
+  await signIn(page, pmo);
+  await openDeliverable(page, created.id, created.title);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const typed = `${created.title} (phase 2)`;
+  await page.getByLabel('Title').fill(typed);
+
+  // Meanwhile a colleague changes the description: the version the page read is stale now.
+  await colleague.api.ok('PATCH', `/v1/deliverables/${created.id}`, {
+    description: 'Scope agreed with finance',
+  });
+
+  const answered = page.waitForResponse(
+    (response) =>
+      response.url().endsWith(`/v1/deliverables/${created.id}`) && response.request().method() === 'PATCH',
+  );
+  await page.getByRole('button', { name: /^save/i }).click();
+  expect((await answered).status()).toBe(412);
+  const alert = page.getByRole('alert').filter({ hasText: /changed/i });
+  await expect(alert).toBeVisible();
+  await alert.getByRole('button', { name: /reload/i }).click();
+
+  // The fresh version is loaded and the typed title is still there; saving again goes through.
+  await expect(page.getByLabel('Title')).toHaveValue(typed);
+  await expect(page.getByText('Scope agreed with finance')).toBeVisible();
+  await page.getByRole('button', { name: /^save/i }).click();
+  await expect(page.getByRole('heading', { level: 1, name: typed })).toBeVisible();
+  const saved = await admin.read(created.id);
+  expect([saved.title, saved.description]).toEqual([typed, 'Scope agreed with finance']);
+});
+
+test('an approver works through the inbox with the keyboard only (J, K, Enter, A)', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(4);
+  const [pmo, owner] = await Promise.all([person(['pmo']), person(['service_owner'], 'Kai Keyboard')]);
+  const first = await atAcceptance(pmo, where, unique('Keyboard first'));
+  const second = await atAcceptance(pmo, where, unique('Keyboard second'));
+  await signIn(page, owner);
+  await page.goto('/inbox');
+  await expect(inboxRow(page, second.title)).toBeVisible();
+
+  const selected = page.getByRole('listitem').and(page.locator('[aria-current="true"]'));
+  /** J until the selected row is `title` (other tests' deliverables may wait in the same inbox). */
+  const moveTo = async (title: string) => {
+    for (let presses = 0; presses < 50; presses++) {
+      if (((await selected.textContent()) ?? '').includes(title)) return;
+      await page.keyboard.press('j');
+    }
+    throw new Error(`J never selected ${title}`);
+  };
+
+  await moveTo(first.title);
+  await page.keyboard.press('j');
+  await expect(selected).toContainText(second.title);
+  await page.keyboard.press('k');
+  await expect(selected).toContainText(first.title);
+  await page.keyboard.press('a'); // approve the selected one
+  await expect.poll(async () => (await admin.read(first.id)).status).toBe('approved');
+  await expect(inboxRow(page, first.title)).toContainText('You approved');
+
+  await moveTo(second.title);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`/deliverables/${second.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: second.title })).toBeVisible();
+  const approvals = (await admin.read(first.id)).approvals;
+  expect(approvals.map((a) => [a.principalId, a.decision])).toEqual([[owner.id, 'approve']]);
+});
+
+test('the inbox and the deliverable page work at 375 px wide', async ({ browser, admin, person, place }) => {
+  const where = await place(4);
+  const [pmo, owner] = await Promise.all([person(['pmo']), person(['service_owner'], 'Pia Phone')]);
+  const created = await atAcceptance(pmo, where, unique('Phone approval'));
+  const page = await otherBrowser(browser, owner, {
+    viewport: { width: 375, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+  });
+
+  await page.goto('/inbox');
+  const row = inboxRow(page, created.title);
+  await expect(row).toBeVisible();
+  expect(await sidewaysOverflow(page), 'the inbox scrolls sideways at 375 px').toBeLessThanOrEqual(0);
+  await row.getByRole('link', { name: created.title }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: created.title })).toBeVisible();
+  expect(await sidewaysOverflow(page), 'the deliverable page scrolls sideways at 375 px').toBeLessThanOrEqual(
+    0,
+  );
+  await expect(criterion(page, JOURNEY_CRITERIA[0].title)).toBeVisible();
+  const approve = page.getByRole('button', { name: 'Approve', exact: true });
+  await approve.scrollIntoViewIfNeeded();
+  await expect(approve).toBeInViewport();
+  await approve.tap();
+  await expect(statusOf(page)).toContainText(await statusWord(admin, 'approved', 'pmo'));
+  expect((await admin.read(created.id)).status).toBe('approved');
+  await page.context().close();
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

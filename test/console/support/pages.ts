@@ -1,0 +1,78 @@
+// How a person reaches things in the console, by role and accessible name (apps/console/README.md lists the
+// routes and names). Journeys call these, so a renamed control is changed here once.
+import { type Locator, type Page } from '@playwright/test';
+import { expect } from './test.js';
+import { type Api } from './api.js';
+
+export type Lens = 'pmo' | 'smo' | 'both';
+
+const capital = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+let glossary: Promise<{ statuses: { status: string; pmo: string; smo: string }[] }> | undefined;
+
+/** A status in one office's words, as GET /v1/glossary has it (capitalised, as the console shows it). */
+export async function statusWord(api: Api, status: string, office: 'pmo' | 'smo'): Promise<string> {
+  glossary ??= api.get('/v1/glossary');
+  const entry = (await glossary).statuses.find((item) => item.status === status);
+  if (!entry) throw new Error(`the glossary has no status ${status}`);
+  return capital(entry[office]);
+}
+
+export async function chooseLens(page: Page, lens: Lens): Promise<void> {
+  const names = { pmo: 'PMO', smo: 'SMO', both: 'Both' } as const;
+  await page.getByRole('radio', { name: names[lens], exact: true }).check();
+}
+
+export async function openDeliverable(page: Page, id: string, title?: string): Promise<void> {
+  await page.goto(`/deliverables/${id}`);
+  await expect(page.getByRole('heading', { level: 1, ...(title ? { name: title } : {}) })).toBeVisible();
+}
+
+/** The deliverable page's status, shown in the reader's lens. */
+export function statusOf(page: Page): Locator {
+  return page.getByTestId('deliverable-status');
+}
+
+/** One readiness criterion on the deliverable page, by its title. */
+export function criterion(page: Page, title: string): Locator {
+  return page.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
+}
+
+export async function attest(page: Page, title: string, evidence: string): Promise<void> {
+  const row = criterion(page, title);
+  await row.getByRole('button', { name: 'Attest' }).click();
+  await row.getByLabel(/evidence/i).fill(evidence);
+  await row
+    .getByRole('button', { name: /^(attest|save|confirm)/i })
+    .last()
+    .click();
+  await expect(row.getByText(/passed/i)).toBeVisible();
+}
+
+export type Decision = 'Approve' | 'Request changes' | 'Reject';
+
+/** Decides from `scope` (an inbox row or the deliverable page), with a comment when given or needed. */
+export async function decide(scope: Page | Locator, decision: Decision, comment?: string): Promise<void> {
+  if (comment !== undefined)
+    await scope
+      .getByLabel(/comment/i)
+      .first()
+      .fill(comment);
+  await scope.getByRole('button', { name: decision, exact: true }).click();
+}
+
+/** The inbox row of a deliverable, by its title (the row holds a link to it). */
+export function inboxRow(page: Page, title: string): Locator {
+  return page.getByRole('listitem').filter({ has: page.getByRole('link', { name: title, exact: true }) });
+}
+
+/** Opens an inbox row's details and decides there. */
+export async function decideInInbox(row: Locator, decision: Decision, comment?: string): Promise<void> {
+  await row.getByRole('button', { name: 'Details and decide' }).click();
+  await decide(row, decision, comment);
+}
+
+/** The document's width beyond the viewport (a page that scrolls sideways at 375 px is broken). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
