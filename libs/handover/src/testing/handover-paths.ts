@@ -4,7 +4,14 @@ import { toHandoverEvent, type HandoverCommand } from '../handover.commands.js';
 import type { HandoverEvent } from '../handover.events.js';
 import { handoverMachine } from '../handover.machine.js';
 import { createHandover, statusOf, type HandoverSnapshot } from '../handover.snapshot.js';
-import { isFinalStatus, type Actor, type Status, type StoredHandover } from '../handover.types.js';
+import {
+  isFinalStatus,
+  type Actor,
+  type Decision,
+  type Gate,
+  type Status,
+  type StoredHandover,
+} from '../handover.types.js';
 import { applyCommand } from '../loaded-handover.js';
 import { ACTORS, dueTimer, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
 
@@ -37,6 +44,10 @@ export function representativeCommands(
 ): { command: HandoverCommand; actor: Actor }[] {
   const at = AT;
   const { pmo, smo, approverA, approverB, system } = ACTORS;
+  const decide = (gate: Gate, role: string, decision: Decision, actor: Actor) => ({
+    command: { type: 'decide' as const, at, gate, role, decision },
+    actor,
+  });
   return [
     { command: { type: 'edit', at, changes: { title: 'A better title' } }, actor: pmo },
     { command: { type: 'submit', at, policy: FIXTURE_POLICY }, actor: pmo },
@@ -46,42 +57,15 @@ export function representativeCommands(
     { command: { type: 'waive', at, key: 'tests', reason: 'Tested by the vendor' }, actor: smo },
     { command: { type: 'result', at, key: 'tests', passed: true, detail: 'CI green' }, actor: smo },
     { command: { type: 'result', at, key: 'tests', passed: false, detail: 'CI red' }, actor: smo },
-    {
-      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'approve' },
-      actor: approverA,
-    },
-    {
-      command: { type: 'decide', at, gate: 'acceptance', role: 'change_manager', decision: 'approve' },
-      actor: approverB,
-    },
-    {
-      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'request_changes' },
-      actor: approverA,
-    },
-    {
-      command: { type: 'decide', at, gate: 'acceptance', role: 'change_manager', decision: 'reject' },
-      actor: approverB,
-    },
-    {
-      command: { type: 'decide', at, gate: 'acceptance', role: 'service_owner', decision: 'reject_final' },
-      actor: approverA,
-    },
-    {
-      command: { type: 'decide', at, gate: 'els_exit', role: 'service_owner', decision: 'approve' },
-      actor: approverA,
-    },
-    {
-      command: { type: 'decide', at, gate: 'els_exit', role: 'operations', decision: 'approve' },
-      actor: approverB,
-    },
-    {
-      command: { type: 'decide', at, gate: 'els_exit', role: 'service_owner', decision: 'request_changes' },
-      actor: approverA,
-    },
-    {
-      command: { type: 'decide', at, gate: 'els_exit', role: 'operations', decision: 'reject' },
-      actor: approverB,
-    },
+    decide('acceptance', 'service_owner', 'approve', approverA),
+    decide('acceptance', 'change_manager', 'approve', approverB),
+    decide('acceptance', 'service_owner', 'request_changes', approverA),
+    decide('acceptance', 'change_manager', 'reject', approverB),
+    decide('acceptance', 'service_owner', 'reject_final', approverA),
+    decide('els_exit', 'service_owner', 'approve', approverA),
+    decide('els_exit', 'operations', 'approve', approverB),
+    decide('els_exit', 'service_owner', 'request_changes', approverA),
+    decide('els_exit', 'operations', 'reject', approverB),
     { command: { type: 'schedule', at, ...GO_LIVE }, actor: smo },
     { command: { type: 'confirm', at }, actor: smo },
     { command: { type: 'rollback', at, reason: 'Go-live failed' }, actor: smo },

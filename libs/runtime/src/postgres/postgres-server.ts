@@ -79,7 +79,12 @@ export async function startServer(
 /** node-postgres, loaded when first needed rather than with the library (`npm start` imports it first). */
 const loadPg = async (): Promise<typeof pg> => (await import('pg')).default;
 
-async function probe(port: number, password: string): Promise<'ready' | 'waiting' | 'refused-credentials'> {
+/** A client of the server's maintenance database as the superuser, not connected yet; its errors are the caller's. */
+async function adminClient(
+  port: number,
+  password: string,
+  connectionTimeoutMillis?: number,
+): Promise<pg.Client> {
   const { Client } = await loadPg();
   const client = new Client({
     host: '127.0.0.1',
@@ -87,9 +92,14 @@ async function probe(port: number, password: string): Promise<'ready' | 'waiting
     user: POSTGRES_USER,
     password,
     database: 'postgres',
-    connectionTimeoutMillis: 1000,
+    connectionTimeoutMillis,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+async function probe(port: number, password: string): Promise<'ready' | 'waiting' | 'refused-credentials'> {
+  const client = await adminClient(port, password, 1000);
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -102,15 +112,7 @@ async function probe(port: number, password: string): Promise<'ready' | 'waiting
 }
 
 export async function ensureDatabase(port: number, password: string, database: string): Promise<void> {
-  const { Client } = await loadPg();
-  const client = new Client({
-    host: '127.0.0.1',
-    port,
-    user: POSTGRES_USER,
-    password,
-    database: 'postgres',
-  });
-  client.on('error', () => undefined);
+  const client = await adminClient(port, password);
   await client.connect();
   try {
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
