@@ -111,7 +111,8 @@ export class Api {
     extra: Record<string, unknown> = {},
   ): Promise<Deliverable> {
     return this.post('/v1/deliverables', {
-      ...refs,
+      projectId: refs.projectId,
+      serviceId: refs.serviceId,
       title: unique('Deliverable'),
       changeType: 'new_service',
       targetGoLive: new Date(Date.now() + 30 * 86_400_000).toISOString(),
