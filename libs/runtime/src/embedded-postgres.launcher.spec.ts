@@ -3,20 +3,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { startEmbeddedPostgres } from './embedded-postgres.launcher.js';
-import { leftoverProcesses, watchdogOf } from './runtime.spec-helper.js';
+import { leftoverProcesses, query, watchdogOf } from './runtime.spec-helper.js';
 import { isRunning, stopPid } from './process.util.js';
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('startEmbeddedPostgres', () => {
   let dataDir: string;

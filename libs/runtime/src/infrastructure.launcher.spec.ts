@@ -3,24 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setDefaultBackendFactory } from 'bullmq';
-import pg from 'pg';
 import { startInfrastructure } from './infrastructure.launcher.js';
 import { findFreePort, redisAnswers } from './network.util.js';
 import { configureQueueBackend } from './queue-backend.config.js';
-import { leftoverProcesses, roundTrip } from './runtime.spec-helper.js';
+import { leftoverProcesses, query, roundTrip } from './runtime.spec-helper.js';
 
 const MACHINE_POSTGRES =
   process.env.BATON_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = Date.now();

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, readlink, realpath } from 'node:fs/promises';
 import { Queue, Worker } from 'bullmq';
+import pg from 'pg';
 import type { QueueBackend } from './infrastructure.types.js';
 import { queueConnection } from './queue-backend.config.js';
 
@@ -62,5 +63,16 @@ export async function roundTrip(backend: QueueBackend, queueName: string): Promi
   } finally {
     await worker.close();
     await queue.close();
+  }
+}
+
+/** The rows of one query on a connection of its own. */
+export async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text)).rows;
+  } finally {
+    await client.end();
   }
 }
