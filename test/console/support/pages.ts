@@ -28,25 +28,28 @@ export async function openDeliverable(page: Page, id: string, title?: string): P
   await expect(page.getByRole('heading', { level: 1, ...(title ? { name: title } : {}) })).toBeVisible();
 }
 
-/** The deliverable page's status, shown in the reader's lens. */
+/**
+ * The deliverable page's status in the reader's lens: the state diagram's heading, "Workflow · now <status>"
+ * (the other office's word in its title, on hover).
+ */
 export function statusOf(page: Page): Locator {
-  return page.getByTestId('deliverable-status');
+  return page.getByRole('heading', { level: 2, name: /^Workflow/ });
 }
 
 /** One readiness criterion on the deliverable page, by its title. */
 export function criterion(page: Page, title: string): Locator {
-  return page.getByRole('listitem').filter({ has: page.getByText(title, { exact: true }) });
+  return page
+    .getByRole('region', { name: /criteria/i })
+    .getByRole('listitem')
+    .filter({ hasText: title });
 }
 
 export async function attest(page: Page, title: string, evidence: string): Promise<void> {
-  const row = criterion(page, title);
-  await row.getByRole('button', { name: 'Attest' }).click();
-  await row.getByLabel(/evidence/i).fill(evidence);
-  await row
-    .getByRole('button', { name: /^(attest|save|confirm)/i })
-    .last()
-    .click();
-  await expect(row.getByText(/passed/i)).toBeVisible();
+  await page.getByRole('button', { name: `Attest: ${title}` }).click();
+  const form = page.getByRole('form', { name: `Attest: ${title}` });
+  await form.getByLabel('Evidence').fill(evidence);
+  await form.getByRole('button', { name: 'Attest', exact: true }).click();
+  await expect(criterion(page, title).getByText('Passed', { exact: true })).toBeVisible();
 }
 
 export type Decision = 'Approve' | 'Request changes' | 'Reject';

@@ -63,6 +63,14 @@ export async function expectNotReloaded(page: Page): Promise<void> {
   ).toBe(true);
 }
 
+export interface Place {
+  projectId: string;
+  projectKey: string;
+  project: string;
+  serviceId: string;
+  service: string;
+}
+
 interface Fixtures {
   admin: Api;
   /** A principal of its own for this test, with these roles. */
@@ -89,7 +97,13 @@ export const test = base.extend<Fixtures>({
   place: async ({ admin }, use) => {
     await use(async (tier) => {
       const [project, service] = await Promise.all([admin.project(), admin.service(tier)]);
-      return { projectId: project.id, project: project.name, serviceId: service.id, service: service.name };
+      return {
+        projectId: project.id,
+        projectKey: project.key,
+        project: project.name,
+        serviceId: service.id,
+        service: service.name,
+      };
     });
   },
 });
