@@ -23,6 +23,23 @@ const approve = (role: string, gate: 'acceptance' | 'els_exit' = 'acceptance'): 
   role,
   decision: 'approve',
 });
+const decision = (verdict: 'request_changes' | 'reject_final'): CommandInput => ({
+  type: 'decide',
+  gate: 'acceptance',
+  role: 'service_owner',
+  decision: verdict,
+});
+
+/** A driver at `status` (a new one in draft) after the commands given, in order. */
+function after(
+  status: 'draft' | 'readiness' | 'acceptance' | 'els_review',
+  ...commands: [CommandInput, Actor][]
+): HandoverDriver {
+  const driver = status === 'draft' ? new HandoverDriver() : HandoverDriver.at(status);
+  for (const [command, actor] of commands) driver.run(command, actor);
+  return driver;
+}
+
 const periodEnd = (period: number): CommandInput => ({
   type: 'timer_due',
   timer: dueTimer('els_period_end', { period }),
@@ -728,14 +745,7 @@ describe('hold, resume and cancel', () => {
     draft: () => new HandoverDriver(),
     readiness: () => HandoverDriver.at('readiness'),
     acceptance: () => HandoverDriver.at('acceptance'),
-    rework: () => {
-      const driver = HandoverDriver.at('readiness');
-      driver.run(
-        { type: 'decide', gate: 'acceptance', role: 'service_owner', decision: 'request_changes' },
-        approverA,
-      );
-      return driver;
-    },
+    rework: () => after('readiness', [decision('request_changes'), approverA]),
     approved: () => HandoverDriver.at('approved'),
     scheduled: () => HandoverDriver.at('scheduled'),
     early_life_support: () => HandoverDriver.at('early_life_support'),
@@ -797,25 +807,14 @@ describe('hold, resume and cancel', () => {
 
 describe('final statuses', () => {
   const finals = {
-    cancelled: () => {
-      const driver = new HandoverDriver();
-      driver.run({ type: 'cancel', reason: 'x' }, pmo);
-      return driver;
-    },
-    rejected: () => {
-      const driver = HandoverDriver.at('acceptance');
-      driver.run(
-        { type: 'decide', gate: 'acceptance', role: 'service_owner', decision: 'reject_final' },
-        approverA,
-      );
-      return driver;
-    },
-    operational: () => {
-      const driver = HandoverDriver.at('els_review');
-      driver.run(approve('service_owner', 'els_exit'), approverA);
-      driver.run(approve('operations', 'els_exit'), approverB);
-      return driver;
-    },
+    cancelled: () => after('draft', [{ type: 'cancel', reason: 'x' }, pmo]),
+    rejected: () => after('acceptance', [decision('reject_final'), approverA]),
+    operational: () =>
+      after(
+        'els_review',
+        [approve('service_owner', 'els_exit'), approverA],
+        [approve('operations', 'els_exit'), approverB],
+      ),
   };
 
   it.each(Object.keys(finals) as (keyof typeof finals)[])('%s takes no command at all', (status) => {
