@@ -4,13 +4,19 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { CatalogueService } from './catalogue/catalogue.service.js';
 import { PrincipalsController } from './catalogue/principals.controller.js';
 import { ProjectsController } from './catalogue/projects.controller.js';
+import { MeController } from './catalogue/me.controller.js';
 import { ServicesController } from './catalogue/services.controller.js';
 import { DeliverablesController } from './deliverables/deliverables.controller.js';
 import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
+import { EventHub } from './events/event-hub.js';
+import { EventsController } from './events/events.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
+import { InboxController } from './inbox/inbox.controller.js';
+import { InboxService } from './inbox/inbox.service.js';
+import { AuthConfigController } from './system/auth-config.controller.js';
 import { HealthController } from './system/health.controller.js';
 import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
@@ -20,11 +26,15 @@ const controllers = [
   HealthController,
   MetricsController,
   ReferenceController,
+  AuthConfigController,
+  MeController,
   PrincipalsController,
   ServicesController,
   ProjectsController,
   DeliverablesController,
   HandoverActionsController,
+  InboxController,
+  EventsController,
   GovernanceController,
   WebhooksController,
 ];
@@ -35,6 +45,8 @@ const providers = [
   RateLimit,
   CatalogueService,
   DeliverablesService,
+  InboxService,
+  EventHub,
 ];
 
 /** HTTP only. Needs CoreModule (config, database, queues, command path) from whoever composes it. */

@@ -94,12 +94,21 @@ export const configSchema = z.object({
   BATON_OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, commaList.optional()),
   BATON_OIDC_ROLES_CLAIM: z.preprocess(emptyAsUndefined, claimPath.default('roles')),
   BATON_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** The console's OAuth client at the issuer (a public client: authorization code with PKCE). */
+  BATON_OIDC_CLIENT_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
+  ),
 });
 
 /** The schema, plus the rules that span variables. */
 export const checkedConfigSchema = configSchema.superRefine((raw, context) => {
   if (raw.BATON_OIDC_ISSUER) return;
-  for (const name of ['BATON_OIDC_JWKS_URL', 'BATON_OIDC_AUDIENCE'] as const) {
+  for (const name of ['BATON_OIDC_JWKS_URL', 'BATON_OIDC_AUDIENCE', 'BATON_OIDC_CLIENT_ID'] as const) {
     if (raw[name] !== undefined)
       context.addIssue({ code: 'custom', path: [name], message: 'needs BATON_OIDC_ISSUER' });
   }

@@ -68,7 +68,14 @@ describe('loadConfig', () => {
       audience: ['baton', 'baton-cli'],
       rolesClaim: 'realm_access.roles',
       clockSkewSeconds: 30,
+      clientId: null,
     });
+    expect(
+      loadConfig({
+        BATON_OIDC_ISSUER: 'https://idp.example/realms/baton',
+        BATON_OIDC_CLIENT_ID: 'baton-console',
+      }).oidc?.clientId,
+    ).toBe('baton-console');
   });
 
   it('refuses OIDC settings that would fetch keys insecurely or without an issuer', () => {
@@ -89,5 +96,11 @@ describe('loadConfig', () => {
       /BATON_OIDC_ROLES_CLAIM/,
     );
     expect(problems({ BATON_OIDC_ISSUER: 'http://127.0.0.1:8080' })).toBe('');
+    expect(problems({ BATON_OIDC_CLIENT_ID: 'baton-console' })).toMatch(
+      /BATON_OIDC_CLIENT_ID: needs BATON_OIDC_ISSUER/,
+    );
+    expect(
+      problems({ BATON_OIDC_ISSUER: 'https://idp.example', BATON_OIDC_CLIENT_ID: 'baton console' }),
+    ).toMatch(/BATON_OIDC_CLIENT_ID: must be printable ASCII without spaces/);
   });
 });

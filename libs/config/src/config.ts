@@ -47,6 +47,8 @@ export interface OidcConfig {
   /** Claim name or dotted path (`realm_access.roles`) holding the roles: an array or a space-separated string. */
   rolesClaim: string;
   clockSkewSeconds: number;
+  /** The console's client id at the issuer: set, the console offers sign-in with OIDC. */
+  clientId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           audience: raw.BATON_OIDC_AUDIENCE?.length ? raw.BATON_OIDC_AUDIENCE : null,
           rolesClaim: raw.BATON_OIDC_ROLES_CLAIM,
           clockSkewSeconds: raw.BATON_OIDC_CLOCK_SKEW_SECONDS,
+          clientId: raw.BATON_OIDC_CLIENT_ID ?? null,
         }
       : null,
   };

@@ -114,8 +114,14 @@ export function gatePolicy(context: HandoverContext, gate: Gate): GatePolicy | n
   return context.policy === null ? null : gatePolicyOf(context.policy, gate);
 }
 
+/** The member of the context that counts a gate's rounds (the approvers' inbox reads it from the stored context). */
+export const ROUND_OF_GATE: Readonly<Record<Gate, 'round' | 'elsRound'>> = {
+  acceptance: 'round',
+  els_exit: 'elsRound',
+};
+
 export function currentRound(context: HandoverContext, gate: Gate): number {
-  return gate === 'acceptance' ? context.round : context.elsRound;
+  return context[ROUND_OF_GATE[gate]];
 }
 
 export function decisionsInRound(context: HandoverContext, gate: Gate): DecisionRecord[] {

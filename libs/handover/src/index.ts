@@ -19,7 +19,13 @@ export {
   type HandoverCommand,
   type HandoverCommandType,
 } from './handover.commands.js';
-export type { CriterionState, DecisionRecord, HandoverContext, IncidentRecord } from './handover.context.js';
+export {
+  ROUND_OF_GATE,
+  type CriterionState,
+  type DecisionRecord,
+  type HandoverContext,
+  type IncidentRecord,
+} from './handover.context.js';
 export { toEffects, type Effect, type EffectType } from './handover.effects.js';
 export {
   HANDOVER_ERROR_CODES,
@@ -95,6 +101,7 @@ export {
 } from './loaded-handover.js';
 export {
   ACTION_ROLES,
+  GATE_AWAITED_IN,
   holdsAnyRole,
   holdsRole,
   roleRefusal,

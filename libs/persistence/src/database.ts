@@ -5,6 +5,7 @@ import { Sql } from './sql.js';
 import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
+import { EventStore } from './stores/event.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
 import { IdempotencyStore } from './stores/idempotency.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
@@ -23,6 +24,7 @@ export class Database {
   readonly deliverables: DeliverableStore;
   readonly audit: AuditStore;
   readonly outbox: OutboxStore;
+  readonly events: EventStore;
   readonly policies: PolicyStore;
   readonly checklists: ChecklistStore;
   readonly timers: TimerStore;
@@ -40,6 +42,7 @@ export class Database {
     this.deliverables = new DeliverableStore(sql);
     this.audit = new AuditStore(sql);
     this.outbox = new OutboxStore(sql);
+    this.events = new EventStore(sql);
     this.policies = new PolicyStore(sql);
     this.checklists = new ChecklistStore(sql);
     this.timers = new TimerStore(sql);

@@ -16,14 +16,20 @@ export type {
   DeliverableFilter,
   DeliverableHead,
   DeliverableRow,
+  InboxCursor,
+  InboxEntry,
+  InboxQuery,
   LoadedDeliverable,
   LoadedTimer,
   OutboxAppend,
 } from './stores/deliverable.store.js';
 export type { OutboxRow } from './stores/outbox.store.js';
+export type { EventPosition, EventRow } from './stores/event.store.js';
 export {
   decodeCursor,
+  decodeInboxCursor,
   encodeCursor,
+  encodeInboxCursor,
   type Page,
   type PageCursor,
   type PageRequest,

@@ -3,7 +3,12 @@ import { type PrincipalRow, type ProjectRow, type ServiceRow } from '@baton/pers
 import { type z } from 'zod';
 import { oneOf } from '../http/openapi/response-schemas.js';
 import { METHODOLOGIES } from './catalogue.schemas.js';
-import { type principalResponse, type projectResponse, type serviceResponse } from './catalogue.responses.js';
+import {
+  type meResponse,
+  type principalResponse,
+  type projectResponse,
+  type serviceResponse,
+} from './catalogue.responses.js';
 
 export const presentService = (row: ServiceRow): z.input<typeof serviceResponse> => ({
   id: row.id,
@@ -41,4 +46,13 @@ export const presentPrincipal = (
   revokedAt: row.revokedAt?.toISOString() ?? null,
   oidc: row.oidcIssuer ? { issuer: row.oidcIssuer, subject: row.oidcSubject ?? null } : null,
   createdAt: row.createdAt.toISOString(),
+});
+
+/** The caller. Delegation (API.md) is not built yet: nobody holds delegated roles. */
+export const presentMe = (principal: Principal): z.input<typeof meResponse> => ({
+  id: principal.id,
+  name: principal.name,
+  roles: principal.roles,
+  email: principal.email,
+  delegatedRoles: [],
 });

@@ -58,6 +58,25 @@ export const principalWithTokenResponse = z
   })
   .meta({ id: 'PrincipalWithToken' });
 
+export const delegatedRolesResponse = z
+  .object({
+    roles: z.array(z.string()).describe('the approver roles delegated'),
+    onBehalfOf: uuidOut.describe('the principal who delegated them: send it as onBehalfOf in a decision'),
+    until: timeOut.describe('when the delegation ends'),
+  })
+  .meta({
+    id: 'DelegatedRoles',
+    description: 'Roles another principal delegated to the caller, in force now',
+  });
+
 export const meResponse = z
-  .object({ id: uuidOut, name: z.string(), roles: z.array(z.string()), email: z.string().nullable() })
+  .object({
+    id: uuidOut,
+    name: z.string(),
+    roles: z.array(z.string()).describe("the principal's own roles"),
+    email: z.string().nullable(),
+    delegatedRoles: z
+      .array(delegatedRolesResponse)
+      .describe('delegations to the caller in force now (API.md, Delegation); empty until delegation exists'),
+  })
   .meta({ id: 'Me', description: 'The principal the token belongs to' });

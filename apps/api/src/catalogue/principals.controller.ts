@@ -9,7 +9,7 @@ import { assertAdminOrSelf } from '../auth/auth.guard.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
-import { presentPrincipal } from './catalogue.presenter.js';
+import { presentMe, presentPrincipal } from './catalogue.presenter.js';
 import {
   meResponse,
   principalPageResponse,
@@ -55,10 +55,10 @@ export class PrincipalsController {
   }
 
   @Get('me')
-  @ApiOperation({ summary: 'The principal this token belongs to' })
+  @ApiOperation({ summary: 'The principal this token belongs to (the same as GET /v1/me)' })
   @Responds(200, 'The caller', meResponse)
   me(@CurrentPrincipal() principal: Principal): z.input<typeof meResponse> {
-    return { id: principal.id, name: principal.name, roles: principal.roles, email: principal.email };
+    return presentMe(principal);
   }
 
   @Get(':id')

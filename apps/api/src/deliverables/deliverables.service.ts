@@ -97,21 +97,26 @@ export class DeliverablesService {
       },
       page,
     );
-    const held = new Map(
-      heads.items.map((head) => [head.id, this.handovers.get(head.id, head.version)] as const),
-    );
-    const missing = heads.items.filter((head) => held.get(head.id) === undefined).map((head) => head.id);
+    return { ...heads, items: await this.withHandovers(heads.items) };
+  }
+
+  /**
+   * Rows read without their handover state, with their handovers: the states this process does not hold
+   * are read in one query. In the order given; a row gone meanwhile is left out.
+   */
+  async withHandovers(heads: readonly DeliverableHead[]): Promise<ReadDeliverable[]> {
+    const held = new Map(heads.map((head) => [head.id, this.handovers.get(head.id, head.version)] as const));
+    const missing = heads.filter((head) => held.get(head.id) === undefined).map((head) => head.id);
     const read = new Map(
       (missing.length ? await this.db.deliverables.findByIds(missing) : []).map((row) => [row.id, row]),
     );
-    const items = heads.items.flatMap((head): ReadDeliverable[] => {
+    return heads.flatMap((head): ReadDeliverable[] => {
       const handover = held.get(head.id);
       if (handover) return [{ row: head, handover }];
       // Read whole a moment after the page: it may be a later version, served as it now is; or gone.
       const row = read.get(head.id);
       return row ? [{ row, handover: this.handovers.keep(row.id, row.version, loadHandover(row)) }] : [];
     });
-    return { ...heads, items };
   }
 
   execute(

@@ -48,3 +48,20 @@ export const glossaryResponse = z
     ),
   })
   .meta({ id: 'Glossary', description: 'One record, two vocabularies: PMO and SMO words side by side' });
+
+export const authConfigResponse = z
+  .object({
+    oidc: z
+      .object({
+        issuer: z
+          .string()
+          .describe(
+            'the OpenID Connect issuer: its discovery document is at /.well-known/openid-configuration',
+          ),
+        clientId: z.string().describe("the console's client id at the issuer (authorization code with PKCE)"),
+        scopes: z.array(z.string()).describe('the scopes to ask for'),
+      })
+      .nullable()
+      .describe('set when BATON_OIDC_ISSUER and BATON_OIDC_CLIENT_ID are: the console offers OIDC sign-in'),
+  })
+  .meta({ id: 'AuthConfig', description: 'How to sign in to this Baton, for the console (no token needed)' });

@@ -10,6 +10,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
   where: 'published_at IS NOT NULL AND done_at IS NULL',
 })
 @Index('outbox_done_idx', ['doneAt'], { where: 'done_at IS NOT NULL' })
+@Index('outbox_events_idx', ['txid', 'id'], { where: "job_name = 'deliver-event'::text" })
 export class OutboxEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'outbox_pkey' })
   id!: string;
@@ -35,6 +36,13 @@ export class OutboxEntity {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /**
+   * The id of the transaction that wrote it (baton_transaction_id(), the default: no statement names it): event
+   * rows are served to the live stream in this order, once no older transaction still runs (event.store.ts).
+   */
+  @Column({ type: 'bigint', default: () => 'baton_transaction_id()' })
+  txid!: string;
 
   /** When its job finished (set by the worker); published rows not finished are the jobs Redis holds. */
   @Column({ name: 'done_at', type: 'timestamptz', nullable: true })

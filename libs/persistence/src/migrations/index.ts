@@ -6,6 +6,7 @@ import { Oidc1764310000000 } from './1764310000000-oidc.js';
 import { OutboxDone1764320000000 } from './1764320000000-outbox-done.js';
 import { Installation1764330000000 } from './1764330000000-installation.js';
 import { PrincipalChanges1764340000000 } from './1764340000000-principal-changes.js';
+import { EventStream1764350000000 } from './1764350000000-event-stream.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   OutboxDone1764320000000,
   Installation1764330000000,
   PrincipalChanges1764340000000,
+  EventStream1764350000000,
 ];

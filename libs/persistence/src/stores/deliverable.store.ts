@@ -115,6 +115,30 @@ export interface LoadedDeliverable {
   dueTimers: Pick<LoadedTimer, 'id' | 'kind' | 'dueAt'>[];
 }
 
+/** Which deliverables wait for this principal's decision (see DeliverableStore.inbox). */
+export interface InboxQuery {
+  principalId: string;
+  /** Its roles: a deliverable is in its inbox when one of them may decide at the gate. */
+  roles: readonly string[];
+  /** The gate each status waits at, and the member of the stored context that counts the gate's rounds. */
+  gates: readonly { status: string; gate: string; roundOf: string }[];
+  /** The timer kind whose due time is the decision SLA. */
+  slaTimerKind: string;
+}
+
+/** A deliverable in an inbox: its row and the due time of its decision (null: no SLA timer). */
+export interface InboxEntry {
+  row: DeliverableHead;
+  slaDueAt: Date | null;
+}
+
+/** Inbox pages go by (SLA due, target go-live, id): no SLA sorts last. */
+export interface InboxCursor {
+  slaDueAt: Date | null;
+  targetGoLive: Date;
+  id: string;
+}
+
 export interface DeliverableFilter {
   status?: string[];
   projectId?: string;
@@ -302,6 +326,48 @@ export class DeliverableStore {
       values,
     );
     return toPage(rows.map(toHead), page.limit);
+  }
+
+  /**
+   * The approver's inbox, most urgent first, in ONE statement: deliverables in a status that waits at a gate
+   * (`gates`), where one of `roles` may decide (the row's awaiting roles: the gate's roles of the round's
+   * policy; GIN-indexed), that the principal never submitted and has not decided on in the gate's current
+   * round (both read from the stored handover context: `submitters`, `decisions`), ordered by the due time
+   * of the decision SLA timer (the newest not cancelled), the target go-live, then the id.
+   */
+  async inbox(query: InboxQuery, limit: number, after?: InboxCursor): Promise<InboxEntry[]> {
+    if (query.roles.length === 0) return [];
+    const rows: (RawDeliverable & { sla_due_at: Date | null })[] = await this.sql.query(
+      `SELECT ${HEAD_COLUMNS}, sla.due_at AS sla_due_at
+       FROM deliverables d
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS g(status, gate, round_of) ON g.status = d.status
+       LEFT JOIN LATERAL (
+         SELECT max(t.due_at) AS due_at FROM timers t
+         WHERE t.deliverable_id = d.id AND t.kind = $4 AND t.status <> 'cancelled') sla ON true
+       WHERE d.awaiting_roles && $5::text[]
+         AND NOT coalesce(d.snapshot->'context'->'submitters', '[]'::jsonb) ? $6
+         AND NOT EXISTS (
+           SELECT 1 FROM jsonb_array_elements(d.snapshot->'context'->'decisions') AS x(decision)
+           WHERE x.decision->>'principalId' = $6 AND x.decision->>'gate' = g.gate
+             AND x.decision->'round' = d.snapshot->'context'->g.round_of)
+         AND ($8::timestamptz IS NULL OR (coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id)
+           > (coalesce($7::timestamptz, 'infinity'::timestamptz), $8::timestamptz, $9::uuid))
+       ORDER BY coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id
+       LIMIT $10`,
+      [
+        query.gates.map((gate) => gate.status),
+        query.gates.map((gate) => gate.gate),
+        query.gates.map((gate) => gate.roundOf),
+        query.slaTimerKind,
+        query.roles,
+        query.principalId,
+        after?.slaDueAt ?? null,
+        after?.targetGoLive ?? null,
+        after?.id ?? null,
+        limit,
+      ],
+    );
+    return rows.map((raw) => ({ row: toHead(raw), slaDueAt: raw.sla_due_at }));
   }
 
   /** False when nothing was written: the version moved on, or the timer this change fires is no longer scheduled. */

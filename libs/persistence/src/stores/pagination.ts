@@ -41,3 +41,36 @@ export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], lim
   const last = items[items.length - 1];
   return { items, next: { createdAt: last.createdAt, id: last.id } };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An inbox cursor: (SLA due or null, target go-live, id), opaque to clients like the others. */
+export function encodeInboxCursor(cursor: { slaDueAt: Date | null; targetGoLive: Date; id: string }): string {
+  return Buffer.from(
+    JSON.stringify([
+      'inbox',
+      cursor.slaDueAt?.toISOString() ?? null,
+      cursor.targetGoLive.toISOString(),
+      cursor.id,
+    ]),
+  ).toString('base64url');
+}
+
+/** Null when the text is not an inbox cursor this server made. */
+export function decodeInboxCursor(
+  text: string,
+): { slaDueAt: Date | null; targetGoLive: Date; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 4 || value[0] !== 'inbox') return null;
+    const [, due, target, id] = value as unknown[];
+    if ((due !== null && typeof due !== 'string') || typeof target !== 'string') return null;
+    if (typeof id !== 'string' || !UUID.test(id)) return null;
+    const slaDueAt = due === null ? null : new Date(due);
+    const targetGoLive = new Date(target);
+    if (Number.isNaN(targetGoLive.getTime()) || (slaDueAt && Number.isNaN(slaDueAt.getTime()))) return null;
+    return { slaDueAt, targetGoLive, id };
+  } catch {
+    return null;
+  }
+}

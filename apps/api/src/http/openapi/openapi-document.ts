@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, type ParameterObject, SwaggerModule } from '@nestjs/swagger';
 import { problemSchema } from '../errors/problem.js';
 import { isZodSchema, toOpenApiSchema } from './json-schema.js';
-import { headerRefs, RESPONSE_HEADERS } from './responds.decorator.js';
+import { headerRefs, RESPONSE_HEADERS, STREAMED_COMPONENTS } from './responds.decorator.js';
 
 /** The dialect every schema of the document is written in: JSON Schema 2020-12, as zod emits it. */
 export const OPENAPI_VERSION = '3.1.0';
@@ -129,7 +129,7 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
   const problem = toOpenApiSchema(problemSchema, 'output');
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...problem.components },
+    schemas: { ...document.components?.schemas, ...problem.components, ...STREAMED_COMPONENTS },
     headers: { ...document.components?.headers, ...RESPONSE_HEADERS },
     parameters: { ...document.components?.parameters, 'Idempotency-Key': IDEMPOTENCY_KEY },
   };

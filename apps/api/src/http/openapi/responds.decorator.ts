@@ -2,7 +2,7 @@ import { ApiResponse, type HeaderObject, type SchemaObject } from '@nestjs/swagg
 import { FASTIFY_ROUTE_SCHEMA_METADATA } from '@nestjs/platform-fastify/constants.js';
 import { type FastifySchema } from 'fastify';
 import { type z } from 'zod';
-import { toOpenApiSchema, toSerializerSchema } from './json-schema.js';
+import { type JsonSchema, toOpenApiSchema, toSerializerSchema } from './json-schema.js';
 
 const header = (description: string, required: boolean, schema: SchemaObject): HeaderObject => ({
   description,
@@ -89,4 +89,33 @@ export function Responds(
     }
     return descriptor;
   };
+}
+
+/** The schemas streamed responses name (what each frame carries): createOpenApiDocument adds them to its components. */
+export const STREAMED_COMPONENTS: Record<string, JsonSchema> = {};
+
+/**
+ * A response the handler streams itself (it hijacks the reply), such as server-sent events: documented as
+ * `mediaType`, a text whose framing `frames` describes, each frame carrying an `item` (a named schema, made a
+ * component of the document and referred to by `x-item-schema`, for clients that generate types from it).
+ */
+export function RespondsStream(
+  status: number,
+  description: string,
+  mediaType: string,
+  frames: string,
+  item: z.ZodType,
+): MethodDecorator {
+  const converted = toOpenApiSchema(item, 'output');
+  Object.assign(STREAMED_COMPONENTS, converted.components);
+  return ApiResponse({
+    status,
+    description,
+    content: {
+      [mediaType]: {
+        schema: { type: 'string', description: frames },
+        'x-item-schema': converted.schema,
+      } as { schema: SchemaObject },
+    },
+  });
 }
