@@ -111,6 +111,7 @@ export async function createHttpApp(
     });
   }
   app.useGlobalFilters(new ProblemFilter(config.bodyLimit));
-  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  // Built on the first request for it, not at start: converting every schema takes a few hundred ms.
+  SwaggerModule.setup('docs', app, () => createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

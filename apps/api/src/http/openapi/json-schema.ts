@@ -61,6 +61,18 @@ export function toOpenApiSchema(schema: z.ZodType, io: 'input' | 'output'): Conv
  * "X or null" written as a type list, which the serializer writes without trying each branch.
  */
 export function toSerializerSchema(schema: z.ZodType): JsonSchema {
+  // Many routes answer with the same schema (every handover action with the deliverable): convert it once.
+  let converted = serializerSchemas.get(schema);
+  if (!converted) {
+    converted = serializerSchemaOf(schema);
+    serializerSchemas.set(schema, converted);
+  }
+  return converted;
+}
+
+const serializerSchemas = new WeakMap<z.ZodType, JsonSchema>();
+
+function serializerSchemaOf(schema: z.ZodType): JsonSchema {
   const { schema: root, components } = toOpenApiSchema(schema, 'output');
   const inline = (node: unknown, depth: number): unknown => {
     if (depth > 64) throw new Error('A response schema nests too deep (a cycle?) to serialise');
