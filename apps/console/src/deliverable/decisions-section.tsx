@@ -1,0 +1,63 @@
+// Decisions per gate and round, oldest first, and the gate that waits now ("1 of 2 approvals: change
+// manager pending"); the decision form where `allowedActions` names decide.
+import type { Approval } from '../api/types';
+import { humanize } from '../lib/lens';
+import { formatDateTime } from '../lib/time';
+import { useApp } from '../shell/app-context';
+import { Term } from '../ui/components';
+import { DecisionForm } from './decision-form';
+import { useDeliverable } from './deliverable-context';
+import { waitingFor } from './summary';
+
+const DECISION_ICON: Record<string, string> = { approve: '✓', request_changes: '↺', reject: '✕', reject_final: '✕' };
+
+export function DecisionsSection() {
+  const app = useApp();
+  const { deliverable } = useDeliverable();
+  const groups = new Map<string, Approval[]>();
+  for (const approval of deliverable.approvals) {
+    const key = `${approval.gate}#${approval.round}`;
+    groups.set(key, [...(groups.get(key) ?? []), approval]);
+  }
+  const gate = deliverable.gate;
+  return (
+    <section className="card section" aria-labelledby="decisions-title">
+      <h2 id="decisions-title">Decisions</h2>
+      {gate ? (
+        <div className="gate-now">
+          <p>
+            <strong>
+              Waiting at <Term words={app.gate(gate.gate)} />
+            </strong>{' '}
+            (round {gate.round}): {waitingFor(deliverable)}
+          </p>
+          <p className="small muted">
+            Roles that decide here: {gate.roles.map((role) => humanize(role).toLowerCase()).join(', ')}; quorum {gate.quorum}.
+          </p>
+        </div>
+      ) : null}
+      {deliverable.allowedActions.includes('decide') ? <DecisionForm deliverable={deliverable} /> : null}
+      {groups.size === 0 ? <p className="muted">No decisions yet.</p> : null}
+      {[...groups.entries()].reverse().map(([key, approvals]) => {
+        const [gateName, round] = key.split('#');
+        return (
+          <div key={key} className="decision-round">
+            <h3 className="h4">
+              <Term words={app.gate(gateName)} /> · round {round}
+            </h3>
+            <ul className="compact-list">
+              {approvals.map((approval) => (
+                <li key={`${approval.principalId}-${approval.at}`} className={`decision decision-${approval.decision}`}>
+                  <span aria-hidden="true">{DECISION_ICON[approval.decision]} </span>
+                  <strong>{humanize(approval.decision)}</strong> as {humanize(approval.role).toLowerCase()}
+                  {approval.principalId === app.me.id ? ' (you)' : ''} · {formatDateTime(approval.at)}
+                  {approval.comment ? <p className="quote">“{approval.comment}”</p> : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        );
+      })}
+    </section>
+  );
+}

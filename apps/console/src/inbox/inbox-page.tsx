@@ -1,0 +1,378 @@
+// The approver's inbox (GET /v1/inbox): what waits for my decision, most urgent first. The list is a stable
+// snapshot: a live event updates the rows it shows in place, marks rows that no longer wait for me, and
+// counts new arrivals ("2 new — show") instead of moving rows under the reader.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, ok } from '../api/client';
+import type { Decision, Deliverable, InboxItem } from '../api/types';
+import { DecisionForm, type DecisionFormHandle } from '../deliverable/decision-form';
+import { readinessCount } from '../deliverable/summary';
+import { humanize } from '../lib/lens';
+import { Link, navigate } from '../lib/router';
+import { countdown, formatDateTime } from '../lib/time';
+import { useLiveEvents } from '../live/live';
+import { useApp } from '../shell/app-context';
+import { Empty, Loading, ProblemMessage, Progress, StatusBadge, Term } from '../ui/components';
+
+const PAGE = 100;
+
+interface Row {
+  item: InboxItem;
+  /** Set once the row no longer waits for me: why. */
+  gone?: string;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+const DECIDED: Record<Decision, string> = {
+  approve: 'You approved',
+  request_changes: 'You requested changes',
+  reject: 'You rejected',
+  reject_final: 'You rejected it for good',
+};
+
+/** "1 of 2 approvals: change manager pending" */
+export function waitingText(item: Pick<InboxItem, 'approvals' | 'quorum' | 'awaitingRoles'>): string {
+  const who = item.awaitingRoles.map((role) => humanize(role).toLowerCase()).join(' or ');
+  return `${item.approvals} of ${item.quorum} approval${item.quorum === 1 ? '' : 's'}${who ? `: ${who} pending` : ''}`;
+}
+
+export function InboxPage() {
+  const app = useApp();
+  const [rows, setRowsState] = useState<Row[] | null>(null);
+  const rowsRef = useRef<Row[] | null>(null);
+  const setRows = (next: Row[] | null) => {
+    rowsRef.current = next;
+    setRowsState(next);
+  };
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [fresh, setFresh] = useState<InboxItem[]>([]);
+  const [selected, setSelected] = useState(0);
+  const [open, setOpen] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+  const forms = useRef(new Map<string, DecisionFormHandle>());
+  const rowRefs = useRef(new Map<string, HTMLLIElement>());
+
+  useEffect(() => {
+    document.title = 'Inbox · Baton';
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const load = useCallback(async () => {
+    setError(null);
+    try {
+      const page = await ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE } } }));
+      setRows(page.items.map((item) => ({ item })));
+      setCursor(page.nextCursor ?? null);
+      setFresh([]);
+    } catch (caught) {
+      setError(caught);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const more = async () => {
+    if (!cursor) return;
+    try {
+      const page = await ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE, cursor } } }));
+      const current = rowsRef.current ?? [];
+      const known = new Set(current.map((row) => row.item.deliverable.id));
+      setRows([...current, ...page.items.filter((item) => !known.has(item.deliverable.id)).map((item) => ({ item }))]);
+      setCursor(page.nextCursor ?? null);
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  // Live: rows update in place, rows that no longer wait are marked, arrivals are counted, not inserted.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const touched = useRef(new Set<string>());
+  useLiveEvents((event) => {
+    if (event.deliverableId) touched.current.add(event.deliverableId);
+    if (pending.current) clearTimeout(pending.current);
+    pending.current = setTimeout(() => {
+      const ids = touched.current;
+      touched.current = new Set();
+      void ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE } } })).then(
+        (page) => {
+          const current = rowsRef.current;
+          if (!current) return;
+          const waiting = new Map(page.items.map((item) => [item.deliverable.id, item]));
+          const complete = !page.nextCursor;
+          setRows(
+            current.map((row) => {
+              const id = row.item.deliverable.id;
+              const still = waiting.get(id);
+              if (still && !row.gone) return { item: still };
+              if (row.gone || still) return row;
+              // Not on the first page: gone for sure only if the whole inbox fits in it, or the event was its own.
+              if (complete || ids.has(id))
+                return { ...row, gone: 'No longer waits for you: decided meanwhile (the quorum may have been reached), or it moved on.' };
+              return row;
+            }),
+          );
+          const known = new Set(current.map((row) => row.item.deliverable.id));
+          setFresh(page.items.filter((item) => !known.has(item.deliverable.id)));
+        },
+        () => undefined,
+      );
+    }, 120);
+  });
+
+  const showFresh = () => {
+    setRows([...fresh.map((item) => ({ item })), ...(rowsRef.current ?? []).filter((row) => !row.gone)]);
+    setFresh([]);
+    setSelected(0);
+  };
+
+  const visible = rows ?? [];
+  const decided = (id: string, updated: Deliverable, decision: Decision) => {
+    setRows(
+      (rowsRef.current ?? []).map((row) =>
+        row.item.deliverable.id === id ? { item: { ...row.item, deliverable: updated }, gone: `${DECIDED[decision]}.` } : row,
+      ),
+    );
+  };
+
+  // Keyboard: J/K move, Enter opens, A approves, R rejects (asks for the reason first), X expands.
+  useEffect(() => {
+    if (!app.shortcuts) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return;
+      const row = visible[selected];
+      const key = event.key.toLowerCase();
+      const focusRow = (index: number) => {
+        const id = visible[index]?.item.deliverable.id;
+        if (id) rowRefs.current.get(id)?.focus();
+      };
+      if (key === 'j' || key === 'k') {
+        event.preventDefault();
+        const next = Math.max(0, Math.min(visible.length - 1, selected + (key === 'j' ? 1 : -1)));
+        setSelected(next);
+        focusRow(next);
+      } else if (key === 'enter' && row && (event.target === document.body || event.target === rowRefs.current.get(row.item.deliverable.id))) {
+        event.preventDefault();
+        navigate(`/deliverables/${row.item.deliverable.id}`);
+      } else if ((key === 'a' || key === 'r') && row && !row.gone) {
+        event.preventDefault();
+        const id = row.item.deliverable.id;
+        setOpen(id);
+        // The form mounts with the row open.
+        setTimeout(() => {
+          const form = forms.current.get(id);
+          if (key === 'a') form?.decide('approve');
+          else form?.focusComment();
+        }, 0);
+      } else if (key === 'x' && row) {
+        event.preventDefault();
+        setOpen(open === row.item.deliverable.id ? null : row.item.deliverable.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const waitingCount = visible.filter((row) => !row.gone).length;
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Inbox</h1>
+          <p className="muted">
+            {rows === null
+              ? 'What waits for your decision.'
+              : `${waitingCount}${cursor ? '+' : ''} waiting for your decision, most urgent first.`}
+          </p>
+        </div>
+        <label className="toggle">
+          <input type="checkbox" checked={app.shortcuts} onChange={(event) => app.setShortcuts(event.target.checked)} />
+          Single-key shortcuts
+        </label>
+      </div>
+      {app.shortcuts ? (
+        <p className="shortcut-help small muted" id="inbox-keys">
+          <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>Enter</kbd> open · <kbd>X</kbd> details · <kbd>A</kbd> approve · <kbd>R</kbd> reject (with a
+          reason). Off while you type.
+        </p>
+      ) : null}
+      {fresh.length > 0 ? (
+        <div className="banner banner-info" role="status">
+          <span>
+            {fresh.length} new {fresh.length === 1 ? 'item waits' : 'items wait'} for you.
+          </span>
+          <button type="button" className="button button-small" onClick={showFresh}>
+            Show {fresh.length} new
+          </button>
+        </div>
+      ) : null}
+      <ProblemMessage
+        error={error}
+        action={
+          <button type="button" className="button" onClick={() => void load()}>
+            Try again
+          </button>
+        }
+      />
+      {rows === null && !error ? <Loading what="your inbox" /> : null}
+      {rows !== null && visible.length === 0 ? (
+        <Empty title="Nothing waits for your decision">
+          <p>
+            Deliverables appear here when they reach a gate where one of your roles ({app.me.roles.map(humanize).join(', ')}) decides,
+            unless you submitted them. New ones show up live, without a reload.
+          </p>
+        </Empty>
+      ) : null}
+      {visible.length > 0 ? (
+        <ul className="inbox-list" aria-label="Waiting for your decision" aria-describedby={app.shortcuts ? 'inbox-keys' : undefined}>
+          {visible.map((row, index) => (
+            <InboxRow
+              key={row.item.deliverable.id}
+              row={row}
+              now={now}
+              selected={index === selected}
+              expanded={open === row.item.deliverable.id}
+              onToggle={() => setOpen(open === row.item.deliverable.id ? null : row.item.deliverable.id)}
+              onFocus={() => setSelected(index)}
+              rowRef={(element) => {
+                if (element) rowRefs.current.set(row.item.deliverable.id, element);
+                else rowRefs.current.delete(row.item.deliverable.id);
+              }}
+              formRef={(handle) => {
+                if (handle) forms.current.set(row.item.deliverable.id, handle);
+              }}
+              onDecided={decided}
+            />
+          ))}
+        </ul>
+      ) : null}
+      {cursor ? (
+        <button type="button" className="button" onClick={() => void more()}>
+          Show more
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function InboxRow({
+  row,
+  now,
+  selected,
+  expanded,
+  onToggle,
+  onFocus,
+  rowRef,
+  formRef,
+  onDecided,
+}: {
+  row: Row;
+  now: number;
+  selected: boolean;
+  expanded: boolean;
+  onToggle: () => void;
+  onFocus: () => void;
+  rowRef: (element: HTMLLIElement | null) => void;
+  formRef: (handle: DecisionFormHandle | null) => void;
+  onDecided: (id: string, updated: Deliverable, decision: Decision) => void;
+}) {
+  const app = useApp();
+  const { item } = row;
+  const d = item.deliverable;
+  const sla = item.slaDueAt ? countdown(item.slaDueAt, now) : null;
+  const overdue = item.overdue || sla?.overdue;
+  const counts = readinessCount(d.readiness.criteria);
+  const detailId = `inbox-detail-${d.id}`;
+  return (
+    <li
+      ref={rowRef}
+      tabIndex={-1}
+      className={`inbox-row ${selected ? 'selected' : ''} ${row.gone ? 'gone' : ''} ${overdue ? 'overdue' : ''}`}
+      onFocus={onFocus}
+      aria-current={selected ? 'true' : undefined}
+    >
+      <div className="inbox-main">
+        <div className="inbox-title">
+          <Link href={`/deliverables/${d.id}`}>{d.title}</Link>
+          <StatusBadge status={d.status} />
+        </div>
+        <div className="inbox-meta">
+          <span className="gate-chip">
+            <Term words={app.gate(item.gate)} />
+            {item.round > 1 ? ` · round ${item.round}` : ''}
+          </span>
+          <span className="waiting">{waitingText(item)}</span>
+          {sla ? (
+            <span className={`sla ${overdue ? 'sla-overdue' : sla.soon ? 'sla-soon' : ''}`}>
+              <span aria-hidden="true">{overdue ? '⚠ ' : '⏱ '}</span>
+              {overdue ? 'Overdue: decision ' : 'Decision '}
+              {sla.text}
+            </span>
+          ) : null}
+          <span className="muted">Target go-live {formatDateTime(d.targetGoLive)}</span>
+        </div>
+        {row.gone ? (
+          <p className="gone-note" role="status">
+            <span aria-hidden="true">✓ </span>
+            {row.gone}
+          </p>
+        ) : null}
+      </div>
+      <div className="inbox-side">
+        <button type="button" className="button button-small" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle}>
+          {expanded ? 'Hide details' : row.gone ? 'Details' : 'Details and decide'}
+          <span className="visually-hidden"> for {d.title}</span>
+        </button>
+      </div>
+      {expanded ? (
+        <div className="inbox-detail" id={detailId}>
+          <div className="inbox-checklist">
+            <h2 className="h3">
+              <Term words={app.term('readiness criteria', 'Readiness criteria')} />
+            </h2>
+            <Progress done={counts.done} total={counts.total} label={`Readiness of ${d.title}`} />
+            <p className="small">
+              {counts.passed} passed · {counts.waived} waived · {counts.failed} failed · {counts.pending} pending
+            </p>
+            {counts.done < counts.total ? (
+              <ul className="compact-list">
+                {d.readiness.criteria
+                  .filter((criterion) => criterion.status !== 'passed' && criterion.status !== 'waived')
+                  .slice(0, 8)
+                  .map((criterion) => (
+                    <li key={criterion.key}>
+                      <span className={`crit crit-${criterion.status}`}>{humanize(criterion.status)}</span> {criterion.title}
+                      {criterion.mandatory ? '' : ' (advisory)'}
+                    </li>
+                  ))}
+              </ul>
+            ) : null}
+            {item.decisions.length > 0 ? (
+              <>
+                <h3 className="h4">This round so far</h3>
+                <ul className="compact-list">
+                  {item.decisions.map((decision) => (
+                    <li key={`${decision.principalId}-${decision.at}`}>
+                      {humanize(decision.decision)} as {humanize(decision.role).toLowerCase()}
+                      {decision.comment ? `: “${decision.comment}”` : ''}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+            {d.description ? <p className="small muted clamp">{d.description}</p> : null}
+          </div>
+          {row.gone ? null : (
+            <DecisionForm deliverable={d} roles={item.roles} compact handle={formRef} onDecided={(updated, decision) => onDecided(d.id, updated, decision)} />
+          )}
+        </div>
+      ) : null}
+    </li>
+  );
+}
