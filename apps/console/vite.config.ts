@@ -1,10 +1,13 @@
 // The console: built into dist/console/ (index.html and hashed assets), served by the api at `/`.
 // `npm run build` and `npm start` run it when the console's sources changed (scripts/build.mjs).
 // No plugin: Vite's own transform (Oxc) compiles TSX with React's automatic runtime.
+/// <reference types="node" />
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The Baton the dev server sends API calls to.
+const target = process.env.BATON_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root,
@@ -27,7 +30,7 @@ export default defineConfig({
     },
   },
   server: {
-    // `npx vite --config apps/console/vite.config.ts` against a Baton on :3000 while working on the console.
-    proxy: { '/v1': 'http://127.0.0.1:3000', '/docs-json': 'http://127.0.0.1:3000', '/admin/queues': 'http://127.0.0.1:3000' },
+    // `npx vite --config apps/console/vite.config.ts` against a running Baton (BATON_URL) while working on it.
+    proxy: { '/v1': target, '/docs-json': target, '/admin/queues': target },
   },
 });

@@ -102,8 +102,8 @@ function DeliverableView() {
               </span>
             ) : null}
             {project ? (
-              <span>
-                <Term words={app.term('project', 'Project')} />: {project.key} · {project.name}
+              <span title={app.term('project', 'Project').title}>
+                Project: {project.key} · {project.name}
               </span>
             ) : null}
             {service ? (

@@ -184,7 +184,7 @@ export function ElsSection({ policy, reminders }: { policy: Policy | undefined; 
       </h2>
       {left ? (
         <p className={left.overdue ? 'sla-overdue' : ''}>
-          <span aria-hidden="true">⏱ </span>Period ends {formatDateTime(periodEnd!.dueAt)} ({left.text.replace('due in', 'in')})
+          Period ends {formatDateTime(periodEnd!.dueAt)} ({left.text.replace('due in', 'in')})
         </p>
       ) : null}
       <h3 className="h4">Exit criteria</h3>

@@ -71,7 +71,7 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
   let extra = 0;
   for (const name of names) {
     const [col, row] = PLACE[name] ?? [extra++, 3];
-    boxes.set(name, { x: PAD + col * (W + GAP_X), y: PAD + 22 + row * (H + GAP_Y), w: W, h: H });
+    boxes.set(name, { x: PAD + col * (W + GAP_X), y: PAD + 40 + row * (H + GAP_Y), w: W, h: H });
   }
   // A composite state is the box around its members.
   for (const [group, members] of Object.entries(graph.groups)) {
@@ -121,8 +121,9 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
           const a = border(from, center(to));
           const b = border(to, center(from));
           const back = from.y === to.y && from.x > to.x;
+          // A way back along the main line arcs over it, from the top of one box to the top of the other.
           const d = back
-            ? `M ${a.x} ${from.y} Q ${(a.x + b.x) / 2} ${from.y - 34} ${b.x} ${to.y}`
+            ? `M ${center(from).x - 14} ${from.y} C ${center(from).x - 14} ${from.y - 30}, ${center(to).x + 14} ${to.y - 30}, ${center(to).x + 14} ${to.y}`
             : `M ${a.x} ${a.y} L ${b.x} ${b.y}`;
           const active = edge.from === current || graph.groups[edge.from]?.includes(current);
           return (

@@ -310,7 +310,7 @@ function InboxRow({
           <span className="waiting">{waitingText(item)}</span>
           {sla ? (
             <span className={`sla ${overdue ? 'sla-overdue' : sla.soon ? 'sla-soon' : ''}`}>
-              <span aria-hidden="true">{overdue ? '⚠ ' : '⏱ '}</span>
+              {overdue ? <span aria-hidden="true">⚠ </span> : null}
               {overdue ? 'Overdue: decision ' : 'Decision '}
               {sla.text}
             </span>
