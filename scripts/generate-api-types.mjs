@@ -86,9 +86,13 @@ try {
   if (check) {
     const committed = await readFile(TARGET, 'utf8').catch(() => '');
     if (committed !== text) {
+      const was = committed.split('\n');
+      const now = text.split('\n');
+      const at = now.findIndex((line, index) => line !== was[index]);
       process.stderr.write(
         'apps/console/src/api/schema.d.ts is out of date with the served OpenAPI document: ' +
-          'run `node scripts/generate-api-types.mjs` and commit the result\n',
+          'run `node scripts/generate-api-types.mjs` and commit the result\n' +
+          `first difference at line ${at + 1}:\n  committed: ${was[at] ?? '(end of file)'}\n  served:    ${now[at] ?? '(end of file)'}\n`,
       );
       process.exitCode = 1;
     } else process.stdout.write('apps/console/src/api/schema.d.ts matches /docs-json\n');

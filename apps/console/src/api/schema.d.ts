@@ -6223,8 +6223,7 @@ export interface operations {
         /** @description for tools that cannot send the Last-Event-ID header: the same, the header wins when both are sent */
         lastEventId?: string;
       };
-      header: {
-        authorization: string;
+      header?: {
         /** @description Resume after this event (an event id, as the stream gave it): what followed it comes first. An id that is not a UUID, or names no event kept here (unknown, or older than a day), is 400: reload what the page shows, then open the stream without it. */
         'Last-Event-ID'?: string;
       };
