@@ -17,7 +17,16 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECORD = join(ROOT, 'dist', '.build-sources');
 const SOURCES = ['apps', 'libs'];
 const CONSOLE = join('apps', 'console');
-const SWC_ARGS = [...SOURCES, '-d', 'dist', '--ignore', '**/*.spec.ts', '--ignore', 'apps/console/**', '--quiet'];
+const SWC_ARGS = [
+  ...SOURCES,
+  '-d',
+  'dist',
+  '--ignore',
+  '**/*.spec.ts',
+  '--ignore',
+  'apps/console/**',
+  '--quiet',
+];
 
 const CONSOLE_RECORD = join(ROOT, 'dist', '.console-sources');
 const CONSOLE_OUT = join(ROOT, 'dist', 'console');
@@ -50,7 +59,8 @@ async function stateOf(paths) {
 }
 
 const read = (path) => readFile(join(ROOT, path), 'utf8').catch(() => '');
-const versionOf = async (name) => JSON.parse((await read(`node_modules/${name}/package.json`)) || '{}').version;
+const versionOf = async (name) =>
+  JSON.parse((await read(`node_modules/${name}/package.json`)) || '{}').version;
 
 /** What the server build reads, as one text: equal texts, equal builds. */
 async function sourceState() {
@@ -59,9 +69,11 @@ async function sourceState() {
     await Promise.all(SOURCES.map((name) => files(join(ROOT, name), (path) => path === consoleDir)))
   ).flat();
   const lines = await stateOf(paths);
-  return [`swc\t${await versionOf('@swc/core')}\t${SWC_ARGS.join(' ')}`, `.swcrc\t${await read('.swcrc')}`, ...lines].join(
-    '\n',
-  );
+  return [
+    `swc\t${await versionOf('@swc/core')}\t${SWC_ARGS.join(' ')}`,
+    `.swcrc\t${await read('.swcrc')}`,
+    ...lines,
+  ].join('\n');
 }
 
 /** What the console build reads: its sources and the versions of what Vite bundles. */
@@ -129,7 +141,12 @@ export async function consoleJsGzip() {
  * build with: an install without dev dependencies keeps the dist/console/ it was given).
  */
 export async function buildConsole(log = (line) => process.stdout.write(`${line}\n`)) {
-  if (!(await stat(VITE_BIN).then(() => true, () => false))) {
+  if (
+    !(await stat(VITE_BIN).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     log('[baton] Console: not built (Vite is not installed: npm ci installs it); the API works without it');
     return true;
   }

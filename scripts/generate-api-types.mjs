@@ -58,7 +58,9 @@ async function startBaton() {
     child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`Baton exited with ${code} before listening (did you run npm run build?):\n${output}`));
+      reject(
+        new Error(`Baton exited with ${code} before listening (did you run npm run build?):\n${output}`),
+      );
     });
   });
   const stop = async () => {

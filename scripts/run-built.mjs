@@ -27,8 +27,11 @@ if (!serverBuilt) {
   if (!(await build())) process.exit(1);
 }
 if (!consoleBuilt) {
-  process.stdout.write('[baton] Building the console (its sources changed since the last build, or there is none)\n');
+  process.stdout.write(
+    '[baton] Building the console (its sources changed since the last build, or there is none)\n',
+  );
   // A console that fails to build leaves the API running: it says so and goes on.
-  if (!(await buildConsole())) process.stdout.write('[baton] Console: the build failed (see above); the API starts without it\n');
+  if (!(await buildConsole()))
+    process.stdout.write('[baton] Console: the build failed (see above); the API starts without it\n');
 }
 await import(pathToFileURL(join(ROOT, entry)).href);

@@ -36,7 +36,8 @@ function Routes() {
     <div className="page">
       <h1>Page not found</h1>
       <p>
-        Nothing lives at <code>{path}</code>. Try the <a href="/inbox">inbox</a> or the <a href="/board">board</a>.
+        Nothing lives at <code>{path}</code>. Try the <a href="/inbox">inbox</a> or the{' '}
+        <a href="/board">board</a>.
       </p>
     </div>
   );

@@ -3,7 +3,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getToken } from '../auth/session';
 import { allPages, api, ok } from '../api/client';
-import type { Policy, PolicyRequest, Principal, PrincipalWithToken, Webhook, WebhookEventType } from '../api/types';
+import type {
+  Policy,
+  PolicyRequest,
+  Principal,
+  PrincipalWithToken,
+  Webhook,
+  WebhookEventType,
+} from '../api/types';
 import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
 import { Link } from '../lib/router';
@@ -67,7 +74,10 @@ function QueuesLink() {
     // Opened first, in the click, so the browser does not block it as a pop-up.
     const tab = window.open('about:blank', '_blank');
     try {
-      const response = await fetch('/v1/admin/queues/session', { method: 'POST', headers: { Authorization: `Bearer ${getToken() ?? ''}` } });
+      const response = await fetch('/v1/admin/queues/session', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${getToken() ?? ''}` },
+      });
       if (!response.ok) throw new Error(`Baton answered ${response.status}`);
       if (tab) tab.location.href = '/admin/queues';
       else window.location.assign('/admin/queues');
@@ -90,14 +100,19 @@ function QueuesLink() {
   );
 }
 
-const loadPrincipals = () => allPages<Principal>((cursor) => ok(api.GET('/v1/principals', { params: { query: { limit: 500, cursor } } })));
+const loadPrincipals = () =>
+  allPages<Principal>((cursor) =>
+    ok(api.GET('/v1/principals', { params: { query: { limit: 500, cursor } } })),
+  );
 
 function TokenOnce({ token, name, onClose }: { token: string; name: string; onClose: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="alert alert-success token-once" role="status">
       <p className="alert-title">The token of {name}: shown this once</p>
-      <p className="small">Copy it now and hand it over safely: Baton keeps only its hash and cannot show it again.</p>
+      <p className="small">
+        Copy it now and hand it over safely: Baton keeps only its hash and cannot show it again.
+      </p>
       <div className="row">
         <code className="token" aria-label="Token">
           {token}
@@ -138,7 +153,9 @@ function PrincipalsSection() {
     event.preventDefault();
     const all = [...roles, ...other.split(/[\s,]+/).filter(Boolean)];
     void create.run(async () => {
-      const created = await ok(api.POST('/v1/principals', { body: { name: name.trim(), roles: all, email: email.trim() || null } }));
+      const created = await ok(
+        api.POST('/v1/principals', { body: { name: name.trim(), roles: all, email: email.trim() || null } }),
+      );
       setShown(created);
       setName('');
       setOther('');
@@ -149,12 +166,25 @@ function PrincipalsSection() {
   return (
     <section aria-labelledby="principals-title">
       <h2 id="principals-title">Principals</h2>
-      {shown?.token ? <TokenOnce token={shown.token} name={shown.name} onClose={() => setShown(null)} /> : null}
+      {shown?.token ? (
+        <TokenOnce token={shown.token} name={shown.name} onClose={() => setShown(null)} />
+      ) : null}
       <form className="card form-card" onSubmit={submit} noValidate aria-label="New principal">
         <h3 className="h4">New principal</h3>
         <div className="grid-2">
-          <TextField label="Name" value={name} error={errors.name} onChange={(e) => setName(e.target.value)} />
-          <TextField label="E-mail (optional)" type="email" value={email} error={errors.email} onChange={(e) => setEmail(e.target.value)} />
+          <TextField
+            label="Name"
+            value={name}
+            error={errors.name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <TextField
+            label="E-mail (optional)"
+            type="email"
+            value={email}
+            error={errors.email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </div>
         <fieldset className="checks-row">
           <legend>Roles</legend>
@@ -163,13 +193,21 @@ function PrincipalsSection() {
               <input
                 type="checkbox"
                 checked={roles.includes(role)}
-                onChange={(e) => setRoles(e.target.checked ? [...roles, role] : roles.filter((r) => r !== role))}
+                onChange={(e) =>
+                  setRoles(e.target.checked ? [...roles, role] : roles.filter((r) => r !== role))
+                }
               />{' '}
               {humanize(role)}
             </label>
           ))}
         </fieldset>
-        <TextField label="Other approver roles (optional)" value={other} hint="lower_snake_case, separated by commas" error={errors.roles} onChange={(e) => setOther(e.target.value)} />
+        <TextField
+          label="Other approver roles (optional)"
+          value={other}
+          hint="lower_snake_case, separated by commas"
+          error={errors.roles}
+          onChange={(e) => setOther(e.target.value)}
+        />
         <ProblemMessage error={create.error} />
         <button type="submit" className="button button-primary" disabled={create.busy}>
           Create principal
@@ -201,7 +239,13 @@ function PrincipalsSection() {
                     </td>
                     <td>{principal.roles.map(humanize).join(', ')}</td>
                     <td>{formatDateTime(principal.createdAt)}</td>
-                    <td>{principal.revoked ? `Revoked ${formatDateTime(principal.revokedAt)}` : principal.oidc ? 'Signs in with SSO' : 'Active'}</td>
+                    <td>
+                      {principal.revoked
+                        ? `Revoked ${formatDateTime(principal.revokedAt)}`
+                        : principal.oidc
+                          ? 'Signs in with SSO'
+                          : 'Active'}
+                    </td>
                     <td className="actions-cell">
                       {principal.revoked || principal.oidc ? null : (
                         <>
@@ -211,7 +255,12 @@ function PrincipalsSection() {
                             disabled={row.busy}
                             onClick={() =>
                               void row.run(async () => {
-                                const rotated = await ok(api.POST('/v1/principals/{id}/token', { params: { path: { id: principal.id } }, body: {} }));
+                                const rotated = await ok(
+                                  api.POST('/v1/principals/{id}/token', {
+                                    params: { path: { id: principal.id } },
+                                    body: {},
+                                  }),
+                                );
                                 setShown(rotated);
                               })
                             }
@@ -223,9 +272,16 @@ function PrincipalsSection() {
                             className="button button-small button-danger-ghost"
                             disabled={row.busy}
                             onClick={() => {
-                              if (!window.confirm(`Revoke ${principal.name}? Its token stops working at once.`)) return;
+                              if (
+                                !window.confirm(`Revoke ${principal.name}? Its token stops working at once.`)
+                              )
+                                return;
                               void row.run(async () => {
-                                await ok(api.DELETE('/v1/principals/{id}', { params: { path: { id: principal.id } } }));
+                                await ok(
+                                  api.DELETE('/v1/principals/{id}', {
+                                    params: { path: { id: principal.id } },
+                                  }),
+                                );
                                 refresh('principals');
                               });
                             }}
@@ -259,13 +315,23 @@ function PoliciesSection() {
               <article className="card section" key={policy.tier} aria-labelledby={`policy-${policy.tier}`}>
                 <div className="section-head">
                   <h3 id={`policy-${policy.tier}`}>
-                    Tier {policy.tier} <span className="tag">{policy.source === 'default' ? 'Built-in default' : 'Custom'}</span>
+                    Tier {policy.tier}{' '}
+                    <span className="tag">{policy.source === 'default' ? 'Built-in default' : 'Custom'}</span>
                   </h3>
-                  <button type="button" className="button button-small" aria-expanded={editing === policy.tier} onClick={() => setEditing(editing === policy.tier ? null : policy.tier)}>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    aria-expanded={editing === policy.tier}
+                    onClick={() => setEditing(editing === policy.tier ? null : policy.tier)}
+                  >
                     Edit<span className="visually-hidden"> tier {policy.tier} policy</span>
                   </button>
                 </div>
-                {editing === policy.tier ? <PolicyForm policy={policy} onDone={() => setEditing(null)} /> : <PolicyFacts policy={policy} />}
+                {editing === policy.tier ? (
+                  <PolicyForm policy={policy} onDone={() => setEditing(null)} />
+                ) : (
+                  <PolicyFacts policy={policy} />
+                )}
               </article>
             ))}
           </div>
@@ -276,7 +342,8 @@ function PoliciesSection() {
 }
 
 function PolicyFacts({ policy }: { policy: Policy }) {
-  const gate = (g: Policy['acceptance']) => `${g.roles.map(humanize).join(', ')} · quorum ${g.quorum} · SLA ${durationWords(g.decisionSla)}`;
+  const gate = (g: Policy['acceptance']) =>
+    `${g.roles.map(humanize).join(', ')} · quorum ${g.quorum} · SLA ${durationWords(g.decisionSla)}`;
   return (
     <dl className="facts">
       <div>
@@ -301,7 +368,11 @@ function PolicyFacts({ policy }: { policy: Policy }) {
       </div>
       <div>
         <dt>Readiness reminders</dt>
-        <dd>{policy.readinessReminders.length ? policy.readinessReminders.map((r) => `${durationWords(r)} before`).join(', ') : 'none'}</dd>
+        <dd>
+          {policy.readinessReminders.length
+            ? policy.readinessReminders.map((r) => `${durationWords(r)} before`).join(', ')
+            : 'none'}
+        </dd>
       </div>
       <div>
         <dt>Updated</dt>
@@ -328,7 +399,8 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
     p2: String(policy.elsExitMaxOpenIncidents.P2),
     reminders: policy.readinessReminders.join(', '),
   });
-  const set = (key: keyof typeof f) => (event: { target: { value: string } }) => setF({ ...f, [key]: event.target.value });
+  const set = (key: keyof typeof f) => (event: { target: { value: string } }) =>
+    setF({ ...f, [key]: event.target.value });
   const errors = fieldErrorsOf(action.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -351,17 +423,80 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
     <form onSubmit={submit} noValidate aria-label={`Edit tier ${policy.tier} policy`}>
       <p className="small muted">Durations are ISO 8601: P7D is 7 days, PT4H 4 hours.</p>
       <div className="grid-3">
-        <TextField label="Acceptance roles" value={f.aRoles} error={errors['acceptance.roles']} onChange={set('aRoles')} />
-        <TextField label="Acceptance quorum" type="number" min={1} value={f.aQuorum} error={errors['acceptance.quorum']} onChange={set('aQuorum')} />
-        <TextField label="Acceptance decision SLA" value={f.aSla} error={errors['acceptance.decisionSla']} onChange={set('aSla')} />
-        <TextField label="ELS exit roles" value={f.eRoles} error={errors['elsExit.roles']} onChange={set('eRoles')} />
-        <TextField label="ELS exit quorum" type="number" min={1} value={f.eQuorum} error={errors['elsExit.quorum']} onChange={set('eQuorum')} />
-        <TextField label="ELS exit decision SLA" value={f.eSla} error={errors['elsExit.decisionSla']} onChange={set('eSla')} />
-        <TextField label="ELS duration" value={f.elsDuration} error={errors.elsDuration} onChange={set('elsDuration')} />
-        <TextField label="ELS follow-up every" value={f.elsFollowUpEvery} error={errors.elsFollowUpEvery} onChange={set('elsFollowUpEvery')} />
-        <TextField label="Readiness reminders (before go-live)" value={f.reminders} error={errors.readinessReminders} onChange={set('reminders')} />
-        <TextField label="Open P1 allowed at ELS exit" type="number" min={0} value={f.p1} error={errors['elsExitMaxOpenIncidents.P1']} onChange={set('p1')} />
-        <TextField label="Open P2 allowed at ELS exit" type="number" min={0} value={f.p2} error={errors['elsExitMaxOpenIncidents.P2']} onChange={set('p2')} />
+        <TextField
+          label="Acceptance roles"
+          value={f.aRoles}
+          error={errors['acceptance.roles']}
+          onChange={set('aRoles')}
+        />
+        <TextField
+          label="Acceptance quorum"
+          type="number"
+          min={1}
+          value={f.aQuorum}
+          error={errors['acceptance.quorum']}
+          onChange={set('aQuorum')}
+        />
+        <TextField
+          label="Acceptance decision SLA"
+          value={f.aSla}
+          error={errors['acceptance.decisionSla']}
+          onChange={set('aSla')}
+        />
+        <TextField
+          label="ELS exit roles"
+          value={f.eRoles}
+          error={errors['elsExit.roles']}
+          onChange={set('eRoles')}
+        />
+        <TextField
+          label="ELS exit quorum"
+          type="number"
+          min={1}
+          value={f.eQuorum}
+          error={errors['elsExit.quorum']}
+          onChange={set('eQuorum')}
+        />
+        <TextField
+          label="ELS exit decision SLA"
+          value={f.eSla}
+          error={errors['elsExit.decisionSla']}
+          onChange={set('eSla')}
+        />
+        <TextField
+          label="ELS duration"
+          value={f.elsDuration}
+          error={errors.elsDuration}
+          onChange={set('elsDuration')}
+        />
+        <TextField
+          label="ELS follow-up every"
+          value={f.elsFollowUpEvery}
+          error={errors.elsFollowUpEvery}
+          onChange={set('elsFollowUpEvery')}
+        />
+        <TextField
+          label="Readiness reminders (before go-live)"
+          value={f.reminders}
+          error={errors.readinessReminders}
+          onChange={set('reminders')}
+        />
+        <TextField
+          label="Open P1 allowed at ELS exit"
+          type="number"
+          min={0}
+          value={f.p1}
+          error={errors['elsExitMaxOpenIncidents.P1']}
+          onChange={set('p1')}
+        />
+        <TextField
+          label="Open P2 allowed at ELS exit"
+          type="number"
+          min={0}
+          value={f.p2}
+          error={errors['elsExitMaxOpenIncidents.P2']}
+          onChange={set('p2')}
+        />
       </div>
       <ProblemMessage error={action.error} />
       <div className="row">
@@ -387,7 +522,9 @@ const EVENT_TYPES: WebhookEventType[] = [
 ];
 
 function WebhooksSection() {
-  const webhooks = useResource('webhooks', () => allPages<Webhook>((cursor) => ok(api.GET('/v1/webhooks', { params: { query: { limit: 500, cursor } } }))));
+  const webhooks = useResource('webhooks', () =>
+    allPages<Webhook>((cursor) => ok(api.GET('/v1/webhooks', { params: { query: { limit: 500, cursor } } }))),
+  );
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['*']);
   const [secret, setSecret] = useState('');
@@ -410,14 +547,33 @@ function WebhooksSection() {
       <form className="card form-card" onSubmit={submit} noValidate aria-label="New webhook">
         <h3 className="h4">New webhook</h3>
         <div className="grid-2">
-          <TextField label="URL" type="url" value={url} error={errors.url} onChange={(e) => setUrl(e.target.value)} />
-          <TextField label="Secret" type="password" value={secret} error={errors.secret} hint="At least 16 characters; signs each delivery (HMAC-SHA256), never shown again" onChange={(e) => setSecret(e.target.value)} />
+          <TextField
+            label="URL"
+            type="url"
+            value={url}
+            error={errors.url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
+          <TextField
+            label="Secret"
+            type="password"
+            value={secret}
+            error={errors.secret}
+            hint="At least 16 characters; signs each delivery (HMAC-SHA256), never shown again"
+            onChange={(e) => setSecret(e.target.value)}
+          />
         </div>
         <fieldset className="checks-row">
           <legend>Events</legend>
           {EVENT_TYPES.map((type) => (
             <label key={type}>
-              <input type="checkbox" checked={events.includes(type)} onChange={(e) => setEvents(e.target.checked ? [...events, type] : events.filter((t) => t !== type))} />{' '}
+              <input
+                type="checkbox"
+                checked={events.includes(type)}
+                onChange={(e) =>
+                  setEvents(e.target.checked ? [...events, type] : events.filter((t) => t !== type))
+                }
+              />{' '}
               {type === '*' ? 'Every event' : type}
             </label>
           ))}
@@ -433,7 +589,10 @@ function WebhooksSection() {
         {(items) =>
           items.length === 0 ? (
             <Empty title="No webhooks">
-              <p>Subscribe chat, ITSM or CI/CD to Baton's events: every status change, reminder and escalation is signed and retried.</p>
+              <p>
+                Subscribe chat, ITSM or CI/CD to Baton's events: every status change, reminder and escalation
+                is signed and retried.
+              </p>
             </Empty>
           ) : (
             <ul className="plain-list">
@@ -447,14 +606,24 @@ function WebhooksSection() {
                       </p>
                     </div>
                     <div className="row">
-                      <button type="button" className="button button-small" aria-expanded={open === hook.id} onClick={() => setOpen(open === hook.id ? null : hook.id)}>
+                      <button
+                        type="button"
+                        className="button button-small"
+                        aria-expanded={open === hook.id}
+                        onClick={() => setOpen(open === hook.id ? null : hook.id)}
+                      >
                         Deliveries<span className="visually-hidden"> of {hook.url}</span>
                       </button>
                       <button
                         type="button"
                         className="button button-small button-danger-ghost"
                         onClick={() => {
-                          if (!window.confirm(`Delete the webhook to ${hook.url}? Pending deliveries are dropped.`)) return;
+                          if (
+                            !window.confirm(
+                              `Delete the webhook to ${hook.url}? Pending deliveries are dropped.`,
+                            )
+                          )
+                            return;
                           void remove.run(async () => {
                             await ok(api.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook.id } } }));
                             refresh('webhooks');
@@ -477,7 +646,9 @@ function WebhooksSection() {
 }
 
 function Deliveries({ id }: { id: string }) {
-  const deliveries = useResource(`deliveries:${id}`, () => ok(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit: 100 } } })));
+  const deliveries = useResource(`deliveries:${id}`, () =>
+    ok(api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit: 100 } } })),
+  );
   const [deadOnly, setDeadOnly] = useState(false);
   return (
     <Loaded resource={deliveries} what="deliveries">
@@ -491,7 +662,11 @@ function Deliveries({ id }: { id: string }) {
                 <input type="checkbox" checked={deadOnly} onChange={(e) => setDeadOnly(e.target.checked)} />
                 Dead letters only ({dead})
               </label>
-              <button type="button" className="button button-small button-ghost" onClick={() => void deliveries.reload()}>
+              <button
+                type="button"
+                className="button button-small button-ghost"
+                onClick={() => void deliveries.reload()}
+              >
                 Refresh
               </button>
             </div>
@@ -522,7 +697,9 @@ function Deliveries({ id }: { id: string }) {
                           ) : null}
                         </td>
                         <td>
-                          <span className={`delivery delivery-${d.status}`}>{d.status === 'dead' ? 'Dead letter' : humanize(d.status)}</span>
+                          <span className={`delivery delivery-${d.status}`}>
+                            {d.status === 'dead' ? 'Dead letter' : humanize(d.status)}
+                          </span>
                         </td>
                         <td>{d.attempts}</td>
                         <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
@@ -539,4 +716,3 @@ function Deliveries({ id }: { id: string }) {
     </Loaded>
   );
 }
-

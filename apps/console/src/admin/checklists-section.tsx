@@ -43,7 +43,13 @@ export function ChecklistsSection() {
               changeTypes: ['new_service'],
               tiers: [1, 2],
               criteria: checklists.data?.defaults?.criteria.map((c) => ({ ...c })) ?? [
-                { key: 'runbooks', title: 'Runbooks published', practice: 'knowledge management', mandatory: true, kind: 'manual' },
+                {
+                  key: 'runbooks',
+                  title: 'Runbooks published',
+                  practice: 'knowledge management',
+                  mandatory: true,
+                  kind: 'manual',
+                },
               ],
             })
           }
@@ -60,8 +66,9 @@ export function ChecklistsSection() {
             <>
               {byName.size === 0 ? (
                 <p className="muted">
-                  No templates yet: every deliverable takes Baton’s default checklist ({defaults?.criteria.length ?? 0} criteria). A template applies to the
-                  change types and tiers it names.
+                  No templates yet: every deliverable takes Baton’s default checklist (
+                  {defaults?.criteria.length ?? 0} criteria). A template applies to the change types and tiers
+                  it names.
                 </p>
               ) : null}
               {[...byName.entries()].map(([name, versions]) => {
@@ -78,7 +85,12 @@ export function ChecklistsSection() {
                         type="button"
                         className="button button-small"
                         onClick={() =>
-                          setDraft({ name, changeTypes: [...latest.changeTypes], tiers: [...latest.tiers], criteria: latest.criteria.map((c) => ({ ...c })) })
+                          setDraft({
+                            name,
+                            changeTypes: [...latest.changeTypes],
+                            tiers: [...latest.tiers],
+                            criteria: latest.criteria.map((c) => ({ ...c })),
+                          })
                         }
                       >
                         New version<span className="visually-hidden"> of {name}</span>
@@ -94,7 +106,8 @@ export function ChecklistsSection() {
                               <th scope="col" key={v.id}>
                                 Version {v.version}
                                 <div className="small muted">
-                                  {formatDate(v.createdAt)} · {v.changeTypes.map(humanize).join(', ')} · tiers {v.tiers.join(', ')}
+                                  {formatDate(v.createdAt)} · {v.changeTypes.map(humanize).join(', ')} · tiers{' '}
+                                  {v.tiers.join(', ')}
                                 </div>
                               </th>
                             ))}
@@ -108,12 +121,17 @@ export function ChecklistsSection() {
                               </th>
                               {sorted.map((v, index) => {
                                 const here = v.criteria.find((c) => c.key === key);
-                                const before = index > 0 ? sorted[index - 1].criteria.find((c) => c.key === key) : here;
+                                const before =
+                                  index > 0 ? sorted[index - 1].criteria.find((c) => c.key === key) : here;
                                 const changed = index > 0 && describe(here) !== describe(before);
                                 return (
                                   <td key={v.id} className={changed ? 'changed' : ''}>
                                     {here ? describe(here) : <span className="muted">—</span>}
-                                    {changed ? <span className="tag tag-change">{before ? (here ? 'changed' : 'removed') : 'added'}</span> : null}
+                                    {changed ? (
+                                      <span className="tag tag-change">
+                                        {before ? (here ? 'changed' : 'removed') : 'added'}
+                                      </span>
+                                    ) : null}
                                   </td>
                                 );
                               })}
@@ -159,7 +177,13 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
   return (
     <form className="card form-card" onSubmit={submit} noValidate aria-label="Checklist template">
       <h3 className="h4">{draft.name ? `New version of ${draft.name}` : 'New checklist'}</h3>
-      <TextField label="Name" value={value.name} error={errors.name} hint="An existing name makes its next version" onChange={(e) => setValue({ ...value, name: e.target.value })} />
+      <TextField
+        label="Name"
+        value={value.name}
+        error={errors.name}
+        hint="An existing name makes its next version"
+        onChange={(e) => setValue({ ...value, name: e.target.value })}
+      />
       <fieldset className="checks-row">
         <legend>Change types</legend>
         {CHANGE_TYPES.map((type) => (
@@ -167,7 +191,14 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
             <input
               type="checkbox"
               checked={value.changeTypes.includes(type)}
-              onChange={(e) => setValue({ ...value, changeTypes: e.target.checked ? [...value.changeTypes, type] : value.changeTypes.filter((t) => t !== type) })}
+              onChange={(e) =>
+                setValue({
+                  ...value,
+                  changeTypes: e.target.checked
+                    ? [...value.changeTypes, type]
+                    : value.changeTypes.filter((t) => t !== type),
+                })
+              }
             />{' '}
             {humanize(type)}
           </label>
@@ -181,7 +212,14 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
             <input
               type="checkbox"
               checked={value.tiers.includes(tier)}
-              onChange={(e) => setValue({ ...value, tiers: e.target.checked ? [...value.tiers, tier].sort() : value.tiers.filter((t) => t !== tier) })}
+              onChange={(e) =>
+                setValue({
+                  ...value,
+                  tiers: e.target.checked
+                    ? [...value.tiers, tier].sort()
+                    : value.tiers.filter((t) => t !== tier),
+                })
+              }
             />{' '}
             Tier {tier}
           </label>
@@ -193,12 +231,33 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
         <ol className="criteria-editor">
           {value.criteria.map((criterion, index) => (
             <li key={index} className="criteria-editor-row">
-              <TextField label="Key" value={criterion.key} error={errors[`criteria.${index}.key`]} onChange={(e) => setCriterion(index, { key: e.target.value })} />
-              <TextField label="Title" value={criterion.title} error={errors[`criteria.${index}.title`]} onChange={(e) => setCriterion(index, { title: e.target.value })} />
-              <TextField label="ITIL 4 practice" value={criterion.practice} error={errors[`criteria.${index}.practice`]} onChange={(e) => setCriterion(index, { practice: e.target.value })} />
+              <TextField
+                label="Key"
+                value={criterion.key}
+                error={errors[`criteria.${index}.key`]}
+                onChange={(e) => setCriterion(index, { key: e.target.value })}
+              />
+              <TextField
+                label="Title"
+                value={criterion.title}
+                error={errors[`criteria.${index}.title`]}
+                onChange={(e) => setCriterion(index, { title: e.target.value })}
+              />
+              <TextField
+                label="ITIL 4 practice"
+                value={criterion.practice}
+                error={errors[`criteria.${index}.practice`]}
+                onChange={(e) => setCriterion(index, { practice: e.target.value })}
+              />
               <div className="field">
                 <label htmlFor={`kind-${index}`}>Kind</label>
-                <select id={`kind-${index}`} value={criterion.kind} onChange={(e) => setCriterion(index, { kind: e.target.value as ChecklistCriterion['kind'] })}>
+                <select
+                  id={`kind-${index}`}
+                  value={criterion.kind}
+                  onChange={(e) =>
+                    setCriterion(index, { kind: e.target.value as ChecklistCriterion['kind'] })
+                  }
+                >
                   <option value="manual">Manual</option>
                   <option value="automated">Automated</option>
                 </select>
@@ -213,7 +272,12 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
                 />
               ) : null}
               <label className="toggle">
-                <input type="checkbox" checked={criterion.mandatory} onChange={(e) => setCriterion(index, { mandatory: e.target.checked })} /> Mandatory
+                <input
+                  type="checkbox"
+                  checked={criterion.mandatory}
+                  onChange={(e) => setCriterion(index, { mandatory: e.target.checked })}
+                />{' '}
+                Mandatory
               </label>
               <button
                 type="button"
@@ -228,7 +292,15 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
         <button
           type="button"
           className="button button-small"
-          onClick={() => setValue({ ...value, criteria: [...value.criteria, { key: '', title: '', practice: '', mandatory: true, kind: 'manual' }] })}
+          onClick={() =>
+            setValue({
+              ...value,
+              criteria: [
+                ...value.criteria,
+                { key: '', title: '', practice: '', mandatory: true, kind: 'manual' },
+              ],
+            })
+          }
         >
           Add criterion
         </button>

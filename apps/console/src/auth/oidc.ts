@@ -42,7 +42,16 @@ export async function startOidcSignIn(config: OidcConfig, returnTo: string): Pro
   const discovery = await discover(config.issuer);
   const state = randomString();
   const verifier = randomString(48);
-  sessionStorage.setItem(PENDING, JSON.stringify({ state, verifier, returnTo, tokenEndpoint: discovery.token_endpoint, clientId: config.clientId }));
+  sessionStorage.setItem(
+    PENDING,
+    JSON.stringify({
+      state,
+      verifier,
+      returnTo,
+      tokenEndpoint: discovery.token_endpoint,
+      clientId: config.clientId,
+    }),
+  );
   const url = new URL(discovery.authorization_endpoint);
   const scopes = Array.isArray(config.scopes) ? config.scopes.join(' ') : config.scopes;
   url.searchParams.set('response_type', 'code');
@@ -59,7 +68,8 @@ export async function startOidcSignIn(config: OidcConfig, returnTo: string): Pro
 export async function finishOidcSignIn(query: URLSearchParams): Promise<{ token: string; returnTo: string }> {
   const pending = sessionStorage.getItem(PENDING);
   sessionStorage.removeItem(PENDING);
-  if (query.get('error')) throw new Error(`the identity provider refused: ${query.get('error_description') ?? query.get('error')}`);
+  if (query.get('error'))
+    throw new Error(`the identity provider refused: ${query.get('error_description') ?? query.get('error')}`);
   if (!pending) throw new Error('no sign-in was started in this tab');
   const { state, verifier, returnTo, tokenEndpoint, clientId } = JSON.parse(pending) as {
     state: string;
@@ -69,7 +79,8 @@ export async function finishOidcSignIn(query: URLSearchParams): Promise<{ token:
     clientId: string;
   };
   const code = query.get('code');
-  if (!code || query.get('state') !== state) throw new Error('the sign-in answer does not match the request (state)');
+  if (!code || query.get('state') !== state)
+    throw new Error('the sign-in answer does not match the request (state)');
   const response = await fetch(tokenEndpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

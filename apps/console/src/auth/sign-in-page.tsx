@@ -55,7 +55,9 @@ export function SignInPage({ reason }: { reason?: string }) {
           <span className="brand-mark">B</span> Baton
         </div>
         <h1>Sign in to Baton</h1>
-        <p className="muted">Hand project deliverables over into live service: one record for the PMO and the SMO.</p>
+        <p className="muted">
+          Hand project deliverables over into live service: one record for the PMO and the SMO.
+        </p>
         {reason ? (
           <p className="alert alert-info" role="status">
             {reason}
@@ -66,7 +68,9 @@ export function SignInPage({ reason }: { reason?: string }) {
             <button
               type="button"
               className="button button-primary button-block"
-              onClick={() => startOidcSignIn(oidc, window.location.pathname + window.location.search).catch(setError)}
+              onClick={() =>
+                void startOidcSignIn(oidc, window.location.pathname + window.location.search).catch(setError)
+              }
             >
               Sign in with SSO
             </button>

@@ -70,7 +70,14 @@ export function BoardPage() {
       (cursor) =>
         ok(
           api.GET('/v1/deliverables', {
-            params: { query: { limit: 500, cursor, ...(projectId ? { projectId } : {}), ...(serviceId ? { serviceId } : {}) } },
+            params: {
+              query: {
+                limit: 500,
+                cursor,
+                ...(projectId ? { projectId } : {}),
+                ...(serviceId ? { serviceId } : {}),
+              },
+            },
           }),
         ),
       (sofar) => !cancelled && setLoaded(sofar.length),
@@ -92,8 +99,10 @@ export function BoardPage() {
       (fresh) => {
         const current = itemsRef.current;
         if (!current) return;
-        if ((projectId && fresh.projectId !== projectId) || (serviceId && fresh.serviceId !== serviceId)) return;
-        if (current.some((item) => item.id === id)) setItems(current.map((item) => (item.id === id ? fresh : item)));
+        if ((projectId && fresh.projectId !== projectId) || (serviceId && fresh.serviceId !== serviceId))
+          return;
+        if (current.some((item) => item.id === id))
+          setItems(current.map((item) => (item.id === id ? fresh : item)));
         else setArrivals((list) => [fresh, ...list.filter((item) => item.id !== id)]);
       },
       () => undefined,
@@ -124,11 +133,17 @@ export function BoardPage() {
         <div>
           <h1>Board</h1>
           <p className="muted">
-            {items ? `${matching} of ${total} deliverables` : 'Every deliverable by status'} · overdue and blocked first in each column
+            {items ? `${matching} of ${total} deliverables` : 'Every deliverable by status'} · overdue and
+            blocked first in each column
           </p>
         </div>
         {app.has('pmo') ? (
-          <button type="button" className="button button-primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setCreating(!creating)}
+            aria-expanded={creating}
+          >
             New deliverable
           </button>
         ) : null}
@@ -149,17 +164,32 @@ export function BoardPage() {
           label="Project"
           value={projectId}
           onChange={(event) => setQuery({ project: event.target.value })}
-          options={[{ value: '', label: 'All projects' }, ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` }))]}
+          options={[
+            { value: '', label: 'All projects' },
+            ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` })),
+          ]}
         />
         <SelectField
           label="Service"
           value={serviceId}
           onChange={(event) => setQuery({ service: event.target.value })}
-          options={[{ value: '', label: 'All services' }, ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+          options={[
+            { value: '', label: 'All services' },
+            ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name })),
+          ]}
         />
-        <TextField label="Search by title" type="search" value={search} onChange={(event) => setQuery({ q: event.target.value })} />
+        <TextField
+          label="Search by title"
+          type="search"
+          value={search}
+          onChange={(event) => setQuery({ q: event.target.value })}
+        />
         <label className="toggle">
-          <input type="checkbox" checked={!hideFinal} onChange={(event) => setHideFinal(!event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={!hideFinal}
+            onChange={(event) => setHideFinal(!event.target.checked)}
+          />
           Show closed columns
         </label>
       </div>
@@ -180,12 +210,23 @@ export function BoardPage() {
           </button>
         </div>
       ) : null}
-      <ProblemMessage error={error} action={<button type="button" className="button" onClick={load}>Try again</button>} />
-      {!items && !error ? <Loading what={loaded > 0 ? `deliverables (${loaded} so far)` : 'deliverables'} /> : null}
+      <ProblemMessage
+        error={error}
+        action={
+          <button type="button" className="button" onClick={load}>
+            Try again
+          </button>
+        }
+      />
+      {!items && !error ? (
+        <Loading what={loaded > 0 ? `deliverables (${loaded} so far)` : 'deliverables'} />
+      ) : null}
       {items ? (
         items.length === 0 ? (
           <div className="empty">
-            <p className="empty-title">No deliverables {projectId || serviceId ? 'match these filters' : 'yet'}</p>
+            <p className="empty-title">
+              No deliverables {projectId || serviceId ? 'match these filters' : 'yet'}
+            </p>
             <p className="empty-body">
               {app.has('pmo')
                 ? 'Create one with “New deliverable”: it starts as a draft that you can edit, then submit for readiness.'
@@ -194,39 +235,43 @@ export function BoardPage() {
           </div>
         ) : (
           <div className="board" aria-label="Deliverables by status">
-            {ORDER.filter((status) => !(hideFinal && final.has(status))).map(
-              (status) => {
-                const list = columns.get(status) ?? [];
-                const limit = shown[status] ?? FIRST;
-                return (
-                  <section key={status} className={`column column-${status}`} aria-labelledby={`col-${status}`}>
-                    <h2 className="column-head" id={`col-${status}`}>
-                      <Term words={app.status(status)} />
-                      <span className="count" aria-label={`${list.length} deliverables`}>
-                        {list.length}
-                      </span>
-                    </h2>
-                    <ul className="cards">
-                      {list.slice(0, limit).map((item) => (
-                        <Card
-                          key={item.id}
-                          item={item}
-                          project={projectById.get(item.projectId)?.key}
-                          service={serviceById.get(item.serviceId)?.name}
-                          onChange={(fresh) => setItems((itemsRef.current ?? []).map((x) => (x.id === fresh.id ? fresh : x)))}
-                        />
-                      ))}
-                    </ul>
-                    {list.length > limit ? (
-                      <button type="button" className="button button-small button-block" onClick={() => setShown({ ...shown, [status]: limit + MORE })}>
-                        Show more ({list.length - limit} more)
-                      </button>
-                    ) : null}
-                    {list.length === 0 ? <p className="column-empty">None</p> : null}
-                  </section>
-                );
-              },
-            )}
+            {ORDER.filter((status) => !(hideFinal && final.has(status))).map((status) => {
+              const list = columns.get(status) ?? [];
+              const limit = shown[status] ?? FIRST;
+              return (
+                <section key={status} className={`column column-${status}`} aria-labelledby={`col-${status}`}>
+                  <h2 className="column-head" id={`col-${status}`}>
+                    <Term words={app.status(status)} />
+                    <span className="count" aria-label={`${list.length} deliverables`}>
+                      {list.length}
+                    </span>
+                  </h2>
+                  <ul className="cards">
+                    {list.slice(0, limit).map((item) => (
+                      <Card
+                        key={item.id}
+                        item={item}
+                        project={projectById.get(item.projectId)?.key}
+                        service={serviceById.get(item.serviceId)?.name}
+                        onChange={(fresh) =>
+                          setItems((itemsRef.current ?? []).map((x) => (x.id === fresh.id ? fresh : x)))
+                        }
+                      />
+                    ))}
+                  </ul>
+                  {list.length > limit ? (
+                    <button
+                      type="button"
+                      className="button button-small button-block"
+                      onClick={() => setShown({ ...shown, [status]: limit + MORE })}
+                    >
+                      Show more ({list.length - limit} more)
+                    </button>
+                  ) : null}
+                  {list.length === 0 ? <p className="column-empty">None</p> : null}
+                </section>
+              );
+            })}
           </div>
         )
       ) : null}
@@ -234,7 +279,17 @@ export function BoardPage() {
   );
 }
 
-function Card({ item, project, service, onChange }: { item: Deliverable; project?: string; service?: string; onChange: (fresh: Deliverable) => void }) {
+function Card({
+  item,
+  project,
+  service,
+  onChange,
+}: {
+  item: Deliverable;
+  project?: string;
+  service?: string;
+  onChange: (fresh: Deliverable) => void;
+}) {
   const counts = readinessCount(item.readiness.criteria);
   const overdue = isOverdue(item);
   const blocked = isBlocked(item);
@@ -244,8 +299,14 @@ function Card({ item, project, service, onChange }: { item: Deliverable; project
     void action.run(async () => {
       const fresh = await ok(
         which === 'submit'
-          ? api.POST('/v1/deliverables/{id}/submit', { params: { path: { id: item.id }, header: ifMatch(item.version) }, body: {} })
-          : api.POST('/v1/deliverables/{id}/resubmit', { params: { path: { id: item.id }, header: ifMatch(item.version) }, body: {} }),
+          ? api.POST('/v1/deliverables/{id}/submit', {
+              params: { path: { id: item.id }, header: ifMatch(item.version) },
+              body: {},
+            })
+          : api.POST('/v1/deliverables/{id}/resubmit', {
+              params: { path: { id: item.id }, header: ifMatch(item.version) },
+              body: {},
+            }),
       );
       prime(`deliverable:${item.id}`, fresh);
       onChange(fresh);
@@ -269,21 +330,37 @@ function Card({ item, project, service, onChange }: { item: Deliverable; project
         {blocked ? (
           <span className="flag flag-blocked">
             <span aria-hidden="true">⛔ </span>
-            {item.status === 'on_hold' ? 'On hold' : item.status === 'rework' ? 'Sent back' : `Blocked: ${counts.failed} failed`}
+            {item.status === 'on_hold'
+              ? 'On hold'
+              : item.status === 'rework'
+                ? 'Sent back'
+                : `Blocked: ${counts.failed} failed`}
           </span>
         ) : null}
       </div>
-      {counts.total > 0 ? <Progress done={counts.done} total={counts.total} label={`Readiness of ${item.title}`} /> : null}
+      {counts.total > 0 ? (
+        <Progress done={counts.done} total={counts.total} label={`Readiness of ${item.title}`} />
+      ) : null}
       {waiting ? <p className="card-waiting small">{waiting}</p> : null}
       {item.allowedActions.includes('submit') || item.allowedActions.includes('resubmit') ? (
         <div className="card-actions">
           {item.allowedActions.includes('submit') ? (
-            <button type="button" className="button button-small" disabled={action.busy} onClick={() => run('submit')}>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={action.busy}
+              onClick={() => run('submit')}
+            >
               Submit for readiness<span className="visually-hidden">: {item.title}</span>
             </button>
           ) : null}
           {item.allowedActions.includes('resubmit') ? (
-            <button type="button" className="button button-small" disabled={action.busy} onClick={() => run('resubmit')}>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={action.busy}
+              onClick={() => run('resubmit')}
+            >
               Resubmit<span className="visually-hidden">: {item.title}</span>
             </button>
           ) : null}

@@ -58,12 +58,24 @@ export function DeliverableForm({
           ? await ok(
               api.PATCH('/v1/deliverables/{id}', {
                 params: { path: { id: existing.id }, header: ifMatch(baseVersion ?? existing.version) },
-                body: { title: title.trim(), description: description.trim() || null, changeType, targetGoLive: target },
+                body: {
+                  title: title.trim(),
+                  description: description.trim() || null,
+                  changeType,
+                  targetGoLive: target,
+                },
               }),
             )
           : await ok(
               api.POST('/v1/deliverables', {
-                body: { projectId, serviceId, title: title.trim(), description: description.trim() || null, changeType, targetGoLive: target },
+                body: {
+                  projectId,
+                  serviceId,
+                  title: title.trim(),
+                  description: description.trim() || null,
+                  changeType,
+                  targetGoLive: target,
+                },
               }),
             );
         prime(`deliverable:${saved.id}`, saved);
@@ -80,7 +92,12 @@ export function DeliverableForm({
 
   const projectTerm = app.term('project', 'Project');
   return (
-    <form className="card form-card" onSubmit={submit} noValidate aria-label={existing ? 'Edit deliverable' : 'New deliverable'}>
+    <form
+      className="card form-card"
+      onSubmit={submit}
+      noValidate
+      aria-label={existing ? 'Edit deliverable' : 'New deliverable'}
+    >
       <h2 className="h3">{existing ? 'Edit deliverable' : 'New deliverable'}</h2>
       <div className="grid-2">
         {existing ? null : (
@@ -90,18 +107,30 @@ export function DeliverableForm({
               value={projectId}
               error={errors.projectId}
               onChange={(event) => setProjectId(event.target.value)}
-              options={[{ value: '', label: projects.data ? 'Choose a project…' : 'Loading…' }, ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` }))]}
+              options={[
+                { value: '', label: projects.data ? 'Choose a project…' : 'Loading…' },
+                ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` })),
+              ]}
             />
             <SelectField
               label="Service"
               value={serviceId}
               error={errors.serviceId}
               onChange={(event) => setServiceId(event.target.value)}
-              options={[{ value: '', label: services.data ? 'Choose a service…' : 'Loading…' }, ...(services.data ?? []).map((s) => ({ value: s.id, label: `${s.name} (tier ${s.tier})` }))]}
+              options={[
+                { value: '', label: services.data ? 'Choose a service…' : 'Loading…' },
+                ...(services.data ?? []).map((s) => ({ value: s.id, label: `${s.name} (tier ${s.tier})` })),
+              ]}
             />
           </>
         )}
-        <TextField label="Title" value={title} maxLength={200} error={errors.title} onChange={(event) => setTitle(event.target.value)} />
+        <TextField
+          label="Title"
+          value={title}
+          maxLength={200}
+          error={errors.title}
+          onChange={(event) => setTitle(event.target.value)}
+        />
         <SelectField
           label="Change type"
           value={changeType}
@@ -118,7 +147,14 @@ export function DeliverableForm({
           onChange={(event) => setTargetGoLive(event.target.value)}
         />
       </div>
-      <TextArea label="Description" rows={3} value={description} maxLength={10000} error={errors.description} onChange={(event) => setDescription(event.target.value)} />
+      <TextArea
+        label="Description"
+        rows={3}
+        value={description}
+        maxLength={10000}
+        error={errors.description}
+        onChange={(event) => setDescription(event.target.value)}
+      />
       <ProblemMessage error={action.error} />
       <div className="row">
         <button type="submit" className="button button-primary" disabled={action.busy}>

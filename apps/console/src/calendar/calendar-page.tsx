@@ -19,12 +19,18 @@ interface CalendarEvent {
   end: Date;
 }
 
-const KIND_LABEL = { window: 'Go-live window', target: 'Target go-live', els_end: 'ELS period ends' } as const;
+const KIND_LABEL = {
+  window: 'Go-live window',
+  target: 'Target go-live',
+  els_end: 'ELS period ends',
+} as const;
 const CLOSED = new Set(['operational', 'cancelled', 'rejected']);
 
-const dayKey = (date: Date) => `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+const dayKey = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 const startOfDay = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate());
-const addDays = (date: Date, days: number) => new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+const addDays = (date: Date, days: number) =>
+  new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
 /** Weeks start on Monday. */
 const startOfWeek = (date: Date) => addDays(startOfDay(date), -((date.getDay() + 6) % 7));
 
@@ -37,29 +43,61 @@ async function loadEvents(projectId: string, serviceId: string): Promise<Calenda
   const deliverables = await allPages<Deliverable>((cursor) =>
     ok(
       api.GET('/v1/deliverables', {
-        params: { query: { limit: 500, cursor, ...(projectId ? { projectId } : {}), ...(serviceId ? { serviceId } : {}) } },
+        params: {
+          query: {
+            limit: 500,
+            cursor,
+            ...(projectId ? { projectId } : {}),
+            ...(serviceId ? { serviceId } : {}),
+          },
+        },
       }),
     ),
   );
   const events: CalendarEvent[] = [];
   for (const d of deliverables) {
     if (d.goLiveWindow)
-      events.push({ id: `w-${d.id}`, deliverableId: d.id, kind: 'window', title: d.title, start: new Date(d.goLiveWindow.start), end: new Date(d.goLiveWindow.end) });
+      events.push({
+        id: `w-${d.id}`,
+        deliverableId: d.id,
+        kind: 'window',
+        title: d.title,
+        start: new Date(d.goLiveWindow.start),
+        end: new Date(d.goLiveWindow.end),
+      });
     else if (!CLOSED.has(d.status) && d.status !== 'on_hold')
-      events.push({ id: `t-${d.id}`, deliverableId: d.id, kind: 'target', title: d.title, start: new Date(d.targetGoLive), end: new Date(d.targetGoLive) });
+      events.push({
+        id: `t-${d.id}`,
+        deliverableId: d.id,
+        kind: 'target',
+        title: d.title,
+        start: new Date(d.targetGoLive),
+        end: new Date(d.targetGoLive),
+      });
   }
   // ELS period ends are timers: read for the deliverables in early life support only.
   const inEls = deliverables.filter((d) => d.status === 'early_life_support' || d.status === 'els_review');
   for (let i = 0; i < inEls.length; i += 8) {
     const batch = inEls.slice(i, i + 8);
     const answers = await Promise.all(
-      batch.map((d) => ok(api.GET('/v1/deliverables/{id}/reminders', { params: { path: { id: d.id } } })).catch(() => ({ items: [] }))),
+      batch.map((d) =>
+        ok(api.GET('/v1/deliverables/{id}/reminders', { params: { path: { id: d.id } } })).catch(() => ({
+          items: [],
+        })),
+      ),
     );
     answers.forEach((answer, index) => {
       const d = batch[index];
       for (const reminder of answer.items)
         if (reminder.kind === 'els_period_end' && reminder.status === 'scheduled')
-          events.push({ id: `e-${reminder.id}`, deliverableId: d.id, kind: 'els_end', title: d.title, start: new Date(reminder.dueAt), end: new Date(reminder.dueAt) });
+          events.push({
+            id: `e-${reminder.id}`,
+            deliverableId: d.id,
+            kind: 'els_end',
+            title: d.title,
+            start: new Date(reminder.dueAt),
+            end: new Date(reminder.dueAt),
+          });
     });
   }
   return events;
@@ -83,7 +121,9 @@ export function CalendarPage() {
 
   const move = (step: number) => {
     const next =
-      view === 'week' ? addDays(focus, 7 * step) : new Date(focus.getFullYear(), focus.getMonth() + step, Math.min(focus.getDate(), 28));
+      view === 'week'
+        ? addDays(focus, 7 * step)
+        : new Date(focus.getFullYear(), focus.getMonth() + step, Math.min(focus.getDate(), 28));
     setQuery({ date: dayKey(next) });
   };
   useEffect(() => {
@@ -99,7 +139,8 @@ export function CalendarPage() {
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const first = view === 'week' ? startOfWeek(focus) : startOfWeek(new Date(focus.getFullYear(), focus.getMonth(), 1));
+  const first =
+    view === 'week' ? startOfWeek(focus) : startOfWeek(new Date(focus.getFullYear(), focus.getMonth(), 1));
   const days =
     view === 'week'
       ? 7
@@ -126,19 +167,30 @@ export function CalendarPage() {
           label="Project"
           value={projectId}
           onChange={(e) => setQuery({ project: e.target.value })}
-          options={[{ value: '', label: 'All projects' }, ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` }))]}
+          options={[
+            { value: '', label: 'All projects' },
+            ...(projects.data ?? []).map((p) => ({ value: p.id, label: `${p.key} · ${p.name}` })),
+          ]}
         />
         <SelectField
           label="Service"
           value={serviceId}
           onChange={(e) => setQuery({ service: e.target.value })}
-          options={[{ value: '', label: 'All services' }, ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+          options={[
+            { value: '', label: 'All services' },
+            ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name })),
+          ]}
         />
         <fieldset className="segmented" aria-label="View">
           <legend className="visually-hidden">View</legend>
           {(['month', 'week'] as const).map((value) => (
             <label key={value} className={view === value ? 'on' : ''}>
-              <input type="radio" name="calendar-view" checked={view === value} onChange={() => setQuery({ view: value === 'month' ? null : value })} />
+              <input
+                type="radio"
+                name="calendar-view"
+                checked={view === value}
+                onChange={() => setQuery({ view: value === 'month' ? null : value })}
+              />
               {value === 'month' ? 'Month' : 'Week'}
             </label>
           ))}
@@ -174,7 +226,11 @@ export function CalendarPage() {
         {(list) => {
           const byDay = new Map<string, CalendarEvent[]>();
           for (const event of list) {
-            for (let day = startOfDay(event.start); day <= event.end || dayKey(day) === dayKey(event.start); day = addDays(day, 1)) {
+            for (
+              let day = startOfDay(event.start);
+              day <= event.end || dayKey(day) === dayKey(event.start);
+              day = addDays(day, 1)
+            ) {
               const key = dayKey(day);
               byDay.set(key, [...(byDay.get(key) ?? []), event]);
               if (day > addDays(event.start, 60)) break;
@@ -193,24 +249,40 @@ export function CalendarPage() {
                 const items = byDay.get(key) ?? [];
                 const outside = view === 'month' && day.getMonth() !== focus.getMonth();
                 return (
-                  <section key={key} className={`calendar-day ${outside ? 'outside' : ''} ${key === today ? 'today' : ''}`} aria-label={day.toDateString()}>
+                  <section
+                    key={key}
+                    className={`calendar-day ${outside ? 'outside' : ''} ${key === today ? 'today' : ''}`}
+                    aria-label={day.toDateString()}
+                  >
                     <h3 className="calendar-date">
-                      <span className="visually-hidden">{day.toLocaleDateString(undefined, { weekday: 'long' })} </span>
+                      <span className="visually-hidden">
+                        {day.toLocaleDateString(undefined, { weekday: 'long' })}{' '}
+                      </span>
                       {day.getDate()}
                       {key === today ? <span className="visually-hidden"> (today)</span> : null}
                     </h3>
                     <ul>
                       {items.slice(0, view === 'week' ? 50 : 4).map((event) => (
-                        <li key={event.id} className={`ev ev-${event.kind}`} title={`${KIND_LABEL[event.kind]}: ${event.title}`}>
+                        <li
+                          key={event.id}
+                          className={`ev ev-${event.kind}`}
+                          title={`${KIND_LABEL[event.kind]}: ${event.title}`}
+                        >
                           <Link href={`/deliverables/${event.deliverableId}`}>
                             <span className="visually-hidden">{KIND_LABEL[event.kind]}: </span>
-                            <span aria-hidden="true">{event.kind === 'window' ? '▬ ' : event.kind === 'target' ? '◇ ' : '⚑ '}</span>
-                            {view === 'week' && event.kind === 'window' ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} ` : ''}
+                            <span aria-hidden="true">
+                              {event.kind === 'window' ? '▬ ' : event.kind === 'target' ? '◇ ' : '⚑ '}
+                            </span>
+                            {view === 'week' && event.kind === 'window'
+                              ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} `
+                              : ''}
                             {event.title}
                           </Link>
                         </li>
                       ))}
-                      {items.length > 4 && view === 'month' ? <li className="small muted">+{items.length - 4} more</li> : null}
+                      {items.length > 4 && view === 'month' ? (
+                        <li className="small muted">+{items.length - 4} more</li>
+                      ) : null}
                     </ul>
                   </section>
                 );
@@ -219,7 +291,10 @@ export function CalendarPage() {
           );
         }}
       </Loaded>
-      <p className="small muted">{app.lens === 'pmo' ? 'Stage plan and schedule' : 'Forward schedule of change'}: times in your time zone.</p>
+      <p className="small muted">
+        {app.lens === 'pmo' ? 'Stage plan and schedule' : 'Forward schedule of change'}: times in your time
+        zone.
+      </p>
     </div>
   );
 }

@@ -30,7 +30,12 @@ export function ProjectsPage() {
           </p>
         </div>
         {app.has('pmo') ? (
-          <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+          <button
+            type="button"
+            className="button button-primary"
+            aria-expanded={creating}
+            onClick={() => setCreating(!creating)}
+          >
             New project
           </button>
         ) : null}
@@ -40,7 +45,11 @@ export function ProjectsPage() {
         {(list) =>
           list.length === 0 ? (
             <Empty title="No projects yet">
-              <p>{app.has('pmo') ? 'Create the first with “New project”; deliverables are created under a project.' : 'Project managers register projects here.'}</p>
+              <p>
+                {app.has('pmo')
+                  ? 'Create the first with “New project”; deliverables are created under a project.'
+                  : 'Project managers register projects here.'}
+              </p>
             </Empty>
           ) : (
             <div className="table-wrap">
@@ -87,7 +96,11 @@ function ProjectForm({ onDone }: { onDone: () => void }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void action.run(async () => {
-      await ok(api.POST('/v1/projects', { body: { key: key.trim(), name: name.trim(), methodology, managerName: managerName.trim() || null } }));
+      await ok(
+        api.POST('/v1/projects', {
+          body: { key: key.trim(), name: name.trim(), methodology, managerName: managerName.trim() || null },
+        }),
+      );
       refresh('projects');
       onDone();
     });
@@ -96,16 +109,30 @@ function ProjectForm({ onDone }: { onDone: () => void }) {
     <form className="card form-card" onSubmit={submit} noValidate aria-label="New project">
       <h2 className="h3">New project</h2>
       <div className="grid-2">
-        <TextField label="Key" value={key} error={errors.key} hint="Short and unique, e.g. CRM-2027" onChange={(e) => setKey(e.target.value)} />
+        <TextField
+          label="Key"
+          value={key}
+          error={errors.key}
+          hint="Short and unique, e.g. CRM-2027"
+          onChange={(e) => setKey(e.target.value)}
+        />
         <TextField label="Name" value={name} error={errors.name} onChange={(e) => setName(e.target.value)} />
         <SelectField
           label="Methodology"
           value={methodology}
           error={errors.methodology}
           onChange={(e) => setMethodology(e.target.value as Methodology)}
-          options={(['prince2', 'pmbok', 'agile', 'hybrid'] as const).map((value) => ({ value, label: value === 'agile' || value === 'hybrid' ? humanize(value) : value.toUpperCase() }))}
+          options={(['prince2', 'pmbok', 'agile', 'hybrid'] as const).map((value) => ({
+            value,
+            label: value === 'agile' || value === 'hybrid' ? humanize(value) : value.toUpperCase(),
+          }))}
         />
-        <TextField label="Project manager (optional)" value={managerName} error={errors.managerName} onChange={(e) => setManagerName(e.target.value)} />
+        <TextField
+          label="Project manager (optional)"
+          value={managerName}
+          error={errors.managerName}
+          onChange={(e) => setManagerName(e.target.value)}
+        />
       </div>
       <ProblemMessage error={action.error} />
       <div className="row">
@@ -133,11 +160,17 @@ export function ServicesPage() {
         <div>
           <h1>Services</h1>
           <p className="muted">
-            <Term words={app.term('services', 'Services')} />: the catalogue deliverables go live into. The tier picks the policy.
+            <Term words={app.term('services', 'Services')} />: the catalogue deliverables go live into. The
+            tier picks the policy.
           </p>
         </div>
         {app.has('smo') ? (
-          <button type="button" className="button button-primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+          <button
+            type="button"
+            className="button button-primary"
+            aria-expanded={creating}
+            onClick={() => setCreating(!creating)}
+          >
             New service
           </button>
         ) : null}
@@ -147,7 +180,11 @@ export function ServicesPage() {
         {(list) =>
           list.length === 0 ? (
             <Empty title="No services yet">
-              <p>{app.has('smo') ? 'Add the first with “New service”.' : 'The service management office keeps the catalogue here.'}</p>
+              <p>
+                {app.has('smo')
+                  ? 'Add the first with “New service”.'
+                  : 'The service management office keeps the catalogue here.'}
+              </p>
             </Empty>
           ) : (
             <div className="table-wrap">
@@ -196,7 +233,12 @@ function ServiceForm({ onDone }: { onDone: () => void }) {
     void action.run(async () => {
       await ok(
         api.POST('/v1/services', {
-          body: { name: name.trim(), tier: Number(tier), ownerName: ownerName.trim() || null, supportGroup: supportGroup.trim() || null },
+          body: {
+            name: name.trim(),
+            tier: Number(tier),
+            ownerName: ownerName.trim() || null,
+            supportGroup: supportGroup.trim() || null,
+          },
         }),
       );
       refresh('services');
@@ -213,10 +255,23 @@ function ServiceForm({ onDone }: { onDone: () => void }) {
           value={tier}
           error={errors.tier}
           onChange={(e) => setTier(e.target.value)}
-          options={['1', '2', '3', '4'].map((value) => ({ value, label: `Tier ${value}${value === '1' ? ' (most critical)' : ''}` }))}
+          options={['1', '2', '3', '4'].map((value) => ({
+            value,
+            label: `Tier ${value}${value === '1' ? ' (most critical)' : ''}`,
+          }))}
         />
-        <TextField label="Service owner (optional)" value={ownerName} error={errors.ownerName} onChange={(e) => setOwnerName(e.target.value)} />
-        <TextField label="Support group (optional)" value={supportGroup} error={errors.supportGroup} onChange={(e) => setSupportGroup(e.target.value)} />
+        <TextField
+          label="Service owner (optional)"
+          value={ownerName}
+          error={errors.ownerName}
+          onChange={(e) => setOwnerName(e.target.value)}
+        />
+        <TextField
+          label="Support group (optional)"
+          value={supportGroup}
+          error={errors.supportGroup}
+          onChange={(e) => setSupportGroup(e.target.value)}
+        />
       </div>
       <ProblemMessage error={action.error} />
       <div className="row">

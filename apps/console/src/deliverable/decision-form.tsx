@@ -49,10 +49,16 @@ export function DecisionForm({
       const updated = await ok(
         api.POST('/v1/deliverables/{id}/decisions', {
           params: { path: { id: deliverable.id }, header: ifMatch(deliverable.version) },
-          body: { gate: gate.gate, role: role || (roles[0] ?? ''), decision, ...(comment.trim() ? { comment: comment.trim() } : {}) },
+          body: {
+            gate: gate.gate,
+            role: role || (roles[0] ?? ''),
+            decision,
+            ...(comment.trim() ? { comment: comment.trim() } : {}),
+          },
         }),
       ).catch((error: unknown) => {
-        if (error instanceof ApiError && error.fieldErrors.comment) setCommentError(error.fieldErrors.comment);
+        if (error instanceof ApiError && error.fieldErrors.comment)
+          setCommentError(error.fieldErrors.comment);
         throw error;
       });
       prime(`deliverable:${deliverable.id}`, updated);
@@ -77,7 +83,11 @@ export function DecisionForm({
   if (!deliverable.allowedActions.includes('decide'))
     return <p className="muted">You cannot decide on this deliverable now.</p>;
   return (
-    <form className={`decision-form ${compact ? 'compact' : ''}`} onSubmit={(event) => event.preventDefault()} aria-label={`Decision on ${deliverable.title}`}>
+    <form
+      className={`decision-form ${compact ? 'compact' : ''}`}
+      onSubmit={(event) => event.preventDefault()}
+      aria-label={`Decision on ${deliverable.title}`}
+    >
       <p className="decision-gate">
         Deciding at <Term words={app.gate(gate.gate)} /> (round {gate.round})
       </p>
@@ -102,17 +112,37 @@ export function DecisionForm({
       />
       <ProblemMessage error={action.error} />
       <div className="row">
-        <button type="button" className="button button-approve" disabled={action.busy} onClick={() => decide('approve')}>
+        <button
+          type="button"
+          className="button button-approve"
+          disabled={action.busy}
+          onClick={() => decide('approve')}
+        >
           <span aria-hidden="true">✓ </span>Approve
         </button>
-        <button type="button" className="button" disabled={action.busy} onClick={() => decide('request_changes')}>
+        <button
+          type="button"
+          className="button"
+          disabled={action.busy}
+          onClick={() => decide('request_changes')}
+        >
           <span aria-hidden="true">↺ </span>Request changes
         </button>
-        <button type="button" className="button button-danger" disabled={action.busy} onClick={() => decide('reject')}>
+        <button
+          type="button"
+          className="button button-danger"
+          disabled={action.busy}
+          onClick={() => decide('reject')}
+        >
           <span aria-hidden="true">✕ </span>Reject
         </button>
         {gate.gate === 'acceptance' && !compact ? (
-          <button type="button" className="button button-danger-ghost" disabled={action.busy} onClick={() => decide('reject_final')}>
+          <button
+            type="button"
+            className="button button-danger-ghost"
+            disabled={action.busy}
+            onClick={() => decide('reject_final')}
+          >
             Reject for good
           </button>
         ) : null}

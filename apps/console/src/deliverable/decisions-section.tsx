@@ -9,7 +9,12 @@ import { DecisionForm } from './decision-form';
 import { useDeliverable } from './deliverable-context';
 import { waitingFor } from './summary';
 
-const DECISION_ICON: Record<string, string> = { approve: '✓', request_changes: '↺', reject: '✕', reject_final: '✕' };
+const DECISION_ICON: Record<string, string> = {
+  approve: '✓',
+  request_changes: '↺',
+  reject: '✕',
+  reject_final: '✕',
+};
 
 export function DecisionsSection() {
   const app = useApp();
@@ -32,7 +37,8 @@ export function DecisionsSection() {
             (round {gate.round}): {waitingFor(deliverable)}
           </p>
           <p className="small muted">
-            Roles that decide here: {gate.roles.map((role) => humanize(role).toLowerCase()).join(', ')}; quorum {gate.quorum}.
+            Roles that decide here: {gate.roles.map((role) => humanize(role).toLowerCase()).join(', ')};
+            quorum {gate.quorum}.
           </p>
         </div>
       ) : null}
@@ -47,7 +53,10 @@ export function DecisionsSection() {
             </h3>
             <ul className="compact-list">
               {approvals.map((approval) => (
-                <li key={`${approval.principalId}-${approval.at}`} className={`decision decision-${approval.decision}`}>
+                <li
+                  key={`${approval.principalId}-${approval.at}`}
+                  className={`decision decision-${approval.decision}`}
+                >
                   <span aria-hidden="true">{DECISION_ICON[approval.decision]} </span>
                   <strong>{humanize(approval.decision)}</strong> as {humanize(approval.role).toLowerCase()}
                   {approval.principalId === app.me.id ? ' (you)' : ''} · {formatDateTime(approval.at)}

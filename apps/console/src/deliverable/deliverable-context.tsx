@@ -48,7 +48,11 @@ export function useCommand() {
         then?.(fresh);
         return fresh;
       } catch (error) {
-        if (error instanceof ApiError && (error.changedMeanwhile || error.code === 'HANDOVER.ACTION_NOT_ALLOWED')) conflict(error);
+        if (
+          error instanceof ApiError &&
+          (error.changedMeanwhile || error.code === 'HANDOVER.ACTION_NOT_ALLOWED')
+        )
+          conflict(error);
         throw error;
       }
     });

@@ -20,14 +20,19 @@ import { StateDiagram } from './state-diagram';
 import { TimelineSection } from './timeline-section';
 
 export function DeliverablePage({ id }: { id: string }) {
-  const resource = useResource(`deliverable:${id}`, () => ok(api.GET('/v1/deliverables/{id}', { params: { path: { id } } })));
+  const resource = useResource(`deliverable:${id}`, () =>
+    ok(api.GET('/v1/deliverables/{id}', { params: { path: { id } } })),
+  );
   const [conflict, setConflict] = useState<ApiError | null>(null);
   const [epoch, setEpoch] = useState(0);
   useEffect(() => {
     document.title = `${resource.data?.title ?? 'Deliverable'} · Baton`;
   }, [resource.data?.title]);
   const state = useMemo(
-    () => (resource.data ? { deliverable: resource.data, epoch, conflict: (error: ApiError) => setConflict(error) } : null),
+    () =>
+      resource.data
+        ? { deliverable: resource.data, epoch, conflict: (error: ApiError) => setConflict(error) }
+        : null,
     [resource.data, epoch],
   );
   return (
@@ -42,8 +47,8 @@ export function DeliverablePage({ id }: { id: string }) {
               {conflict ? (
                 <div className="banner banner-warning" role="alert">
                   <span>
-                    <strong>Someone else changed this deliverable meanwhile.</strong> Reload to see their change; what you typed stays in the
-                    open forms.
+                    <strong>Someone else changed this deliverable meanwhile.</strong> Reload to see their
+                    change; what you typed stays in the open forms.
                   </span>
                   <button
                     type="button"
@@ -80,13 +85,19 @@ function DeliverableView() {
   const project = byId(projects.data).get(deliverable.projectId);
   const service = byId(services.data).get(deliverable.serviceId);
   const history = useResource(`history:${deliverable.id}`, () =>
-    ok(api.GET('/v1/deliverables/{id}/history', { params: { path: { id: deliverable.id } } })).then((page) => page.items),
+    ok(api.GET('/v1/deliverables/{id}/history', { params: { path: { id: deliverable.id } } })).then(
+      (page) => page.items,
+    ),
   );
   const reminders = useResource(`reminders:${deliverable.id}`, () =>
-    ok(api.GET('/v1/deliverables/{id}/reminders', { params: { path: { id: deliverable.id } } })).then((page) => page.items),
+    ok(api.GET('/v1/deliverables/{id}/reminders', { params: { path: { id: deliverable.id } } })).then(
+      (page) => page.items,
+    ),
   );
   const tier = service?.tier;
-  const policy = useResource(tier ? `policy:${tier}` : null, () => ok(api.GET('/v1/policies/{tier}', { params: { path: { tier: tier! } } })));
+  const policy = useResource(tier ? `policy:${tier}` : null, () =>
+    ok(api.GET('/v1/policies/{tier}', { params: { path: { tier: tier! } } })),
+  );
   const [baseVersion] = useState(deliverable.version);
 
   return (
@@ -98,7 +109,8 @@ function DeliverableView() {
             <StatusBadge status={deliverable.status} />
             {deliverable.hold ? (
               <span className="small">
-                held from <Term words={app.status(deliverable.hold.heldFrom ?? 'draft')} />: “{deliverable.hold.reason}”
+                held from <Term words={app.status(deliverable.hold.heldFrom ?? 'draft')} />: “
+                {deliverable.hold.reason}”
               </span>
             ) : null}
             {project ? (
@@ -133,7 +145,11 @@ function DeliverableView() {
           <h2 id="diagram-heading">
             Workflow · now <Term words={app.status(deliverable.status)} />
           </h2>
-          <StateDiagram workflow={app.workflow} current={deliverable.status} heldFrom={deliverable.hold?.heldFrom} />
+          <StateDiagram
+            workflow={app.workflow}
+            current={deliverable.status}
+            heldFrom={deliverable.hold?.heldFrom}
+          />
         </section>
       ) : null}
       <div className="two-col">
@@ -170,7 +186,11 @@ function DeliverableView() {
               </div>
               <div>
                 <dt>You may</dt>
-                <dd>{deliverable.allowedActions.length ? deliverable.allowedActions.map(humanize).join(', ') : 'nothing right now'}</dd>
+                <dd>
+                  {deliverable.allowedActions.length
+                    ? deliverable.allowedActions.map(humanize).join(', ')
+                    : 'nothing right now'}
+                </dd>
               </div>
             </dl>
           </section>
@@ -185,8 +205,17 @@ function PrimaryActions() {
   const can = (action: string) => deliverable.allowedActions.includes(action as never);
   const command = useCommand();
   const [reason, setReason] = useState<null | 'hold' | 'cancel'>(null);
-  const simple = (path: '/v1/deliverables/{id}/submit' | '/v1/deliverables/{id}/resubmit' | '/v1/deliverables/{id}/resume') =>
-    void command.run(() => ok(api.POST(path, { params: { path: { id: deliverable.id }, header: ifMatch(deliverable.version) }, body: {} })));
+  const simple = (
+    path: '/v1/deliverables/{id}/submit' | '/v1/deliverables/{id}/resubmit' | '/v1/deliverables/{id}/resume',
+  ) =>
+    void command.run(() =>
+      ok(
+        api.POST(path, {
+          params: { path: { id: deliverable.id }, header: ifMatch(deliverable.version) },
+          body: {},
+        }),
+      ),
+    );
   const any = ['edit', 'submit', 'resubmit', 'hold', 'resume', 'cancel'].some(can);
   if (!any) return null;
   return (
@@ -198,27 +227,52 @@ function PrimaryActions() {
           </button>
         ) : null}
         {can('submit') ? (
-          <button type="button" className="button button-primary" disabled={command.busy} onClick={() => simple('/v1/deliverables/{id}/submit')}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={command.busy}
+            onClick={() => simple('/v1/deliverables/{id}/submit')}
+          >
             Submit for readiness
           </button>
         ) : null}
         {can('resubmit') ? (
-          <button type="button" className="button button-primary" disabled={command.busy} onClick={() => simple('/v1/deliverables/{id}/resubmit')}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={command.busy}
+            onClick={() => simple('/v1/deliverables/{id}/resubmit')}
+          >
             Resubmit
           </button>
         ) : null}
         {can('resume') ? (
-          <button type="button" className="button button-primary" disabled={command.busy} onClick={() => simple('/v1/deliverables/{id}/resume')}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={command.busy}
+            onClick={() => simple('/v1/deliverables/{id}/resume')}
+          >
             Resume
           </button>
         ) : null}
         {can('hold') ? (
-          <button type="button" className="button" aria-expanded={reason === 'hold'} onClick={() => setReason(reason === 'hold' ? null : 'hold')}>
+          <button
+            type="button"
+            className="button"
+            aria-expanded={reason === 'hold'}
+            onClick={() => setReason(reason === 'hold' ? null : 'hold')}
+          >
             Hold
           </button>
         ) : null}
         {can('cancel') ? (
-          <button type="button" className="button button-danger-ghost" aria-expanded={reason === 'cancel'} onClick={() => setReason(reason === 'cancel' ? null : 'cancel')}>
+          <button
+            type="button"
+            className="button button-danger-ghost"
+            aria-expanded={reason === 'cancel'}
+            onClick={() => setReason(reason === 'cancel' ? null : 'cancel')}
+          >
             Cancel deliverable
           </button>
         ) : null}
@@ -237,8 +291,14 @@ const REMINDER_WORDS: Record<string, string> = {
   els_period_end: 'ELS period ends',
 };
 
-function RemindersCard({ reminders }: { reminders: { id: string; kind: string; dueAt: string; status: string; sentAt: string | null }[] | undefined }) {
-  const upcoming = (reminders ?? []).filter((reminder) => reminder.status === 'scheduled').sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+function RemindersCard({
+  reminders,
+}: {
+  reminders: { id: string; kind: string; dueAt: string; status: string; sentAt: string | null }[] | undefined;
+}) {
+  const upcoming = (reminders ?? [])
+    .filter((reminder) => reminder.status === 'scheduled')
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const past = (reminders ?? []).filter((reminder) => reminder.status === 'sent').slice(-3);
   return (
     <section className="card section" aria-labelledby="reminders-title">
@@ -267,7 +327,8 @@ function RemindersCard({ reminders }: { reminders: { id: string; kind: string; d
           <ul className="compact-list small muted">
             {past.map((reminder) => (
               <li key={reminder.id}>
-                {REMINDER_WORDS[reminder.kind] ?? humanize(reminder.kind)} · {reminder.sentAt ? relative(reminder.sentAt) : ''}
+                {REMINDER_WORDS[reminder.kind] ?? humanize(reminder.kind)} ·{' '}
+                {reminder.sentAt ? relative(reminder.sentAt) : ''}
               </li>
             ))}
           </ul>
@@ -276,4 +337,3 @@ function RemindersCard({ reminders }: { reminders: { id: string; kind: string; d
     </section>
   );
 }
-

@@ -24,14 +24,22 @@ export function GoLiveSection() {
       </h2>
       {window_ ? (
         <p>
-          Window: <strong>{formatDateTime(window_.start)}</strong> to <strong>{formatDateTime(window_.end)}</strong>
+          Window: <strong>{formatDateTime(window_.start)}</strong> to{' '}
+          <strong>{formatDateTime(window_.end)}</strong>
         </p>
       ) : (
-        <p className="muted">No go-live window yet. Target go-live: {formatDateTime(deliverable.targetGoLive)}.</p>
+        <p className="muted">
+          No go-live window yet. Target go-live: {formatDateTime(deliverable.targetGoLive)}.
+        </p>
       )}
       <div className="row">
         {can('schedule') ? (
-          <button type="button" className="button" aria-expanded={scheduling} onClick={() => setScheduling(!scheduling)}>
+          <button
+            type="button"
+            className="button"
+            aria-expanded={scheduling}
+            onClick={() => setScheduling(!scheduling)}
+          >
             {window_ ? 'Move the go-live window' : 'Schedule go-live'}
           </button>
         ) : null}
@@ -42,7 +50,12 @@ export function GoLiveSection() {
             disabled={confirm.busy}
             onClick={() =>
               void confirm.run(() =>
-                ok(api.POST('/v1/deliverables/{id}/go-live/confirm', { params: { path: { id: deliverable.id }, header: ifMatch(deliverable.version) }, body: {} })),
+                ok(
+                  api.POST('/v1/deliverables/{id}/go-live/confirm', {
+                    params: { path: { id: deliverable.id }, header: ifMatch(deliverable.version) },
+                    body: {},
+                  }),
+                ),
               )
             }
           >
@@ -50,14 +63,21 @@ export function GoLiveSection() {
           </button>
         ) : null}
         {can('rollback') ? (
-          <button type="button" className="button button-danger" aria-expanded={rollingBack} onClick={() => setRollingBack(!rollingBack)}>
+          <button
+            type="button"
+            className="button button-danger"
+            aria-expanded={rollingBack}
+            onClick={() => setRollingBack(!rollingBack)}
+          >
             Roll back
           </button>
         ) : null}
       </div>
       <ProblemMessage error={confirm.error} />
       {scheduling && can('schedule') ? <ScheduleForm onDone={() => setScheduling(false)} /> : null}
-      {rollingBack && can('rollback') ? <ReasonForm kind="rollback" onDone={() => setRollingBack(false)} /> : null}
+      {rollingBack && can('rollback') ? (
+        <ReasonForm kind="rollback" onDone={() => setRollingBack(false)} />
+      ) : null}
     </section>
   );
 }
@@ -66,9 +86,14 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
   const { deliverable } = useDeliverable();
   const base = useBaseVersion();
   const command = useCommand();
-  const [start, setStart] = useState(toLocalInput(deliverable.goLiveWindow?.start ?? deliverable.targetGoLive));
+  const [start, setStart] = useState(
+    toLocalInput(deliverable.goLiveWindow?.start ?? deliverable.targetGoLive),
+  );
   const [end, setEnd] = useState(
-    toLocalInput(deliverable.goLiveWindow?.end ?? new Date(Date.parse(deliverable.targetGoLive) + 2 * 3600_000).toISOString()),
+    toLocalInput(
+      deliverable.goLiveWindow?.end ??
+        new Date(Date.parse(deliverable.targetGoLive) + 2 * 3600_000).toISOString(),
+    ),
   );
   const [local, setLocal] = useState<Record<string, string>>({});
   const errors = { ...fieldErrorsOf(command.error), ...local };
@@ -95,8 +120,20 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label="Schedule go-live">
       <div className="grid-2">
-        <TextField label="Window start" type="datetime-local" value={start} error={errors.windowStart} onChange={(e) => setStart(e.target.value)} />
-        <TextField label="Window end" type="datetime-local" value={end} error={errors.windowEnd} onChange={(e) => setEnd(e.target.value)} />
+        <TextField
+          label="Window start"
+          type="datetime-local"
+          value={start}
+          error={errors.windowStart}
+          onChange={(e) => setStart(e.target.value)}
+        />
+        <TextField
+          label="Window end"
+          type="datetime-local"
+          value={end}
+          error={errors.windowEnd}
+          onChange={(e) => setEnd(e.target.value)}
+        />
       </div>
       <ProblemMessage error={command.error} />
       <div className="row">
@@ -114,7 +151,11 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
 const REASON_FORMS = {
   rollback: { label: 'Why roll back?', button: 'Roll back', path: '/v1/deliverables/{id}/rollback' },
   hold: { label: 'Why hold it?', button: 'Hold', path: '/v1/deliverables/{id}/hold' },
-  cancel: { label: 'Why cancel it? (this is final)', button: 'Cancel deliverable', path: '/v1/deliverables/{id}/cancel' },
+  cancel: {
+    label: 'Why cancel it? (this is final)',
+    button: 'Cancel deliverable',
+    path: '/v1/deliverables/{id}/cancel',
+  },
 } as const;
 
 export function ReasonForm({ kind, onDone }: { kind: keyof typeof REASON_FORMS; onDone: () => void }) {
@@ -144,10 +185,20 @@ export function ReasonForm({ kind, onDone }: { kind: keyof typeof REASON_FORMS; 
   };
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label={form.button}>
-      <TextArea label={form.label} rows={2} value={reason} error={local ?? fieldErrorsOf(command.error).reason} onChange={(e) => setReason(e.target.value)} />
+      <TextArea
+        label={form.label}
+        rows={2}
+        value={reason}
+        error={local ?? fieldErrorsOf(command.error).reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
       <ProblemMessage error={command.error} />
       <div className="row">
-        <button type="submit" className={`button ${kind === 'hold' ? 'button-primary' : 'button-danger'}`} disabled={command.busy}>
+        <button
+          type="submit"
+          className={`button ${kind === 'hold' ? 'button-primary' : 'button-danger'}`}
+          disabled={command.busy}
+        >
           {form.button}
         </button>
         <button type="button" className="button button-ghost" onClick={onDone}>
@@ -158,7 +209,13 @@ export function ReasonForm({ kind, onDone }: { kind: keyof typeof REASON_FORMS; 
   );
 }
 
-export function ElsSection({ policy, reminders }: { policy: Policy | undefined; reminders: Reminder[] | undefined }) {
+export function ElsSection({
+  policy,
+  reminders,
+}: {
+  policy: Policy | undefined;
+  reminders: Reminder[] | undefined;
+}) {
   const app = useApp();
   const { deliverable } = useDeliverable();
   const [recording, setRecording] = useState(false);
@@ -168,12 +225,15 @@ export function ElsSection({ policy, reminders }: { policy: Policy | undefined; 
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const inEls = ['early_life_support', 'els_review'].includes(deliverable.status) || deliverable.incidents.length > 0;
+  const inEls =
+    ['early_life_support', 'els_review'].includes(deliverable.status) || deliverable.incidents.length > 0;
   if (!inEls && !deliverable.allowedActions.includes('record_incident')) return null;
   const open = deliverable.incidents.filter((incident) => !incident.resolvedAt);
   const openP1 = open.filter((incident) => incident.priority === 'P1').length;
   const openP2 = open.filter((incident) => incident.priority === 'P2').length;
-  const periodEnd = reminders?.find((reminder) => reminder.kind === 'els_period_end' && reminder.status === 'scheduled');
+  const periodEnd = reminders?.find(
+    (reminder) => reminder.kind === 'els_period_end' && reminder.status === 'scheduled',
+  );
   const left = periodEnd ? countdown(periodEnd.dueAt, now) : null;
   const max = policy?.elsExitMaxOpenIncidents;
   return (
@@ -191,7 +251,8 @@ export function ElsSection({ policy, reminders }: { policy: Policy | undefined; 
       <ul className="checks">
         <li className={left && !left.overdue ? 'check-pending' : 'check-ok'}>
           <span aria-hidden="true">{left && !left.overdue ? '○ ' : '✓ '}</span>
-          The ELS period has elapsed{policy ? ` (${policy.elsDuration})` : ''}: {left && !left.overdue ? 'not yet' : 'yes'}
+          The ELS period has elapsed{policy ? ` (${policy.elsDuration})` : ''}:{' '}
+          {left && !left.overdue ? 'not yet' : 'yes'}
         </li>
         <li className={max && openP1 > max.P1 ? 'check-fail' : 'check-ok'}>
           <span aria-hidden="true">{max && openP1 > max.P1 ? '✕ ' : '✓ '}</span>
@@ -205,7 +266,8 @@ export function ElsSection({ policy, reminders }: { policy: Policy | undefined; 
         </li>
         <li>
           <span aria-hidden="true">⚖ </span>
-          <Term words={app.gate('els_exit')} /> reaches its quorum{policy ? ` (${policy.elsExit.quorum})` : ''}
+          <Term words={app.gate('els_exit')} /> reaches its quorum
+          {policy ? ` (${policy.elsExit.quorum})` : ''}
         </li>
       </ul>
       <h3 className="h4">
@@ -245,7 +307,10 @@ export function ElsSection({ policy, reminders }: { policy: Policy | undefined; 
                         void resolve.run(() =>
                           ok(
                             api.POST('/v1/deliverables/{id}/incidents/{reference}/resolve', {
-                              params: { path: { id: deliverable.id, reference: incident.reference }, header: ifMatch(deliverable.version) },
+                              params: {
+                                path: { id: deliverable.id, reference: incident.reference },
+                                header: ifMatch(deliverable.version),
+                              },
                               body: {},
                             }),
                           ),
@@ -289,7 +354,8 @@ function IncidentForm({ onDone }: { onDone: () => void }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problems: Record<string, string> = {};
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(reference)) problems.reference = 'Use 1 to 64 letters, digits, dots, dashes or underscores (e.g. INC-1042).';
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(reference))
+      problems.reference = 'Use 1 to 64 letters, digits, dots, dashes or underscores (e.g. INC-1042).';
     if (!summary.trim()) problems.summary = 'Say what happened.';
     setLocal(problems);
     if (Object.keys(problems).length > 0) return;
@@ -307,7 +373,12 @@ function IncidentForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label="Record incident">
       <div className="grid-2">
-        <TextField label="Reference" value={reference} error={errors.reference} onChange={(e) => setReference(e.target.value)} />
+        <TextField
+          label="Reference"
+          value={reference}
+          error={errors.reference}
+          onChange={(e) => setReference(e.target.value)}
+        />
         <SelectField
           label="Priority"
           value={priority}
@@ -316,7 +387,13 @@ function IncidentForm({ onDone }: { onDone: () => void }) {
           options={(['P1', 'P2', 'P3', 'P4'] as const).map((value) => ({ value, label: value }))}
         />
       </div>
-      <TextArea label="Summary" rows={2} value={summary} error={errors.summary} onChange={(e) => setSummary(e.target.value)} />
+      <TextArea
+        label="Summary"
+        rows={2}
+        value={summary}
+        error={errors.summary}
+        onChange={(e) => setSummary(e.target.value)}
+      />
       <ProblemMessage error={command.error} />
       <div className="row">
         <button type="submit" className="button button-primary" disabled={command.busy}>

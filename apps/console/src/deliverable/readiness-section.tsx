@@ -34,7 +34,8 @@ export function ReadinessSection() {
         <div className="section-head-side">
           <Progress done={counts.done} total={counts.total} label="Readiness" />
           <span className="small muted">
-            {counts.passed} passed · {counts.waived} waived · {counts.failed} failed · {counts.pending} pending
+            {counts.passed} passed · {counts.waived} waived · {counts.failed} failed · {counts.pending}{' '}
+            pending
           </span>
         </div>
       </div>
@@ -84,7 +85,9 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
             <span className="tags">
               <span className="tag">{criterion.mandatory ? 'Mandatory' : 'Advisory'}</span>
               <span className="tag">{criterion.kind === 'automated' ? 'Automated' : 'Manual'}</span>
-              {criterion.blocks ? <span className="tag">Before {humanize(criterion.blocks).toLowerCase()}</span> : null}
+              {criterion.blocks ? (
+                <span className="tag">Before {humanize(criterion.blocks).toLowerCase()}</span>
+              ) : null}
             </span>
           </p>
           {criterion.evidence ? <p className="small">Evidence: {criterion.evidence}</p> : null}
@@ -93,8 +96,8 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
           {criterion.waiverReason ? <p className="small">Waived because: {criterion.waiverReason}</p> : null}
           {criterion.status === 'failed' && criterion.kind === 'automated' ? (
             <p className="small hint-fix">
-              To fix: make {criterion.probeUrl ? <code>{criterion.probeUrl}</code> : 'the check'} answer 2xx; resubmitting probes it again, or an
-              integration posts a result.
+              To fix: make {criterion.probeUrl ? <code>{criterion.probeUrl}</code> : 'the check'} answer 2xx;
+              resubmitting probes it again, or an integration posts a result.
             </p>
           ) : null}
           <p className="small muted">
@@ -105,17 +108,32 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
         </div>
         <div className="criterion-actions">
           {showAttest ? (
-            <button type="button" className="button button-small" aria-expanded={mode === 'attest'} onClick={() => setMode(mode === 'attest' ? null : 'attest')}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-expanded={mode === 'attest'}
+              onClick={() => setMode(mode === 'attest' ? null : 'attest')}
+            >
               Attest<span className="visually-hidden">: {criterion.title}</span>
             </button>
           ) : null}
           {showWaive ? (
-            <button type="button" className="button button-small" aria-expanded={mode === 'waive'} onClick={() => setMode(mode === 'waive' ? null : 'waive')}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-expanded={mode === 'waive'}
+              onClick={() => setMode(mode === 'waive' ? null : 'waive')}
+            >
               Waive<span className="visually-hidden">: {criterion.title}</span>
             </button>
           ) : null}
           {showResult ? (
-            <button type="button" className="button button-small" aria-expanded={mode === 'result'} onClick={() => setMode(mode === 'result' ? null : 'result')}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-expanded={mode === 'result'}
+              onClick={() => setMode(mode === 'result' ? null : 'result')}
+            >
               Result<span className="visually-hidden">: {criterion.title}</span>
             </button>
           ) : null}
@@ -126,7 +144,15 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
   );
 }
 
-function CriterionForm({ criterion, mode, onDone }: { criterion: Criterion; mode: Exclude<Mode, null>; onDone: () => void }) {
+function CriterionForm({
+  criterion,
+  mode,
+  onDone,
+}: {
+  criterion: Criterion;
+  mode: Exclude<Mode, null>;
+  onDone: () => void;
+}) {
   const { deliverable } = useDeliverable();
   const base = useBaseVersion();
   const command = useCommand();
@@ -139,40 +165,93 @@ function CriterionForm({ criterion, mode, onDone }: { criterion: Criterion; mode
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (mode !== 'result' && !text.trim()) {
-      setErrors({ [mode === 'attest' ? 'evidence' : 'reason']: mode === 'attest' ? 'Give the evidence: a link or a reference.' : 'Say why it may be waived.' });
+      setErrors({
+        [mode === 'attest' ? 'evidence' : 'reason']:
+          mode === 'attest' ? 'Give the evidence: a link or a reference.' : 'Say why it may be waived.',
+      });
       return;
     }
     setErrors({});
     void command.run(() => {
-        const params = { path, header: ifMatch(base) };
-        if (mode === 'attest')
-          return ok(api.POST('/v1/deliverables/{id}/readiness/{key}/attest', { params, body: { evidence: text.trim(), ...(note.trim() ? { note: note.trim() } : {}) } }));
-        if (mode === 'waive') return ok(api.POST('/v1/deliverables/{id}/readiness/{key}/waive', { params, body: { reason: text.trim() } }));
-        return ok(api.POST('/v1/deliverables/{id}/readiness/{key}/result', { params, body: { passed, ...(text.trim() ? { detail: text.trim() } : {}) } }));
-      }, onDone);
+      const params = { path, header: ifMatch(base) };
+      if (mode === 'attest')
+        return ok(
+          api.POST('/v1/deliverables/{id}/readiness/{key}/attest', {
+            params,
+            body: { evidence: text.trim(), ...(note.trim() ? { note: note.trim() } : {}) },
+          }),
+        );
+      if (mode === 'waive')
+        return ok(
+          api.POST('/v1/deliverables/{id}/readiness/{key}/waive', { params, body: { reason: text.trim() } }),
+        );
+      return ok(
+        api.POST('/v1/deliverables/{id}/readiness/{key}/result', {
+          params,
+          body: { passed, ...(text.trim() ? { detail: text.trim() } : {}) },
+        }),
+      );
+    }, onDone);
   };
   const label = mode === 'attest' ? 'Attest' : mode === 'waive' ? 'Waive' : 'Record result';
   return (
     <form className="inline-form" onSubmit={submit} noValidate aria-label={`${label}: ${criterion.title}`}>
       {mode === 'attest' ? (
         <>
-          <TextField label="Evidence" value={text} maxLength={2000} error={errors.evidence} hint="A link or reference that shows it is met" onChange={(e) => setText(e.target.value)} />
-          <TextArea label="Note (optional)" rows={2} value={note} error={errors.note} onChange={(e) => setNote(e.target.value)} />
+          <TextField
+            label="Evidence"
+            value={text}
+            maxLength={2000}
+            error={errors.evidence}
+            hint="A link or reference that shows it is met"
+            onChange={(e) => setText(e.target.value)}
+          />
+          <TextArea
+            label="Note (optional)"
+            rows={2}
+            value={note}
+            error={errors.note}
+            onChange={(e) => setNote(e.target.value)}
+          />
         </>
       ) : mode === 'waive' ? (
-        <TextArea label="Reason for the waiver" rows={2} value={text} error={errors.reason} onChange={(e) => setText(e.target.value)} />
+        <TextArea
+          label="Reason for the waiver"
+          rows={2}
+          value={text}
+          error={errors.reason}
+          onChange={(e) => setText(e.target.value)}
+        />
       ) : (
         <>
           <fieldset className="radio-row">
             <legend>Outcome</legend>
             <label>
-              <input type="radio" name={`passed-${criterion.key}`} checked={passed} onChange={() => setPassed(true)} /> Passed
+              <input
+                type="radio"
+                name={`passed-${criterion.key}`}
+                checked={passed}
+                onChange={() => setPassed(true)}
+              />{' '}
+              Passed
             </label>
             <label>
-              <input type="radio" name={`passed-${criterion.key}`} checked={!passed} onChange={() => setPassed(false)} /> Failed
+              <input
+                type="radio"
+                name={`passed-${criterion.key}`}
+                checked={!passed}
+                onChange={() => setPassed(false)}
+              />{' '}
+              Failed
             </label>
           </fieldset>
-          <TextField label="Detail (optional)" value={text} maxLength={2000} error={errors.detail} onChange={(e) => setText(e.target.value)} />
+          <TextField
+            label="Detail (optional)"
+            value={text}
+            maxLength={2000}
+            error={errors.detail}
+            onChange={(e) => setText(e.target.value)}
+          />
         </>
       )}
       <ProblemMessage error={command.error} />

@@ -63,7 +63,15 @@ function lines(text: string, width = 19): string[] {
   return out;
 }
 
-export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workflow; current: Status; heldFrom?: string | null }) {
+export function StateDiagram({
+  workflow,
+  current,
+  heldFrom,
+}: {
+  workflow: Workflow;
+  current: Status;
+  heldFrom?: string | null;
+}) {
   const app = useApp();
   const graph = useMemo(() => parseMermaid(workflow.mermaid), [workflow.mermaid]);
   const names = workflow.states.map((state) => state.name);
@@ -98,7 +106,15 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
       >
         <title id="diagram-title">{`Handover workflow; the current status is ${currentWords.text}`}</title>
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" className="diagram-arrowhead" />
           </marker>
         </defs>
@@ -127,7 +143,12 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
             : `M ${a.x} ${a.y} L ${b.x} ${b.y}`;
           const active = edge.from === current || graph.groups[edge.from]?.includes(current);
           return (
-            <path key={`${edge.from}-${edge.to}`} d={d} className={`diagram-edge ${active ? 'from-current' : ''}`} markerEnd="url(#arrow)">
+            <path
+              key={`${edge.from}-${edge.to}`}
+              d={d}
+              className={`diagram-edge ${active ? 'from-current' : ''}`}
+              markerEnd="url(#arrow)"
+            >
               <title>{`${edge.from} → ${edge.to}: ${edge.events.map(eventWords).join(', ')}`}</title>
             </path>
           );
@@ -138,7 +159,10 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
           const label = lines(app.lens === 'smo' ? words.smo : words.pmo);
           const isCurrent = name === current;
           return (
-            <g key={name} className={`diagram-node ${isCurrent ? 'current' : ''} ${name === heldFrom ? 'held-from' : ''}`}>
+            <g
+              key={name}
+              className={`diagram-node ${isCurrent ? 'current' : ''} ${name === heldFrom ? 'held-from' : ''}`}
+            >
               <title>{`${words.title}${isCurrent ? ' (current)' : ''}`}</title>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx={8} />
               {label.map((text, index) => (
@@ -162,7 +186,11 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
             {names.map((name) => {
               const outs = edgesFrom(graph, name);
               return (
-                <li key={name} aria-current={name === current ? 'step' : undefined} className={name === current ? 'current' : ''}>
+                <li
+                  key={name}
+                  aria-current={name === current ? 'step' : undefined}
+                  className={name === current ? 'current' : ''}
+                >
                   <Term words={app.status(name)} />
                   {name === current ? <strong> (current status)</strong> : null}
                   {outs.length > 0 ? (
@@ -170,7 +198,10 @@ export function StateDiagram({ workflow, current, heldFrom }: { workflow: Workfl
                       {' '}
                       — leads to{' '}
                       {outs
-                        .map((edge) => `${graph.groups[edge.to] ? `the status it was held in` : app.status(edge.to).text} (${edge.events.map(eventWords).join(' or ')})`)
+                        .map(
+                          (edge) =>
+                            `${graph.groups[edge.to] ? `the status it was held in` : app.status(edge.to).text} (${edge.events.map(eventWords).join(' or ')})`,
+                        )
                         .join('; ')}
                     </span>
                   ) : (

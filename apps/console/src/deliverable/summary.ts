@@ -28,7 +28,10 @@ export function waitingFor(deliverable: Pick<Deliverable, 'gate' | 'awaitingRole
 }
 
 /** Overdue: the target go-live passed before the handover reached live service. */
-export function isOverdue(deliverable: Pick<Deliverable, 'targetGoLive' | 'status'>, now = Date.now()): boolean {
+export function isOverdue(
+  deliverable: Pick<Deliverable, 'targetGoLive' | 'status'>,
+  now = Date.now(),
+): boolean {
   const live = ['early_life_support', 'els_review', 'operational', 'cancelled', 'rejected'];
   return !live.includes(deliverable.status) && new Date(deliverable.targetGoLive).getTime() < now;
 }

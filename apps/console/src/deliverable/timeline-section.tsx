@@ -28,7 +28,12 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
   }, [events]);
   const kinds = [...new Set((events ?? []).map((event) => event.action))];
   const shown = (events ?? []).filter((event) => !kind || event.action === kind);
-  const at = (iso: string) => (time === 'utc' ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : time === 'relative' ? relative(iso) : formatDateTime(iso));
+  const at = (iso: string) =>
+    time === 'utc'
+      ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+      : time === 'relative'
+        ? relative(iso)
+        : formatDateTime(iso);
   return (
     <section className="card section" aria-labelledby="timeline-title">
       <div className="section-head">
@@ -49,7 +54,10 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
           label="Show"
           value={kind}
           onChange={(e) => setKind(e.target.value)}
-          options={[{ value: '', label: 'Every event' }, ...kinds.map((value) => ({ value, label: humanize(value) }))]}
+          options={[
+            { value: '', label: 'Every event' },
+            ...kinds.map((value) => ({ value, label: humanize(value) })),
+          ]}
         />
         <SelectField
           label="Times"
@@ -75,13 +83,18 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
                   {event.fromStatus !== event.toStatus ? (
                     <>
                       {' '}
-                      {event.fromStatus ? <StatusBadge status={event.fromStatus} /> : null} <span aria-label="to">→</span> <StatusBadge status={event.toStatus} />
+                      {event.fromStatus ? <StatusBadge status={event.fromStatus} /> : null}{' '}
+                      <span aria-label="to">→</span> <StatusBadge status={event.toStatus} />
                     </>
                   ) : null}
                 </p>
                 <p className="small muted">
                   #{event.seq} · <time dateTime={event.at}>{at(event.at)}</time> ·{' '}
-                  {event.principalId === null ? 'Baton (system)' : event.principalId === app.me.id ? 'you' : `principal ${event.principalId.slice(0, 8)}`}
+                  {event.principalId === null
+                    ? 'Baton (system)'
+                    : event.principalId === app.me.id
+                      ? 'you'
+                      : `principal ${event.principalId.slice(0, 8)}`}
                   {broken ? <strong className="text-danger"> · the chain breaks here</strong> : null}
                 </p>
                 <EventData data={event.data} />
@@ -95,14 +108,20 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
 }
 
 function EventData({ data }: { data: Record<string, unknown> }) {
-  const entries = Object.entries(data).filter(([, value]) => value !== null && value !== undefined && value !== '');
+  const entries = Object.entries(data).filter(
+    ([, value]) => value !== null && value !== undefined && value !== '',
+  );
   if (entries.length === 0) return null;
   return (
     <dl className="event-data small">
       {entries.slice(0, 6).map(([key, value]) => (
         <div key={key}>
           <dt>{humanize(key)}</dt>
-          <dd>{typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value)}</dd>
+          <dd>
+            {typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+              ? String(value)
+              : JSON.stringify(value)}
+          </dd>
         </div>
       ))}
     </dl>

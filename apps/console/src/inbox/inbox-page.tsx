@@ -84,7 +84,10 @@ export function InboxPage() {
       const page = await ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE, cursor } } }));
       const current = rowsRef.current ?? [];
       const known = new Set(current.map((row) => row.item.deliverable.id));
-      setRows([...current, ...page.items.filter((item) => !known.has(item.deliverable.id)).map((item) => ({ item }))]);
+      setRows([
+        ...current,
+        ...page.items.filter((item) => !known.has(item.deliverable.id)).map((item) => ({ item })),
+      ]);
       setCursor(page.nextCursor ?? null);
     } catch (caught) {
       setError(caught);
@@ -114,7 +117,10 @@ export function InboxPage() {
               if (row.gone || still) return row;
               // Not on the first page: gone for sure only if the whole inbox fits in it, or the event was its own.
               if (complete || ids.has(id))
-                return { ...row, gone: 'No longer waits for you: decided meanwhile (the quorum may have been reached), or it moved on.' };
+                return {
+                  ...row,
+                  gone: 'No longer waits for you: decided meanwhile (the quorum may have been reached), or it moved on.',
+                };
               return row;
             }),
           );
@@ -136,7 +142,9 @@ export function InboxPage() {
   const decided = (id: string, updated: Deliverable, decision: Decision) => {
     setRows(
       (rowsRef.current ?? []).map((row) =>
-        row.item.deliverable.id === id ? { item: { ...row.item, deliverable: updated }, gone: `${DECIDED[decision]}.` } : row,
+        row.item.deliverable.id === id
+          ? { item: { ...row.item, deliverable: updated }, gone: `${DECIDED[decision]}.` }
+          : row,
       ),
     );
   };
@@ -157,7 +165,11 @@ export function InboxPage() {
         const next = Math.max(0, Math.min(visible.length - 1, selected + (key === 'j' ? 1 : -1)));
         setSelected(next);
         focusRow(next);
-      } else if (key === 'enter' && row && (event.target === document.body || event.target === rowRefs.current.get(row.item.deliverable.id))) {
+      } else if (
+        key === 'enter' &&
+        row &&
+        (event.target === document.body || event.target === rowRefs.current.get(row.item.deliverable.id))
+      ) {
         event.preventDefault();
         navigate(`/deliverables/${row.item.deliverable.id}`);
       } else if ((key === 'a' || key === 'r') && row && !row.gone) {
@@ -192,14 +204,18 @@ export function InboxPage() {
           </p>
         </div>
         <label className="toggle">
-          <input type="checkbox" checked={app.shortcuts} onChange={(event) => app.setShortcuts(event.target.checked)} />
+          <input
+            type="checkbox"
+            checked={app.shortcuts}
+            onChange={(event) => app.setShortcuts(event.target.checked)}
+          />
           Single-key shortcuts
         </label>
       </div>
       {app.shortcuts ? (
         <p className="shortcut-help small muted" id="inbox-keys">
-          <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>Enter</kbd> open · <kbd>X</kbd> details · <kbd>A</kbd> approve · <kbd>R</kbd> reject (with a
-          reason). Off while you type.
+          <kbd>J</kbd>/<kbd>K</kbd> move · <kbd>Enter</kbd> open · <kbd>X</kbd> details · <kbd>A</kbd> approve
+          · <kbd>R</kbd> reject (with a reason). Off while you type.
         </p>
       ) : null}
       {fresh.length > 0 ? (
@@ -224,13 +240,18 @@ export function InboxPage() {
       {rows !== null && visible.length === 0 ? (
         <Empty title="Nothing waits for your decision">
           <p>
-            Deliverables appear here when they reach a gate where one of your roles ({app.me.roles.map(humanize).join(', ')}) decides,
-            unless you submitted them. New ones show up live, without a reload.
+            Deliverables appear here when they reach a gate where one of your roles (
+            {app.me.roles.map(humanize).join(', ')}) decides, unless you submitted them. New ones show up
+            live, without a reload.
           </p>
         </Empty>
       ) : null}
       {visible.length > 0 ? (
-        <ul className="inbox-list" aria-label="Waiting for your decision" aria-describedby={app.shortcuts ? 'inbox-keys' : undefined}>
+        <ul
+          className="inbox-list"
+          aria-label="Waiting for your decision"
+          aria-describedby={app.shortcuts ? 'inbox-keys' : undefined}
+        >
           {visible.map((row, index) => (
             <InboxRow
               key={row.item.deliverable.id}
@@ -325,7 +346,13 @@ function InboxRow({
         ) : null}
       </div>
       <div className="inbox-side">
-        <button type="button" className="button button-small" aria-expanded={expanded} aria-controls={detailId} onClick={onToggle}>
+        <button
+          type="button"
+          className="button button-small"
+          aria-expanded={expanded}
+          aria-controls={detailId}
+          onClick={onToggle}
+        >
           {expanded ? 'Hide details' : row.gone ? 'Details' : 'Details and decide'}
           <span className="visually-hidden"> for {d.title}</span>
         </button>
@@ -338,7 +365,8 @@ function InboxRow({
             </h2>
             <Progress done={counts.done} total={counts.total} label={`Readiness of ${d.title}`} />
             <p className="small">
-              {counts.passed} passed · {counts.waived} waived · {counts.failed} failed · {counts.pending} pending
+              {counts.passed} passed · {counts.waived} waived · {counts.failed} failed · {counts.pending}{' '}
+              pending
             </p>
             {counts.done < counts.total ? (
               <ul className="compact-list">
@@ -347,7 +375,8 @@ function InboxRow({
                   .slice(0, 8)
                   .map((criterion) => (
                     <li key={criterion.key}>
-                      <span className={`crit crit-${criterion.status}`}>{humanize(criterion.status)}</span> {criterion.title}
+                      <span className={`crit crit-${criterion.status}`}>{humanize(criterion.status)}</span>{' '}
+                      {criterion.title}
                       {criterion.mandatory ? '' : ' (advisory)'}
                     </li>
                   ))}
@@ -369,7 +398,13 @@ function InboxRow({
             {d.description ? <p className="small muted clamp">{d.description}</p> : null}
           </div>
           {row.gone ? null : (
-            <DecisionForm deliverable={d} roles={item.roles} compact handle={formRef} onDecided={(updated, decision) => onDecided(d.id, updated, decision)} />
+            <DecisionForm
+              deliverable={d}
+              roles={item.roles}
+              compact
+              handle={formRef}
+              onDecided={(updated, decision) => onDecided(d.id, updated, decision)}
+            />
           )}
         </div>
       ) : null}

@@ -34,14 +34,17 @@ async function sha256Hex(text: string): Promise<string> {
 
 export async function eventHash(prevHash: string | null, event: ChainEvent): Promise<string> {
   const { seq, at, principalId, action, fromStatus, toStatus, data } = event;
-  return sha256Hex((prevHash ?? '') + canonicalJson({ seq, at, principalId, action, fromStatus, toStatus, data }));
+  return sha256Hex(
+    (prevHash ?? '') + canonicalJson({ seq, at, principalId, action, fromStatus, toStatus, data }),
+  );
 }
 
 /** Recomputes the chain (oldest first); names the first link that does not hold. */
 export async function verifyChain(events: readonly ChainEvent[]): Promise<ChainCheck> {
   let prev: string | null = null;
   for (const [index, event] of events.entries()) {
-    if (event.seq !== index + 1) return { valid: false, events: events.length, seq: event.seq, reason: 'seq' };
+    if (event.seq !== index + 1)
+      return { valid: false, events: events.length, seq: event.seq, reason: 'seq' };
     if (event.prevHash !== prev)
       return { valid: false, events: events.length, seq: event.seq, reason: 'prev_hash' };
     if ((await eventHash(prev, event)) !== event.hash)

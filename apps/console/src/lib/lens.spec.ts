@@ -4,13 +4,22 @@ import { gateWords, humanize, isLens, statusWords, termWords } from './lens';
 
 const glossary: Glossary = {
   terms: [
-    { pmo: 'Validate Scope: accepted deliverables (PMBOK)', smo: 'Service validation, operational acceptance', baton: 'acceptance gate' },
+    {
+      pmo: 'Validate Scope: accepted deliverables (PMBOK)',
+      smo: 'Service validation, operational acceptance',
+      baton: 'acceptance gate',
+    },
     { pmo: 'Acceptance records', smo: 'Operational acceptance sign-off', baton: 'els_exit gate decisions' },
     { pmo: 'Issue, off-specification', smo: 'Incident, problem, known error', baton: 'ELS incident' },
   ],
   statuses: [
     { status: 'early_life_support', pmo: 'warranty, hypercare', smo: 'early life support', practices: [] },
-    { status: 'operational', pmo: 'products handed over, project closed', smo: 'live service in business as usual', practices: [] },
+    {
+      status: 'operational',
+      pmo: 'products handed over, project closed',
+      smo: 'live service in business as usual',
+      practices: [],
+    },
   ],
 };
 
@@ -36,7 +45,7 @@ describe('the lens', () => {
     );
   });
 
-  it('falls back to Baton\'s word when the glossary has none (or is not loaded yet)', () => {
+  it("falls back to Baton's word when the glossary has none (or is not loaded yet)", () => {
     expect(statusWords(undefined, 'on_hold', 'pmo').text).toBe('On hold');
     expect(statusWords(glossary, 'els_review', 'both').text).toBe('Els review');
   });

@@ -29,7 +29,11 @@ export function words(pmo: string, smo: string, lens: Lens, baton: string): Word
   const s = capital(smo);
   const text = lens === 'pmo' ? p : lens === 'smo' ? s : p === s ? p : `${p} · ${s}`;
   const title =
-    lens === 'pmo' ? `SMO: ${s} (Baton: ${baton})` : lens === 'smo' ? `PMO: ${p} (Baton: ${baton})` : `PMO: ${p} / SMO: ${s} (Baton: ${baton})`;
+    lens === 'pmo'
+      ? `SMO: ${s} (Baton: ${baton})`
+      : lens === 'smo'
+        ? `PMO: ${p} (Baton: ${baton})`
+        : `PMO: ${p} / SMO: ${s} (Baton: ${baton})`;
   return { text, title, pmo: p, smo: s };
 }
 
@@ -44,7 +48,12 @@ export function statusWords(glossary: Glossary | undefined, status: string, lens
 const GATE_TERMS: Record<string, string> = { acceptance: 'acceptance gate', els_exit: 'els_exit gate' };
 
 /** A glossary term by Baton's word (its start is enough: "acceptance gate", "ELS incident"). */
-export function termWords(glossary: Glossary | undefined, baton: string, lens: Lens, fallback?: string): Words {
+export function termWords(
+  glossary: Glossary | undefined,
+  baton: string,
+  lens: Lens,
+  fallback?: string,
+): Words {
   const term = glossary?.terms.find((item) => item.baton.toLowerCase().startsWith(baton.toLowerCase()));
   const plain = fallback ?? humanize(baton);
   if (!term) return words(plain, plain, lens, baton);

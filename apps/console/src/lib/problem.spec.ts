@@ -13,7 +13,9 @@ const problem = (status: number, code: string, extra = {}) =>
 
 describe('refusals in plain words', () => {
   it('explains separation of duties and a second decision', () => {
-    expect(explain(problem(403, 'HANDOVER.SEPARATION_OF_DUTIES')).summary).toMatch(/you submitted this deliverable/i);
+    expect(explain(problem(403, 'HANDOVER.SEPARATION_OF_DUTIES')).summary).toMatch(
+      /you submitted this deliverable/i,
+    );
     expect(explain(problem(409, 'HANDOVER.ALREADY_DECIDED')).summary).toMatch(/already decided/);
   });
 
@@ -37,7 +39,10 @@ describe('refusals in plain words', () => {
         { path: 'targetGoLive', message: 'must be an ISO 8601 date-time' },
       ],
     });
-    expect(error.fieldErrors).toEqual({ title: 'must not be empty', targetGoLive: 'must be an ISO 8601 date-time' });
+    expect(error.fieldErrors).toEqual({
+      title: 'must not be empty',
+      targetGoLive: 'must be an ISO 8601 date-time',
+    });
     expect(explain(error).summary).toBe('Some fields need attention.');
   });
 

@@ -42,7 +42,8 @@ const PLAIN: Record<string, string> = {
   'HANDOVER.ROLE_NOT_IN_POLICY': "That role does not decide at this gate under the service tier's policy.",
   'HANDOVER.ROLE_REQUIRED': 'Your roles do not allow this action.',
   'HANDOVER.READINESS_INCOMPLETE': 'Some mandatory readiness criteria are neither passed nor waived yet.',
-  'HANDOVER.ELS_EXIT_CRITERIA_UNMET': 'The early life support exit criteria do not hold: too many open incidents.',
+  'HANDOVER.ELS_EXIT_CRITERIA_UNMET':
+    'The early life support exit criteria do not hold: too many open incidents.',
   'HANDOVER.INVALID_WINDOW': 'The go-live window is not valid: it must end after it starts.',
   'HANDOVER.DUPLICATE_INCIDENT': 'An incident with this reference is already recorded.',
   'HANDOVER.INCIDENT_ALREADY_RESOLVED': 'This incident is already resolved.',
@@ -78,7 +79,8 @@ export function explain(error: unknown): { summary: string; detail?: string } {
   }
   if (code && PLAIN[code]) return { summary: PLAIN[code], detail };
   if (status === 412) return { summary: PLAIN['DELIVERABLE.VERSION_MISMATCH'], detail };
-  if (status === 409) return { summary: 'Not possible now: the record changed or is in another state.', detail };
+  if (status === 409)
+    return { summary: 'Not possible now: the record changed or is in another state.', detail };
   if (status === 403) return { summary: 'Your roles do not allow this.', detail };
   if (status === 404) return { summary: 'Not found: it may have been removed.', detail };
   if (status === 400) return { summary: 'Some fields need attention.', detail };

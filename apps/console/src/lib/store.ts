@@ -50,7 +50,13 @@ export function refresh(prefix: string): void {
 /** Puts a fresh answer in the cache (a mutation's response), so pages show it at once. */
 export function prime(key: string, data: unknown): void {
   const entry = entries.get(key);
-  entries.set(key, { ...entry, data, error: undefined, loading: false, generation: (entry?.generation ?? 0) + 1 });
+  entries.set(key, {
+    ...entry,
+    data,
+    error: undefined,
+    loading: false,
+    generation: (entry?.generation ?? 0) + 1,
+  });
   emit(key);
 }
 
@@ -86,6 +92,9 @@ export function useResource<T>(key: string | null, loader: () => Promise<T>): Re
     if (!current || (current.data === undefined && current.error === undefined && !current.loading))
       void run(key, () => loaderRef.current());
   }, [key]);
-  const reload = useCallback(() => (key === null ? Promise.resolve() : run(key, () => loaderRef.current())), [key]);
+  const reload = useCallback(
+    () => (key === null ? Promise.resolve() : run(key, () => loaderRef.current())),
+    [key],
+  );
   return { data: entry.data as T | undefined, error: entry.error, loading: entry.loading, reload };
 }

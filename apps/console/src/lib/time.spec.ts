@@ -5,17 +5,33 @@ const now = Date.parse('2026-12-02T12:00:00Z');
 
 describe('countdowns', () => {
   it('says how long is left, in its two largest units', () => {
-    expect(countdown('2026-12-02T15:20:00Z', now)).toEqual({ text: 'due in 3 h 20 min', overdue: false, soon: true });
-    expect(countdown('2026-12-04T15:00:00Z', now)).toEqual({ text: 'due in 2 days 3 h', overdue: false, soon: false });
+    expect(countdown('2026-12-02T15:20:00Z', now)).toEqual({
+      text: 'due in 3 h 20 min',
+      overdue: false,
+      soon: true,
+    });
+    expect(countdown('2026-12-04T15:00:00Z', now)).toEqual({
+      text: 'due in 2 days 3 h',
+      overdue: false,
+      soon: false,
+    });
     expect(countdown('2026-12-03T12:00:00Z', now).text).toBe('due in 1 day');
   });
 
   it('marks under six hours as soon', () => {
-    expect(countdown('2026-12-02T12:45:00Z', now)).toEqual({ text: 'due in 45 min', overdue: false, soon: true });
+    expect(countdown('2026-12-02T12:45:00Z', now)).toEqual({
+      text: 'due in 45 min',
+      overdue: false,
+      soon: true,
+    });
   });
 
   it('says overdue in words, not only by colour', () => {
-    expect(countdown('2026-12-02T10:00:00Z', now)).toEqual({ text: 'overdue by 2 h', overdue: true, soon: false });
+    expect(countdown('2026-12-02T10:00:00Z', now)).toEqual({
+      text: 'overdue by 2 h',
+      overdue: true,
+      soon: false,
+    });
     expect(countdown('2026-12-02T11:59:30Z', now).text).toBe('overdue by less than a minute');
   });
 

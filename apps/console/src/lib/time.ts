@@ -35,12 +35,19 @@ export function countdown(due: string | Date, now: number = Date.now()): Countdo
 
 /** An ISO 8601 duration in words: "P7D" -> "7 days", "PT30S" -> "30 seconds", "P1DT2H" -> "1 day 2 hours". */
 export function durationWords(iso: string): string {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  const match =
+    /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      iso,
+    );
   if (!match) return iso;
   const names = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
   const parts = match
     .slice(1)
-    .map((value, index) => (value === undefined || Number(value) === 0 ? null : `${value} ${names[index]}${Number(value) === 1 ? '' : 's'}`))
+    .map((value, index) =>
+      value === undefined || Number(value) === 0
+        ? null
+        : `${value} ${names[index]}${Number(value) === 1 ? '' : 's'}`,
+    )
     .filter((part): part is string => part !== null);
   return parts.length > 0 ? parts.join(' ') : '0 seconds';
 }
@@ -50,7 +57,13 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return date.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export function formatDate(iso: string | null | undefined): string {

@@ -35,9 +35,16 @@ export function startLiveStream(options: LiveStreamOptions): () => void {
     options.onState('connecting');
     controller = new AbortController();
     try {
-      const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' };
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${token}`,
+        Accept: 'text/event-stream',
+      };
       if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-      const response = await fetch(options.url ?? '/v1/events', { headers, signal: controller.signal, cache: 'no-store' });
+      const response = await fetch(options.url ?? '/v1/events', {
+        headers,
+        signal: controller.signal,
+        cache: 'no-store',
+      });
       if (!response.ok || !response.body) throw new Error(`the event stream answered ${response.status}`);
       options.onState('open');
       backoff = MIN_BACKOFF;

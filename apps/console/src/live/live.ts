@@ -7,7 +7,10 @@ import { startLiveStream, type LiveEvent, type LiveState } from './live-stream';
 
 const handlers = new Set<(event: LiveEvent) => void>();
 const stateListeners = new Set<() => void>();
-let state: { value: LiveState; retryInMs?: number; since: number } = { value: 'connecting', since: Date.now() };
+let state: { value: LiveState; retryInMs?: number; since: number } = {
+  value: 'connecting',
+  since: Date.now(),
+};
 let stop: (() => void) | null = null;
 
 function setState(value: LiveState, retryInMs?: number) {

@@ -1,7 +1,7 @@
 // What every page reads: who is signed in, the glossary and the reader's lens, the workflow, and whether
 // single-key shortcuts are on. The lens and the shortcut switch are remembered per browser.
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { Glossary, Me, Status, Workflow } from '../api/types';
+import type { Glossary, Me, Workflow } from '../api/types';
 import { gateWords, isLens, statusWords, termWords, type Lens, type Words } from '../lib/lens';
 
 interface AppState {
@@ -13,7 +13,8 @@ interface AppState {
   shortcuts: boolean;
   setShortcuts: (on: boolean) => void;
   has: (...roles: string[]) => boolean;
-  status: (status: Status | string) => Words;
+  /** A status (or a status-like word the workflow adds) in the reader's words. */
+  status: (status: string) => Words;
   gate: (gate: string) => Words;
   term: (baton: string, fallback?: string) => Words;
 }
@@ -44,9 +45,13 @@ export function AppProvider(props: {
 }) {
   const { me, glossary, workflow } = props;
   const [lens, setLensState] = useState<Lens>(() =>
-    stored('baton.lens', (value) => (isLens(value) ? value : me.roles.includes('pmo') && !me.roles.includes('smo') ? 'pmo' : 'smo')),
+    stored('baton.lens', (value) =>
+      isLens(value) ? value : me.roles.includes('pmo') && !me.roles.includes('smo') ? 'pmo' : 'smo',
+    ),
   );
-  const [shortcuts, setShortcutsState] = useState(() => stored('baton.shortcuts', (value) => value !== 'off'));
+  const [shortcuts, setShortcutsState] = useState(() =>
+    stored('baton.shortcuts', (value) => value !== 'off'),
+  );
   const value = useMemo<AppState>(() => {
     const roles = new Set(me.roles);
     return {

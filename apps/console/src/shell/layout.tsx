@@ -13,8 +13,18 @@ function LensSwitch() {
     <fieldset className="segmented" aria-label="Vocabulary lens">
       <legend className="visually-hidden">Vocabulary lens</legend>
       {LENSES.map((value) => (
-        <label key={value} className={lens === value ? 'on' : ''} title={value === 'both' ? 'PMO words · SMO words' : `Words of the ${LENS_LABEL[value]}`}>
-          <input type="radio" name="lens" value={value} checked={lens === value} onChange={() => setLens(value)} />
+        <label
+          key={value}
+          className={lens === value ? 'on' : ''}
+          title={value === 'both' ? 'PMO words · SMO words' : `Words of the ${LENS_LABEL[value]}`}
+        >
+          <input
+            type="radio"
+            name="lens"
+            value={value}
+            checked={lens === value}
+            onChange={() => setLens(value)}
+          />
           {LENS_LABEL[value]}
         </label>
       ))}
@@ -43,7 +53,10 @@ function LiveDot() {
   const live = useLiveState();
   const text = live.value === 'open' ? 'Live' : live.value === 'connecting' ? 'Connecting' : 'Offline';
   return (
-    <span className={`live-dot live-${live.value}`} title={live.value === 'open' ? 'Live updates on' : 'Live updates interrupted'}>
+    <span
+      className={`live-dot live-${live.value}`}
+      title={live.value === 'open' ? 'Live updates on' : 'Live updates interrupted'}
+    >
       <span aria-hidden="true" className="dot" />
       {text}
     </span>
@@ -63,7 +76,12 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: '/admin', label: 'Admin', show: app.has('admin') },
   ];
   useEffect(() => setMenu(false), [path]);
-  const roles = [...app.me.roles, ...((app.me as { delegatedRoles?: { roles: string[] }[] }).delegatedRoles ?? []).flatMap((d) => d.roles.map((r) => `${r} (delegated)`))];
+  const roles = [
+    ...app.me.roles,
+    ...((app.me as { delegatedRoles?: { roles: string[] }[] }).delegatedRoles ?? []).flatMap((d) =>
+      d.roles.map((r) => `${r} (delegated)`),
+    ),
+  ];
   return (
     <>
       <a className="skip-link" href="#main">
@@ -77,7 +95,13 @@ export function Layout({ children }: { children: ReactNode }) {
             </span>
             Baton
           </Link>
-          <button type="button" className="button button-ghost menu-toggle" aria-expanded={menu} aria-controls="main-nav" onClick={() => setMenu(!menu)}>
+          <button
+            type="button"
+            className="button button-ghost menu-toggle"
+            aria-expanded={menu}
+            aria-controls="main-nav"
+            onClick={() => setMenu(!menu)}
+          >
             Menu
           </button>
           <nav id="main-nav" aria-label="Main" className={menu ? 'open' : ''}>
@@ -86,7 +110,14 @@ export function Layout({ children }: { children: ReactNode }) {
                 .filter((item) => item.show)
                 .map((item) => (
                   <li key={item.href}>
-                    <Link href={item.href} aria-current={path.startsWith(item.href) || (item.href === '/inbox' && path === '/') ? 'page' : undefined}>
+                    <Link
+                      href={item.href}
+                      aria-current={
+                        path.startsWith(item.href) || (item.href === '/inbox' && path === '/')
+                          ? 'page'
+                          : undefined
+                      }
+                    >
                       {item.label}
                     </Link>
                   </li>

@@ -2,7 +2,6 @@
 // alone, labelled fields with their API errors, problem messages in plain words, and states for loading,
 // empty and failed reads that say what to do.
 import { Component, useId, type ComponentProps, type ErrorInfo, type ReactNode } from 'react';
-import type { Status } from '../api/types';
 import { explain } from '../lib/problem';
 import type { Words } from '../lib/lens';
 import { useApp } from '../shell/app-context';
@@ -43,7 +42,7 @@ const STATUS_ICON: Record<string, string> = {
   rejected: '✕',
 };
 
-export function StatusBadge({ status }: { status: Status | string }) {
+export function StatusBadge({ status }: { status: string }) {
   const app = useApp();
   return (
     <span className={`badge status-${status}`}>
@@ -62,7 +61,12 @@ export function TextField({ label, error, hint, ...input }: FieldProps & Compone
   return (
     <div className={`field ${error ? 'has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...input} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...input}
+      />
       {error ? (
         <p className="field-error" id={`${id}-msg`}>
           <span aria-hidden="true">⚠ </span>
@@ -82,7 +86,12 @@ export function TextArea({ label, error, hint, ...input }: FieldProps & Componen
   return (
     <div className={`field ${error ? 'has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...input} />
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...input}
+      />
       {error ? (
         <p className="field-error" id={`${id}-msg`}>
           <span aria-hidden="true">⚠ </span>
@@ -108,7 +117,12 @@ export function SelectField({
   return (
     <div className={`field ${error ? 'has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-msg` : undefined} {...select}>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || hint ? `${id}-msg` : undefined}
+        {...select}
+      >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -187,7 +201,10 @@ export function Loaded<T>({
   return <Loading what={what} />;
 }
 
-export class ErrorBoundary extends Component<{ children: ReactNode; where: string }, { error: Error | null }> {
+export class ErrorBoundary extends Component<
+  { children: ReactNode; where: string },
+  { error: Error | null }
+> {
   override state: { error: Error | null } = { error: null };
 
   static getDerivedStateFromError(error: Error) {
