@@ -76,8 +76,8 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
     <li className={`criterion crit-row-${criterion.status}`}>
       <div className="criterion-main">
         <span className={`crit crit-${criterion.status}`}>
-          <span aria-hidden="true">{STATUS_ICON[criterion.status]} </span>
-          {humanize(criterion.status)}
+          <span aria-hidden="true">{STATUS_ICON[criterion.status]}</span>{' '}
+          <span>{humanize(criterion.status)}</span>
         </span>
         <div className="criterion-text">
           <p className="criterion-title">
