@@ -1,14 +1,14 @@
 // One deliverable, everything about it: the state diagram, readiness, decisions, go-live, early life
 // support, reminders, hold / resume / cancel, and the audit timeline. Buttons follow `allowedActions`;
 // live events refresh it; a conflict keeps what the reader typed.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, ifMatch, ok } from '../api/client';
 import { byId, useProjects, useServices } from '../catalogue/catalogue-data';
 import { DeliverableForm } from '../board/deliverable-form';
 import { humanize } from '../lib/lens';
 import type { ApiError } from '../lib/problem';
 import { Link, setQuery, useLocation } from '../lib/router';
-import { refresh, useResource } from '../lib/store';
+import { prime, refresh, useResource } from '../lib/store';
 import { countdown, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { Loaded, ProblemMessage, StatusBadge, Term } from '../ui/components';
@@ -28,6 +28,25 @@ export function DeliverablePage({ id }: { id: string }) {
   useEffect(() => {
     document.title = `${resource.data?.title ?? 'Deliverable'} · Baton`;
   }, [resource.data?.title]);
+  // The event stream carries status changes, not every change (an approval short of the quorum, an
+  // attestation): a light check of the version every 1.5 s while the tab is in view shows those too.
+  const version = useRef<number | undefined>(undefined);
+  version.current = resource.data?.version;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.hidden || version.current === undefined) return;
+      void ok(api.GET('/v1/deliverables/{id}', { params: { path: { id } } })).then(
+        (fresh) => {
+          if (version.current === undefined || fresh.version <= version.current) return;
+          prime(`deliverable:${id}`, fresh);
+          refresh(`history:${id}`);
+          refresh(`reminders:${id}`);
+        },
+        () => undefined,
+      );
+    }, 1500);
+    return () => clearInterval(timer);
+  }, [id]);
   const state = useMemo(
     () =>
       resource.data

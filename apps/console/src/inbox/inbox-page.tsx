@@ -97,40 +97,65 @@ export function InboxPage() {
   // Live: rows update in place, rows that no longer wait are marked, arrivals are counted, not inserted.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const touched = useRef(new Set<string>());
+  const check = useCallback(() => {
+    const ids = touched.current;
+    touched.current = new Set();
+    void ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE } } })).then(
+      (page) => {
+        const current = rowsRef.current;
+        if (!current) return;
+        const waiting = new Map(page.items.map((item) => [item.deliverable.id, item]));
+        const complete = !page.nextCursor;
+        let changed = false;
+        const next = current.map((row) => {
+          const id = row.item.deliverable.id;
+          const still = waiting.get(id);
+          if (still && !row.gone) {
+            if (
+              still.deliverable.version === row.item.deliverable.version &&
+              still.approvals === row.item.approvals
+            )
+              return row;
+            changed = true;
+            return { item: still };
+          }
+          if (row.gone || still) return row;
+          // Not on the first page: gone for sure only if the whole inbox fits in it, or the event was its own.
+          if (complete || ids.has(id)) {
+            changed = true;
+            return {
+              ...row,
+              gone: 'No longer waits for you: decided meanwhile (the quorum may have been reached), or it moved on.',
+            };
+          }
+          return row;
+        });
+        if (changed) setRows(next);
+        const known = new Set(current.map((row) => row.item.deliverable.id));
+        const arrivals = page.items.filter((item) => !known.has(item.deliverable.id));
+        setFresh((before) =>
+          before.length === arrivals.length &&
+          before.every((item, i) => item.deliverable.id === arrivals[i].deliverable.id)
+            ? before
+            : arrivals,
+        );
+      },
+      () => undefined,
+    );
+  }, []);
   useLiveEvents((event) => {
     if (event.deliverableId) touched.current.add(event.deliverableId);
     if (pending.current) clearTimeout(pending.current);
-    pending.current = setTimeout(() => {
-      const ids = touched.current;
-      touched.current = new Set();
-      void ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE } } })).then(
-        (page) => {
-          const current = rowsRef.current;
-          if (!current) return;
-          const waiting = new Map(page.items.map((item) => [item.deliverable.id, item]));
-          const complete = !page.nextCursor;
-          setRows(
-            current.map((row) => {
-              const id = row.item.deliverable.id;
-              const still = waiting.get(id);
-              if (still && !row.gone) return { item: still };
-              if (row.gone || still) return row;
-              // Not on the first page: gone for sure only if the whole inbox fits in it, or the event was its own.
-              if (complete || ids.has(id))
-                return {
-                  ...row,
-                  gone: 'No longer waits for you: decided meanwhile (the quorum may have been reached), or it moved on.',
-                };
-              return row;
-            }),
-          );
-          const known = new Set(current.map((row) => row.item.deliverable.id));
-          setFresh(page.items.filter((item) => !known.has(item.deliverable.id)));
-        },
-        () => undefined,
-      );
-    }, 120);
+    pending.current = setTimeout(check, 120);
   });
+  // The event stream carries status changes, not every decision (one approval of two changes no status):
+  // a light check every few seconds while the tab is in view catches those too.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!document.hidden) check();
+    }, 2500);
+    return () => clearInterval(timer);
+  }, [check]);
 
   const showFresh = () => {
     setRows([...fresh.map((item) => ({ item })), ...(rowsRef.current ?? []).filter((row) => !row.gone)]);
