@@ -11,6 +11,7 @@ import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
 import { EventHub } from './events/event-hub.js';
 import { EventsController } from './events/events.controller.js';
+import { FreezeWindowsController } from './governance/freeze-windows.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
@@ -36,6 +37,7 @@ const controllers = [
   InboxController,
   EventsController,
   GovernanceController,
+  FreezeWindowsController,
   WebhooksController,
 ];
 

@@ -6,6 +6,7 @@ import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { EventStore } from './stores/event.store.js';
+import { FreezeWindowStore } from './stores/freeze-window.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
 import { IdempotencyStore } from './stores/idempotency.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
@@ -30,6 +31,7 @@ export class Database {
   readonly timers: TimerStore;
   readonly webhooks: WebhookStore;
   readonly idempotency: IdempotencyStore;
+  readonly freezeWindows: FreezeWindowStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -48,6 +50,7 @@ export class Database {
     this.timers = new TimerStore(sql);
     this.webhooks = new WebhookStore(sql);
     this.idempotency = new IdempotencyStore(sql);
+    this.freezeWindows = new FreezeWindowStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

@@ -1,6 +1,7 @@
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
+import { FreezeWindowEntity } from './freeze-window.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { InstallationEntity } from './installation.entity.js';
 import { PolicyEntity } from './policy.entity.js';
@@ -18,6 +19,7 @@ export {
   ChecklistTemplateEntity,
   DeliverableCriterionEntity,
   DeliverableEntity,
+  FreezeWindowEntity,
   IdempotencyKeyEntity,
   InstallationEntity,
   OutboxEntity,
@@ -45,4 +47,5 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   IdempotencyKeyEntity,
   InstallationEntity,
+  FreezeWindowEntity,
 ];

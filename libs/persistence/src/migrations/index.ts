@@ -7,6 +7,7 @@ import { OutboxDone1764320000000 } from './1764320000000-outbox-done.js';
 import { Installation1764330000000 } from './1764330000000-installation.js';
 import { PrincipalChanges1764340000000 } from './1764340000000-principal-changes.js';
 import { EventStream1764350000000 } from './1764350000000-event-stream.js';
+import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Installation1764330000000,
   PrincipalChanges1764340000000,
   EventStream1764350000000,
+  FreezeWindows1764360000000,
 ];

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startBaton, type BatonProcess } from '../support/baton-process.js';
+import { createActors, createService, type Actors } from '../support/fixtures.js';
+import { ApiClient } from '../support/http-client.js';
+import { scratchDatabase } from '../support/scratch-database.js';
+
+describe('freeze windows', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
+  let baton: BatonProcess;
+  let actors: Actors;
+  let serviceId: string;
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase();
+    baton = await startBaton({ env: { DATABASE_URL: scratch.url } });
+    actors = await createActors(new ApiClient(baton.url, baton.adminToken));
+    serviceId = await createService(actors.smo, 2);
+  });
+
+  afterAll(async () => {
+    await baton?.stop();
+    await scratch?.drop();
+  });
+
+  // Fridays 18:00 to Mondays 06:00 in London, three times from 23 October 2026: the clocks go back on the 25th.
+  const weekend = {
+    name: 'Weekend freeze',
+    reason: 'No changes over the weekend',
+    start: '2026-10-23T18:00:00+01:00',
+    end: '2026-10-26T06:00:00Z',
+    rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=3',
+    timeZone: 'Europe/London',
+    scope: { tiers: [1, 2] },
+  };
+
+  it('creates a recurring freeze that keeps its local hours across a daylight-saving change', async () => {
+    const created = await actors.smo.post('/v1/freeze-windows', weekend);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      name: 'Weekend freeze',
+      reason: 'No changes over the weekend',
+      start: '2026-10-23T17:00:00.000Z',
+      end: '2026-10-26T06:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=3',
+      timeZone: 'Europe/London',
+      scope: { tiers: [1, 2], serviceIds: null },
+    });
+    const listed = await actors.pmo.get(
+      '/v1/freeze-windows?from=2026-10-01T00:00:00Z&to=2026-12-01T00:00:00Z',
+    );
+    expect(listed.status).toBe(200);
+    const window = listed.body.items.find((item: { id: string }) => item.id === created.body.id);
+    // 18:00 BST is 17:00 UTC; after the change 18:00 GMT is 18:00 UTC. Monday 06:00 GMT every time.
+    expect(window.occurrences).toEqual([
+      { start: '2026-10-23T17:00:00.000Z', end: '2026-10-26T06:00:00.000Z' },
+      { start: '2026-10-30T18:00:00.000Z', end: '2026-11-02T06:00:00.000Z' },
+      { start: '2026-11-06T18:00:00.000Z', end: '2026-11-09T06:00:00.000Z' },
+    ]);
+    expect(listed.body).toMatchObject({ from: '2026-10-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' });
+  });
+
+  it('scopes a one-off freeze to services that exist, and lifts it', async () => {
+    const created = await actors.smo.post('/v1/freeze-windows', {
+      name: 'Year-end freeze',
+      start: '2030-12-20T00:00:00Z',
+      end: '2031-01-03T00:00:00Z',
+      scope: { serviceIds: [serviceId] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      reason: null,
+      rrule: null,
+      timeZone: 'UTC',
+      scope: { tiers: null, serviceIds: [serviceId] },
+      occurrences: [],
+    });
+    const inRange = await actors.smo.get(
+      '/v1/freeze-windows?from=2030-12-01T00:00:00Z&to=2031-02-01T00:00:00Z',
+    );
+    expect(
+      inRange.body.items.find((item: { id: string }) => item.id === created.body.id).occurrences,
+    ).toEqual([{ start: '2030-12-20T00:00:00.000Z', end: '2031-01-03T00:00:00.000Z' }]);
+    expect((await actors.smo.request('DELETE', `/v1/freeze-windows/${created.body.id}`)).status).toBe(204);
+    expect((await actors.smo.request('DELETE', `/v1/freeze-windows/${created.body.id}`)).status).toBe(404);
+    const after = await actors.smo.get(
+      '/v1/freeze-windows?from=2030-12-01T00:00:00Z&to=2031-02-01T00:00:00Z',
+    );
+    expect(after.body.items.map((item: { id: string }) => item.id)).not.toContain(created.body.id);
+  });
+
+  it('refuses bad freezes with the field named, and stores nothing', async () => {
+    const before = await actors.smo.get(
+      '/v1/freeze-windows?from=2020-01-01T00:00:00Z&to=2021-12-31T00:00:00Z',
+    );
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...weekend, rrule: 'FREQ=SOMETIMES' }, 'rrule'],
+      [{ ...weekend, rrule: 'BYDAY=FR' }, 'rrule'],
+      [{ ...weekend, rrule: 'FREQ=MINUTELY', end: '2026-10-23T17:30:00Z' }, 'rrule'],
+      [{ ...weekend, timeZone: 'Europe/Atlantis' }, 'timeZone'],
+      [{ ...weekend, end: '2026-10-23T16:00:00Z' }, 'end'],
+      [{ ...weekend, start: 'next friday' }, 'start'],
+      [{ ...weekend, scope: { tiers: [5] } }, 'scope.tiers.0'],
+      [{ ...weekend, colour: 'blue' }, 'colour'],
+    ];
+    for (const [body, path] of cases) {
+      const response = await actors.smo.post('/v1/freeze-windows', body);
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+    }
+    const unknownService = await actors.smo.post('/v1/freeze-windows', {
+      ...weekend,
+      scope: { serviceIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
+    expect(unknownService.status).toBe(404);
+    expect((await actors.pmo.post('/v1/freeze-windows', weekend)).status).toBe(403);
+    const range = await actors.smo.get(
+      '/v1/freeze-windows?from=2026-10-01T00:00:00Z&to=2026-09-01T00:00:00Z',
+    );
+    expect(range.status).toBe(400);
+    expect(range.body.errors[0].path).toBe('to');
+    const after = await actors.smo.get(
+      '/v1/freeze-windows?from=2020-01-01T00:00:00Z&to=2021-12-31T00:00:00Z',
+    );
+    expect(after.body.items).toHaveLength(before.body.items.length);
+  });
+});
