@@ -2,6 +2,7 @@
 // manager pending"); the decision form where `allowedActions` names decide.
 import type { Approval } from '../api/types';
 import { humanize } from '../lib/lens';
+import { ApiError, explain } from '../lib/problem';
 import { formatDateTime } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { Term } from '../ui/components';
@@ -42,7 +43,11 @@ export function DecisionsSection() {
           </p>
         </div>
       ) : null}
-      {deliverable.allowedActions.includes('decide') ? <DecisionForm deliverable={deliverable} /> : null}
+      {deliverable.allowedActions.includes('decide') ? (
+        <DecisionForm deliverable={deliverable} />
+      ) : gate ? (
+        <WhyNoDecision />
+      ) : null}
       {groups.size === 0 ? <p className="muted">No decisions yet.</p> : null}
       {[...groups.entries()].reverse().map(([key, approvals]) => {
         const [gateName, round] = key.split('#');
@@ -68,5 +73,35 @@ export function DecisionsSection() {
         );
       })}
     </section>
+  );
+}
+
+/** Why the reader has no decision form at a waiting gate, in the words of the refusal the API would give. */
+function WhyNoDecision() {
+  const app = useApp();
+  const { deliverable } = useDeliverable();
+  const gate = deliverable.gate;
+  if (!gate) return null;
+  const holds = gate.roles.some((role) => app.me.roles.includes(role));
+  let why: string;
+  if (holds && deliverable.submittedBy === app.me.id)
+    why = explain(
+      new ApiError(403, {
+        type: '',
+        title: '',
+        status: 403,
+        detail: '',
+        code: 'HANDOVER.SEPARATION_OF_DUTIES',
+      }),
+    ).summary;
+  else if (gate.decidedBy.includes(app.me.id))
+    why = 'You have already decided in this round: each person decides once per round.';
+  else if (!holds)
+    why = `Your roles do not decide at this gate; it waits for ${gate.roles.map((role) => humanize(role).toLowerCase()).join(' or ')}.`;
+  else return null;
+  return (
+    <p className="alert alert-info" role="note">
+      {why}
+    </p>
   );
 }
