@@ -5,12 +5,18 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { BatonLogger, Metrics } from '@baton/core';
+import { Access } from '@baton/access';
+import { Queues } from '@baton/queues';
 import { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createOpenApiDocument } from './http/openapi/openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
 import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/limits/request-body.js';
+import { ConsoleAssets, DEFAULT_CONSOLE_DIR } from './http/console/console-assets.js';
+import { registerConsole } from './http/console/console-routes.js';
+import { registerQueueBoard } from './http/queue-board/queue-board-routes.js';
+import { QueueBoardSessions } from './admin/queue-board-sessions.js';
 
 const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -72,7 +78,8 @@ function harden(
 /**
  * The HTTP application around `root` (a module importing CoreModule and ApiModule, plus the worker when
  * one process runs both): Fastify with the body limit, request timeout, rate limit and security headers,
- * CORS closed unless BATON_CORS_ORIGINS names origins, problem+json for every error, OpenAPI at /docs.
+ * CORS closed unless BATON_CORS_ORIGINS names origins, problem+json for every error, OpenAPI at /docs; the
+ * console at / (its built files, dist/console or BATON_CONSOLE_DIR) and bull-board at /admin/queues.
  */
 export async function createHttpApp(
   root: Type | DynamicModule,
@@ -99,7 +106,21 @@ export async function createHttpApp(
     abortOnError: false,
   });
   const logger = new Logger('Http');
-  harden(app.getHttpAdapter().getInstance(), config, app.get(RateLimit), app.get(Metrics), logger);
+  const fastify = app.getHttpAdapter().getInstance();
+  harden(fastify, config, app.get(RateLimit), app.get(Metrics), logger);
+  // The console's files are read once Baton listens (or at the first request for them), not on the way there.
+  const consoleAssets = new ConsoleAssets(config.consoleDir ?? DEFAULT_CONSOLE_DIR);
+  registerConsole(fastify, consoleAssets, { oidcIssuer: config.oidc?.issuer ?? null });
+  fastify.addHook('onListen', (done) => {
+    void consoleAssets.load();
+    done();
+  });
+  const sessions = app.get(QueueBoardSessions);
+  registerQueueBoard(
+    fastify,
+    { access: app.get(Access), principalOfSession: (id) => sessions.principalOf(id) },
+    app.get(Queues),
+  );
   acceptEmptyJson(app, config.bodyLimit);
   if (config.corsOrigins.length > 0) {
     app.enableCors({

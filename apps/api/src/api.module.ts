@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { QueueBoardController } from './admin/queue-board.controller.js';
+import { QueueBoardSessions } from './admin/queue-board-sessions.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { CatalogueService } from './catalogue/catalogue.service.js';
 import { PrincipalsController } from './catalogue/principals.controller.js';
@@ -39,6 +41,7 @@ const controllers = [
   GovernanceController,
   FreezeWindowsController,
   WebhooksController,
+  QueueBoardController,
 ];
 
 const providers = [
@@ -49,6 +52,7 @@ const providers = [
   DeliverablesService,
   InboxService,
   EventHub,
+  QueueBoardSessions,
 ];
 
 /** HTTP only. Needs CoreModule (config, database, queues, command path) from whoever composes it. */

@@ -94,6 +94,8 @@ export const configSchema = z.object({
   BATON_OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, commaList.optional()),
   BATON_OIDC_ROLES_CLAIM: z.preprocess(emptyAsUndefined, claimPath.default('roles')),
   BATON_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** Where the console's built files are (index.html, assets/): unset, dist/console beside the compiled api. */
+  BATON_CONSOLE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** The console's OAuth client at the issuer (a public client: authorization code with PKCE). */
   BATON_OIDC_CLIENT_ID: z.preprocess(
     emptyAsUndefined,

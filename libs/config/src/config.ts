@@ -34,6 +34,8 @@ export interface BatonConfig {
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   /** E-mail notifications go out through this SMTP server when set. */
   smtp: { url: string; from: string } | null;
+  /** The console's built files (index.html, assets/); unset: dist/console beside the compiled api. */
+  consoleDir: string | undefined;
   /** Bearer JWTs from this OpenID Connect issuer are accepted besides Baton's own tokens, when set. */
   oidc: OidcConfig | null;
 }
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: raw.BATON_WEBHOOK_BACKOFF_MS,
       timeoutMs: raw.BATON_WEBHOOK_TIMEOUT_MS,
     },
+    consoleDir: raw.BATON_CONSOLE_DIR === undefined ? undefined : resolve(raw.BATON_CONSOLE_DIR),
     smtp: raw.BATON_SMTP_URL ? { url: raw.BATON_SMTP_URL, from: raw.BATON_SMTP_FROM } : null,
     oidc: raw.BATON_OIDC_ISSUER
       ? {

@@ -17,6 +17,12 @@ export const RESPONSE_HEADERS = {
     pattern: '^"\\d+"$',
   }),
   'Retry-After': header('Seconds to wait before trying again', true, { type: 'string', pattern: '^\\d+$' }),
+  'Set-Cookie': header(
+    'The queue board session: `baton_queues=<id>; HttpOnly; SameSite=Strict; Path=/admin/queues; ' +
+      'Max-Age=3600` (and Secure over https)',
+    true,
+    { type: 'string', pattern: '^baton_queues=[A-Za-z0-9_-]+;' },
+  ),
   'Idempotent-Replayed': header(
     'Present, `true`, when this is the first answer to the same Idempotency-Key sent again',
     false,
@@ -56,7 +62,12 @@ export function Responds<S extends z.ZodType>(
   schema: S,
   options?: RespondsOptions,
 ): ResponseDecorator<z.input<S>>;
-export function Responds(status: number, description: string): ResponseDecorator<unknown>;
+export function Responds(
+  status: number,
+  description: string,
+  schema?: undefined,
+  options?: RespondsOptions,
+): ResponseDecorator<unknown>;
 export function Responds(
   status: number,
   description: string,
