@@ -65,6 +65,8 @@ interface Route {
   call: (caller: Caller) => Promise<Call> | Call;
   /** The deliverable the call acts on, when it is one: a refusal must leave it as it was. */
   deliverable?: boolean;
+  /** The answer is a stream that does not end (GET /v1/events): its status and headers are read, then it is closed. */
+  stream?: boolean;
 }
 
 let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
@@ -156,6 +158,14 @@ const ROUTES: Route[] = (
     ],
     ['GET /v1/principals', read(() => '/v1/principals', ADMIN)],
     ['GET /v1/principals/me', read(() => '/v1/principals/me')],
+    ['GET /v1/me', read(() => '/v1/me')],
+    ['GET /v1/auth/config', read(() => '/v1/auth/config', 'public')],
+    ['GET /v1/inbox', read(() => '/v1/inbox')],
+    ['GET /v1/events', { ...read(() => '/v1/events'), stream: true }],
+    [
+      'POST /v1/admin/queues/session',
+      { allowed: ADMIN, success: 204, call: () => ({ path: '/v1/admin/queues/session' }) },
+    ],
     [
       'GET /v1/principals/{id}',
       { ...read(() => `/v1/principals/${shared.otherId}`, ADMIN), variant: 'another' },
@@ -336,6 +346,18 @@ const UPCOMING = new Set([REVOCATION, 'GET /v1/principals/{id}', 'POST /v1/princ
 
 const revocationServed = (): boolean => served.has(REVOCATION);
 
+/** A GET whose answer is a stream: the status and headers, and the body of a problem; the stream is closed. */
+async function streamHead(client: ApiClient, path: string): Promise<ApiResponse> {
+  const controller = new AbortController();
+  const response = await fetch(`${client.baseUrl}${path}`, {
+    headers: client.token ? { authorization: `Bearer ${client.token}` } : {},
+    signal: controller.signal,
+  });
+  const body: unknown = response.status >= 400 ? await response.json() : undefined;
+  controller.abort();
+  return { status: response.status, headers: response.headers, body };
+}
+
 function expected(route: Route, caller: Caller): { status: number; code?: string } {
   if (route.allowed === 'public') return { status: route.success };
   if (UNAUTHENTICATED.includes(caller)) return { status: 401, code: 'AUTH.UNAUTHENTICATED' };
@@ -458,7 +480,10 @@ describe('every route x every caller', () => {
         const before = route.deliverable
           ? (await admin.get(call.path.replace(/^(\/v1\/deliverables\/[^/]+).*$/, '$1'))).body
           : undefined;
-        const response = await (call.as ?? callers[caller]).request(route.method, call.path, call.body);
+        const client = call.as ?? callers[caller];
+        const response = route.stream
+          ? await streamHead(client, call.path)
+          : await client.request(route.method, call.path, call.body);
         const after =
           route.deliverable && response.status >= 400
             ? (await admin.get(call.path.replace(/^(\/v1\/deliverables\/[^/]+).*$/, '$1'))).body
