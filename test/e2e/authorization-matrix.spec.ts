@@ -141,6 +141,14 @@ const WEBHOOK = () => ({
   secret: 'matrix-secret-0123456789',
 });
 
+/** A one-off freeze of tier 1 in 2040: it stands in front of no go-live the matrix schedules. */
+const FREEZE = () => ({
+  name: unique('matrix-freeze'),
+  start: '2040-01-01T00:00:00Z',
+  end: '2040-01-02T00:00:00Z',
+  scope: { tiers: [1] },
+});
+
 /** Every route, keyed as /docs-json names it. */
 const ROUTES: Route[] = (
   [
@@ -325,6 +333,21 @@ const ROUTES: Route[] = (
         success: 204,
         call: async () => ({
           path: `/v1/webhooks/${ok(await fx.smo.post('/v1/webhooks', WEBHOOK()), 201, 'webhook').id}`,
+        }),
+      },
+    ],
+    [
+      'POST /v1/freeze-windows',
+      { allowed: SMO, success: 201, call: () => ({ path: '/v1/freeze-windows', body: FREEZE() }) },
+    ],
+    ['GET /v1/freeze-windows', read(() => '/v1/freeze-windows')],
+    [
+      'DELETE /v1/freeze-windows/{id}',
+      {
+        allowed: SMO,
+        success: 204,
+        call: async () => ({
+          path: `/v1/freeze-windows/${ok(await fx.smo.post('/v1/freeze-windows', FREEZE()), 201, 'freeze').id}`,
         }),
       },
     ],

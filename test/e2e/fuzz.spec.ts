@@ -407,6 +407,19 @@ interface Target {
   accepted?: (fixture: Fixture, answer: Raw, what: unknown) => Promise<void>;
 }
 
+/** A recurring freeze far from the go-live windows the other targets schedule. */
+const FREEZE_BODY = {
+  name: 'Fuzz freeze',
+  reason: 'fuzz',
+  start: '2040-01-06T18:00:00Z',
+  end: '2040-01-09T06:00:00Z',
+  rrule: 'FREQ=WEEKLY;BYDAY=FR;COUNT=4',
+  timeZone: 'Europe/Paris',
+  scope: { tiers: [1] },
+};
+/** Every freeze window: from a start before any of them, each is listed whatever its occurrences. */
+const EVERY_FREEZE = '/v1/freeze-windows?from=2000-01-01T00:00:00Z&to=2001-12-31T00:00:00Z';
+
 const noParams = (): Promise<Fixture> => Promise.resolve({ params: {} });
 
 async function listSnapshot(path: string): Promise<unknown> {
@@ -601,6 +614,21 @@ const TARGETS: Record<string, Target> = {
     fixture: noParams,
     body: () => WEBHOOK_BODY,
     snapshot: () => listSnapshot('/v1/webhooks'),
+  },
+  'POST /v1/freeze-windows': {
+    as: () => fx.smo,
+    fixture: noParams,
+    body: () => FREEZE_BODY,
+    snapshot: () => listSnapshot(EVERY_FREEZE),
+  },
+  'DELETE /v1/freeze-windows/{id}': {
+    as: () => fx.smo,
+    fixture: async () => {
+      const response = await fx.smo.post('/v1/freeze-windows', FREEZE_BODY);
+      expect(response.status).toBe(201);
+      return { params: { id: response.body.id } };
+    },
+    snapshot: () => listSnapshot(EVERY_FREEZE),
   },
   'DELETE /v1/webhooks/{id}': {
     as: () => fx.smo,
