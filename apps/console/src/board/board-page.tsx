@@ -46,6 +46,7 @@ export function BoardPage() {
     setItemsState(next);
   };
   const [loaded, setLoaded] = useState(0);
+  const [complete, setComplete] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [arrivals, setArrivals] = useState<Deliverable[]>([]);
   const [creating, setCreating] = useState(false);
@@ -65,6 +66,7 @@ export function BoardPage() {
     setError(null);
     setItems(null);
     setLoaded(0);
+    setComplete(false);
     setArrivals([]);
     allPages<Deliverable>(
       (cursor) =>
@@ -72,7 +74,8 @@ export function BoardPage() {
           api.GET('/v1/deliverables', {
             params: {
               query: {
-                limit: 500,
+                // A small first page shows the board at once; the rest comes 500 at a time behind it.
+                limit: cursor ? 500 : 100,
                 cursor,
                 ...(projectId ? { projectId } : {}),
                 ...(serviceId ? { serviceId } : {}),
@@ -80,9 +83,17 @@ export function BoardPage() {
             },
           }),
         ),
-      (sofar) => !cancelled && setLoaded(sofar.length),
+      (sofar) => {
+        if (cancelled) return;
+        setLoaded(sofar.length);
+        setItems([...sofar]);
+      },
     ).then(
-      (all) => !cancelled && setItems(all),
+      (all) => {
+        if (cancelled) return;
+        setItems(all);
+        setComplete(true);
+      },
       (caught: unknown) => !cancelled && setError(caught),
     );
     return () => {
@@ -222,7 +233,7 @@ export function BoardPage() {
         <Loading what={loaded > 0 ? `deliverables (${loaded} so far)` : 'deliverables'} />
       ) : null}
       {items ? (
-        items.length === 0 ? (
+        items.length === 0 && complete ? (
           <div className="empty">
             <p className="empty-title">
               No deliverables {projectId || serviceId ? 'match these filters' : 'yet'}
