@@ -25,6 +25,15 @@ const KIND_LABEL = {
   els_end: 'ELS period ends',
 } as const;
 const CLOSED = new Set(['operational', 'cancelled', 'rejected']);
+const RANK = { window: 0, els_end: 1, target: 2 } as const;
+
+/** The week view of a day, the other filters kept. */
+function weekOf(day: string): string {
+  const url = new URL(window.location.href);
+  url.searchParams.set('view', 'week');
+  url.searchParams.set('date', day);
+  return url.pathname + url.search;
+}
 
 const dayKey = (date: Date) =>
   `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
@@ -109,6 +118,7 @@ export function CalendarPage() {
   const projectId = query.get('project') ?? '';
   const serviceId = query.get('service') ?? '';
   const view = query.get('view') === 'week' ? 'week' : 'month';
+  const showTargets = query.get('targets') !== 'off';
   const focus = parseDay(query.get('date'));
   const projects = useProjects();
   const services = useServices();
@@ -181,6 +191,14 @@ export function CalendarPage() {
             ...(services.data ?? []).map((s) => ({ value: s.id, label: s.name })),
           ]}
         />
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={showTargets}
+            onChange={(e) => setQuery({ targets: e.target.checked ? null : 'off' })}
+          />
+          Target go-lives
+        </label>
         <fieldset className="segmented" aria-label="View">
           <legend className="visually-hidden">View</legend>
           {(['month', 'week'] as const).map((value) => (
@@ -246,7 +264,10 @@ export function CalendarPage() {
               {Array.from({ length: days }, (_, index) => {
                 const day = addDays(first, index);
                 const key = dayKey(day);
-                const items = byDay.get(key) ?? [];
+                // Windows and ELS ends first: a target go-live is only a plan.
+                const items = (byDay.get(key) ?? [])
+                  .filter((event) => showTargets || event.kind !== 'target')
+                  .sort((a, b) => RANK[a.kind] - RANK[b.kind] || a.start.getTime() - b.start.getTime());
                 const outside = view === 'month' && day.getMonth() !== focus.getMonth();
                 return (
                   <section
@@ -281,7 +302,12 @@ export function CalendarPage() {
                         </li>
                       ))}
                       {items.length > 4 && view === 'month' ? (
-                        <li className="small muted">+{items.length - 4} more</li>
+                        <li className="small">
+                          <Link href={weekOf(key)}>
+                            +{items.length - 4} more
+                            <span className="visually-hidden"> on {day.toDateString()}</span>
+                          </Link>
+                        </li>
                       ) : null}
                     </ul>
                   </section>

@@ -94,6 +94,9 @@ export function DeliverablePage({ id }: { id: string }) {
   );
 }
 
+/** Past acceptance, what happens now (go-live, early life support) comes before the readiness checklist. */
+const LATER = new Set(['approved', 'scheduled', 'early_life_support', 'els_review', 'operational']);
+
 function DeliverableView() {
   const app = useApp();
   const { deliverable, conflict } = useDeliverable();
@@ -173,10 +176,21 @@ function DeliverableView() {
       ) : null}
       <div className="two-col">
         <div className="col-main">
-          <ReadinessSection />
-          <DecisionsSection />
-          <GoLiveSection />
-          <ElsSection policy={policy.data} reminders={reminders.data} />
+          {LATER.has(deliverable.status) ? (
+            <>
+              <ElsSection policy={policy.data} reminders={reminders.data} />
+              <GoLiveSection />
+              <DecisionsSection />
+              <ReadinessSection />
+            </>
+          ) : (
+            <>
+              <ReadinessSection />
+              <DecisionsSection />
+              <GoLiveSection />
+              <ElsSection policy={policy.data} reminders={reminders.data} />
+            </>
+          )}
           <TimelineSection events={history.data} />
           <ProblemMessage error={history.error} />
         </div>

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ifMatch, ok } from '../api/client';
 import type { Policy, Priority, Reminder } from '../api/types';
 import { fieldErrorsOf } from '../lib/problem';
-import { countdown, formatDateTime, fromLocalInput, toLocalInput } from '../lib/time';
+import { countdown, durationWords, formatDateTime, fromLocalInput, toLocalInput } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { ProblemMessage, SelectField, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
@@ -251,7 +251,7 @@ export function ElsSection({
       <ul className="checks">
         <li className={left && !left.overdue ? 'check-pending' : 'check-ok'}>
           <span aria-hidden="true">{left && !left.overdue ? '○ ' : '✓ '}</span>
-          The ELS period has elapsed{policy ? ` (${policy.elsDuration})` : ''}:{' '}
+          The ELS period has elapsed{policy ? ` (${durationWords(policy.elsDuration)})` : ''}:{' '}
           {left && !left.overdue ? 'not yet' : 'yes'}
         </li>
         <li className={max && openP1 > max.P1 ? 'check-fail' : 'check-ok'}>
