@@ -13,7 +13,7 @@ import { countdown, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { Loaded, ProblemMessage, StatusBadge, Term } from '../ui/components';
 import { DecisionsSection } from './decisions-section';
-import { DeliverableContext, useCommand, useDeliverable } from './deliverable-context';
+import { DeliverableContext, useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 import { ElsSection, GoLiveSection, ReasonForm } from './golive-section';
 import { ReadinessSection } from './readiness-section';
 import { StateDiagram } from './state-diagram';
@@ -94,12 +94,27 @@ export function DeliverablePage({ id }: { id: string }) {
   );
 }
 
+/** The edit form, based on the version it was opened on (the fresh one after a Reload). */
+function EditForm() {
+  const { deliverable, conflict } = useDeliverable();
+  const baseVersion = useBaseVersion();
+  return (
+    <DeliverableForm
+      existing={deliverable}
+      baseVersion={baseVersion}
+      onConflict={conflict}
+      onDone={() => setQuery({ edit: null })}
+      onCancel={() => setQuery({ edit: null })}
+    />
+  );
+}
+
 /** Past acceptance, what happens now (go-live, early life support) comes before the readiness checklist. */
 const LATER = new Set(['approved', 'scheduled', 'early_life_support', 'els_review', 'operational']);
 
 function DeliverableView() {
   const app = useApp();
-  const { deliverable, conflict } = useDeliverable();
+  const { deliverable } = useDeliverable();
   const { query } = useLocation();
   const editing = query.get('edit') === '1' && deliverable.allowedActions.includes('edit');
   const projects = useProjects();
@@ -120,7 +135,6 @@ function DeliverableView() {
   const policy = useResource(tier ? `policy:${tier}` : null, () =>
     ok(api.GET('/v1/policies/{tier}', { params: { path: { tier: tier! } } })),
   );
-  const [baseVersion] = useState(deliverable.version);
 
   return (
     <>
@@ -152,15 +166,7 @@ function DeliverableView() {
         </div>
         <PrimaryActions />
       </header>
-      {editing ? (
-        <DeliverableForm
-          existing={deliverable}
-          baseVersion={baseVersion}
-          onConflict={conflict}
-          onDone={() => setQuery({ edit: null })}
-          onCancel={() => setQuery({ edit: null })}
-        />
-      ) : null}
+      {editing ? <EditForm /> : null}
       {deliverable.description ? <p className="description">{deliverable.description}</p> : null}
       {app.workflow ? (
         <section className="card section" aria-labelledby="diagram-heading">
