@@ -3,6 +3,8 @@
 // nothing twice), the narrowing to one deliverable, bad Last-Event-IDs, keep-alive, revocation, shutdown with
 // streams open, and the streams counted in the metrics.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import { openEventStream, type OpenStream } from '../support/event-stream.js';
 import { createPrincipal, unique } from '../support/fixtures.js';
@@ -245,6 +247,74 @@ describe('GET /v1/events', () => {
     expect(received).toEqual(all.slice(from));
     expect(new Set(received).size).toBe(received.length);
   }, 60_000);
+
+  it('never passes over an event whose transaction commits late: later ones wait for it, then follow it', async () => {
+    const stream = await open(b, watcher.client);
+    await stream.until((s) => s.frames.length > 0, 'the first frame');
+    const deliverableId = await toAcceptance(a.url);
+    const late = randomUUID();
+    const db = new pg.Client({ connectionString: scratch.url });
+    await db.connect();
+    try {
+      // One statement, as Baton writes events: its row is written at once and committed 1.5 s later.
+      const slow = db.query(
+        `WITH o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, created_at, published_at, done_at)
+           VALUES ($1, $2, 'notifications', 'deliver-event', $3::jsonb, now(), now(), now()) RETURNING id)
+         SELECT pg_sleep(1.5) FROM o`,
+        [
+          late,
+          deliverableId,
+          JSON.stringify({
+            eventId: late,
+            type: 'els.follow_up',
+            occurredAt: new Date().toISOString(),
+            deliverableId,
+            data: { late: true },
+          }),
+        ],
+      );
+      await sleep(300);
+      await ok(
+        owner.at(a.url).post(`/v1/deliverables/${deliverableId}/decisions`, {
+          gate: 'acceptance',
+          role: 'service_owner',
+          decision: 'approve',
+        }),
+        'approve',
+      );
+      await slow;
+      await stream.until(
+        (s) => statusChanges(s, deliverableId).includes('acceptance>approved'),
+        'the approval',
+      );
+      const ids = stream.events().map((event) => event.id);
+      const approval = stream
+        .events()
+        .find((event) => event.data.deliverableId === deliverableId && event.data.data.to === 'approved')!;
+      expect(ids).toContain(late);
+      expect(ids.indexOf(late)).toBeLessThan(ids.indexOf(approval.id));
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('is not held back by a transaction idle between statements (the relay waiting on Redis)', async () => {
+    const stream = await open(b, watcher.client);
+    await stream.until((s) => s.frames.length > 0, 'the first frame');
+    const db = new pg.Client({ connectionString: scratch.url });
+    await db.connect();
+    try {
+      await db.query('BEGIN');
+      await db.query('SELECT pg_current_xact_id()'); // it holds a transaction id from here
+      const id = await toAcceptance(a.url);
+      const started = Date.now();
+      await stream.until((s) => statusChanges(s, id).includes('readiness>acceptance'), 'the events', 5000);
+      expect(Date.now() - started).toBeLessThan(2000);
+      await db.query('ROLLBACK');
+    } finally {
+      await db.end();
+    }
+  });
 
   it('counts its open streams in the metrics', async () => {
     const metrics = async (): Promise<number> => {

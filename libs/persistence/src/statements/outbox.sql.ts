@@ -18,6 +18,8 @@ export interface OutboxAppend {
  * with `at` as their creation time. A deliverable's own statements write them for their row `d`
  * (`ofDeliverable`), so that nothing is written when `d` is not. A row whose job no subscription wants is
  * written published and finished. An id already there is left as it is: a job derived twice is one row.
+ * Event rows are written by single statements only, never in a transaction of several: the live event
+ * stream relies on it (stores/event.store.ts).
  */
 export function outboxInsert(source: { rows: string; at: string; ofDeliverable?: boolean }): string {
   return `INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at)
