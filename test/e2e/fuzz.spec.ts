@@ -503,6 +503,13 @@ const TARGETS: Record<string, Target> = {
     body: () => ({}),
     snapshot: principalSnapshot,
   },
+  'POST /v1/admin/queues/session': {
+    as: () => admin,
+    fixture: noParams,
+    body: () => ({}),
+    // A session lives in the api's memory, seen by no read of the API: the answers are what is checked.
+    snapshot: () => Promise.resolve(null),
+  },
   'POST /v1/services': {
     as: () => fx.smo,
     fixture: noParams,

@@ -263,7 +263,13 @@ describe('OIDC bearer JWTs', () => {
     const me = await alice.get('/v1/principals/me');
     expect(me.status).toBe(200);
     const id = oidcPrincipalId(idp.issuer, 'alice');
-    expect(me.body).toEqual({ id, name: 'Alice A', roles: ['pmo'], email: 'alice@example.org' });
+    expect(me.body).toEqual({
+      id,
+      name: 'Alice A',
+      roles: ['pmo'],
+      email: 'alice@example.org',
+      delegatedRoles: [],
+    });
 
     const row = await admin.get(`/v1/principals/${id}`);
     expect(row.body).toMatchObject({ id, oidc: { issuer: idp.issuer, subject: 'alice' }, revoked: false });
