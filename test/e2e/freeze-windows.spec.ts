@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
-import { createActors, createService, type Actors } from '../support/fixtures.js';
+import {
+  ALL_CHANGE_TYPES,
+  deliverableIn,
+  FIXTURE_CRITERIA,
+  goLiveWindow,
+} from '../support/deliverable-states.js';
+import {
+  createActors,
+  createPrincipal,
+  createProject,
+  createService,
+  unique,
+  type Actors,
+} from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 
@@ -122,5 +135,126 @@ describe('freeze windows', () => {
       '/v1/freeze-windows?from=2020-01-01T00:00:00Z&to=2021-12-31T00:00:00Z',
     );
     expect(after.body.items).toHaveLength(before.body.items.length);
+  });
+
+  describe('scheduling into a freeze', () => {
+    let owner: ApiClient;
+    let changeManager: ApiClient;
+    let refs: { projectId: string; serviceId: string };
+    const HOUR = 3_600_000;
+
+    beforeAll(async () => {
+      // Tier 4: its default policy lets the service owner accept alone; its freezes are overridden by a
+      // change manager. The fixture checklist makes deliverables the tests move by hand.
+      const template = await actors.smo.post('/v1/checklists', {
+        name: unique('freeze-fixture'),
+        changeTypes: ALL_CHANGE_TYPES,
+        tiers: [4],
+        criteria: FIXTURE_CRITERIA,
+      });
+      expect(template.status).toBe(201);
+      owner = (await createPrincipal(actors.admin, unique('owner'), ['service_owner'])).client;
+      changeManager = (await createPrincipal(actors.admin, unique('cm'), ['smo', 'change_manager'])).client;
+      refs = { projectId: await createProject(actors.pmo), serviceId: await createService(actors.smo, 4) };
+    });
+
+    const approved = () => deliverableIn({ pmo: actors.pmo, smo: actors.smo, owner }, refs, 'approved');
+    const freezeOver = async (window: { windowStart: string; windowEnd: string }, scope: object) => {
+      const response = await actors.smo.post('/v1/freeze-windows', {
+        name: unique('release-freeze'),
+        start: new Date(Date.parse(window.windowStart) - 12 * HOUR).toISOString(),
+        end: new Date(Date.parse(window.windowEnd) + 48 * HOUR).toISOString(),
+        scope,
+      });
+      expect(response.status).toBe(201);
+      return response.body as { id: string; name: string; start: string; end: string };
+    };
+
+    it('refuses a window in a freeze with the conflicts listed, and changes nothing', async () => {
+      const id = await approved();
+      const window = goLiveWindow();
+      const freeze = await freezeOver(window, { serviceIds: [refs.serviceId] });
+      const before = await actors.smo.get(`/v1/deliverables/${id}`);
+      const refused = await actors.smo.post(`/v1/deliverables/${id}/go-live/schedule`, window);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        code: 'HANDOVER.FREEZE_WINDOW',
+        conflicts: [{ freezeWindowId: freeze.id, name: freeze.name, start: freeze.start, end: freeze.end }],
+        overrideRoles: ['change_manager'],
+      });
+      const after = await actors.smo.get(`/v1/deliverables/${id}`);
+      expect(after.body).toMatchObject({ status: 'approved', version: before.body.version });
+
+      // An override from someone who may not give one: 403, nothing changes either.
+      const notAllowed = await actors.smo.post(`/v1/deliverables/${id}/go-live/schedule`, {
+        ...window,
+        override: { reason: 'The vendor is only available then' },
+      });
+      expect(notAllowed.status).toBe(403);
+      expect(notAllowed.body).toMatchObject({
+        code: 'HANDOVER.ROLE_REQUIRED',
+        requiredRoles: ['change_manager'],
+      });
+      expect((await actors.smo.get(`/v1/deliverables/${id}`)).body.version).toBe(before.body.version);
+
+      // A change manager overrides, with the reason and the freezes in the audit trail.
+      const overridden = await changeManager.post(`/v1/deliverables/${id}/go-live/schedule`, {
+        ...window,
+        override: { reason: 'The vendor is only available then' },
+      });
+      expect(overridden.status).toBe(200);
+      expect(overridden.body.status).toBe('scheduled');
+      const history = await actors.smo.get(`/v1/deliverables/${id}/history`);
+      expect(history.body.items.at(-1)).toMatchObject({
+        action: 'schedule',
+        data: {
+          windowStart: window.windowStart,
+          windowEnd: window.windowEnd,
+          override: { reason: 'The vendor is only available then', freezeWindowIds: [freeze.id] },
+        },
+      });
+    });
+
+    it('lets through a window outside every freeze, and freezes of other tiers or services', async () => {
+      const id = await approved();
+      const window = goLiveWindow();
+      await freezeOver(window, { tiers: [1] });
+      await freezeOver(window, { serviceIds: [await createService(actors.smo, 4)] });
+      const later = {
+        windowStart: new Date(Date.parse(window.windowStart) + 10 * 24 * HOUR).toISOString(),
+        windowEnd: new Date(Date.parse(window.windowEnd) + 10 * 24 * HOUR).toISOString(),
+      };
+      const scheduled = await actors.smo.post(`/v1/deliverables/${id}/go-live/schedule`, later);
+      expect(scheduled.status).toBe(200);
+      const history = await actors.smo.get(`/v1/deliverables/${id}/history`);
+      expect(history.body.items.at(-1).data).toEqual(later);
+    });
+
+    it("reads who may override from the tier's policy", async () => {
+      const policy = await actors.smo.get('/v1/policies/4');
+      const { tier: _tier, source: _source, updatedAt: _updatedAt, ...current } = policy.body;
+      expect(current.freezeOverrideRoles).toEqual(['change_manager']);
+      const put = await actors.smo.request('PUT', '/v1/policies/4', {
+        ...current,
+        freezeOverrideRoles: ['operations'],
+      });
+      expect(put.status).toBe(200);
+      try {
+        const id = await approved();
+        const window = goLiveWindow();
+        await freezeOver(window, { serviceIds: [refs.serviceId] });
+        const refused = await changeManager.post(`/v1/deliverables/${id}/go-live/schedule`, {
+          ...window,
+          override: { reason: 'Urgent' },
+        });
+        expect(refused.status).toBe(403);
+        expect(refused.body.requiredRoles).toEqual(['operations']);
+      } finally {
+        await actors.smo.request('PUT', '/v1/policies/4', {
+          ...current,
+          freezeOverrideRoles: ['change_manager'],
+        });
+      }
+    });
   });
 });

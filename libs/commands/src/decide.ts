@@ -1,6 +1,9 @@
+import { occurrencesOf } from '@baton/calendar';
 import {
   type Actor,
   assertValidPolicy,
+  DEFAULT_FREEZE_OVERRIDE_ROLES,
+  type FreezeCheck,
   type CriterionView,
   DEFAULT_POLICIES,
   type DueTimer,
@@ -150,7 +153,42 @@ function completeCommand(input: CommandInput, loaded: LoadedDeliverable, at: str
     if (loaded.timer === null) throw AppError.notFound('Timer', input.timerId);
     return { type: 'timer_due', at, timer: dueTimer(loaded.timer) };
   }
+  if (input.type === 'schedule') {
+    // The freezes are the path's to find, never the caller's to say.
+    const { freeze: _given, ...command } = input;
+    const freeze = freezeCheck(loaded, input.windowStart, input.windowEnd);
+    return { ...command, at, ...(freeze ? { freeze } : {}) };
+  }
   return { ...(input as PlainInput), at };
+}
+
+/**
+ * The change freezes a go-live window overlaps (each occurrence it meets), with the roles the tier's policy
+ * lets override them; null when it meets none.
+ */
+function freezeCheck(loaded: LoadedDeliverable, windowStart: string, windowEnd: string): FreezeCheck | null {
+  const from = new Date(windowStart);
+  const to = new Date(windowEnd);
+  if (!(to > from)) return null; // the domain refuses the window itself
+  const conflicts = loaded.freezeWindows.flatMap((window) =>
+    occurrencesOf(
+      {
+        start: window.startsAt.toISOString(),
+        end: window.endsAt.toISOString(),
+        rrule: window.rrule,
+        timeZone: window.timeZone,
+      },
+      from,
+      to,
+      20,
+    ).map((occurrence) => ({ freezeWindowId: window.id, name: window.name, ...occurrence })),
+  );
+  if (conflicts.length === 0) return null;
+  const policy = loaded.tier === null ? null : tierPolicy(loaded.tier, loaded.tierPolicy);
+  return {
+    conflicts,
+    overrideRoles: [...(policy?.freezeOverrideRoles ?? DEFAULT_FREEZE_OVERRIDE_ROLES)],
+  };
 }
 
 /** The commands a caller gives whole, but for their time. */

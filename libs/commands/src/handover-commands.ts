@@ -215,6 +215,7 @@ export class HandoverCommands {
         timerId,
         dueBy: input.type === 'resume' ? now : null,
         heldVersion: held?.version ?? null,
+        freezesFrom: input.type === 'schedule' ? new Date(input.windowStart) : null,
       });
       if (!loaded) throw AppError.notFound('Deliverable', id);
       if (options.ifMatch !== undefined && options.ifMatch !== loaded.row.version) {

@@ -121,11 +121,26 @@ function auditData(
         openIncidents: { P1: open.P1, P2: open.P2 },
       };
     }
+    case 'schedule': {
+      // The freezes it overrode, if any; an override given where there was no freeze is not one.
+      const overridden = command.override && command.freeze?.conflicts.length ? command.freeze.conflicts : [];
+      return {
+        windowStart: command.windowStart,
+        windowEnd: command.windowEnd,
+        ...(overridden.length > 0
+          ? {
+              override: {
+                reason: command.override!.reason,
+                freezeWindowIds: [...new Set(overridden.map((conflict) => conflict.freezeWindowId))],
+              },
+            }
+          : {}),
+      };
+    }
     case 'edit':
     case 'attest':
     case 'waive':
     case 'result':
-    case 'schedule':
     case 'confirm':
     case 'rollback':
     case 'record_incident':

@@ -7,6 +7,7 @@ import {
   criterionAutomated,
   criterionKnown,
   firstRefusal,
+  freezeAllows,
   gateOpen,
   incidentNew,
   incidentOpen,
@@ -96,7 +97,10 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
         })
       );
     case 'schedule':
-      return windowValid(command.windowStart, command.windowEnd);
+      return (
+        windowValid(command.windowStart, command.windowEnd) ??
+        freezeAllows(command.freeze, command.override, actor.roles)
+      );
     case 'record_incident':
       return incidentNew(context, command.reference);
     case 'resolve_incident':

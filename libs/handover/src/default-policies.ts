@@ -13,6 +13,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsFollowUpEvery: 'P3D',
     elsExitMaxOpenIncidents: { P1: 0, P2: 0 },
     readinessReminders: ['P14D', 'P7D', 'P3D', 'P1D'],
+    freezeOverrideRoles: ['change_manager'],
   },
   2: {
     acceptance: { roles: ['service_owner', 'change_manager', 'operations'], quorum: 2, decisionSla: 'P3D' },
@@ -21,6 +22,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsFollowUpEvery: 'P3D',
     elsExitMaxOpenIncidents: { P1: 0, P2: 0 },
     readinessReminders: ['P14D', 'P7D', 'P1D'],
+    freezeOverrideRoles: ['change_manager'],
   },
   3: {
     acceptance: { roles: ['service_owner', 'change_manager'], quorum: 2, decisionSla: 'P4D' },
@@ -29,6 +31,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsFollowUpEvery: 'P2D',
     elsExitMaxOpenIncidents: { P1: 0, P2: 1 },
     readinessReminders: ['P7D', 'P1D'],
+    freezeOverrideRoles: ['change_manager'],
   },
   4: {
     acceptance: { roles: ['service_owner'], quorum: 1, decisionSla: 'P5D' },
@@ -37,5 +40,6 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsFollowUpEvery: 'P1D',
     elsExitMaxOpenIncidents: { P1: 0, P2: 1 },
     readinessReminders: ['P7D', 'P1D'],
+    freezeOverrideRoles: ['change_manager'],
   },
 };

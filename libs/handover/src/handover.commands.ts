@@ -16,7 +16,7 @@ import {
 } from './handover.types.js';
 import { isPlainObject, type JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
-import type { DueTimer } from './rules/index.js';
+import type { DueTimer, FreezeCheck } from './rules/index.js';
 
 // What callers send. `at` is the time the command happens, given by the caller: the domain never reads a
 // clock, so replaying a command gives the same result.
@@ -29,7 +29,16 @@ export type HandoverCommand =
   | { type: 'waive'; at: string; key: string; reason: string }
   | { type: 'result'; at: string; key: string; passed: boolean; detail?: string; round?: number }
   | { type: 'decide'; at: string; gate: Gate; role: string; decision: Decision; comment?: string }
-  | { type: 'schedule'; at: string; windowStart: string; windowEnd: string }
+  | {
+      type: 'schedule';
+      at: string;
+      windowStart: string;
+      windowEnd: string;
+      /** The change freezes the window overlaps, as the command path found them (none: no freeze). */
+      freeze?: FreezeCheck;
+      /** To schedule into a freeze anyway, with a reason. */
+      override?: { reason: string };
+    }
   | { type: 'confirm'; at: string }
   | { type: 'rollback'; at: string; reason: string }
   | { type: 'record_incident'; at: string; reference: string; priority: Priority; summary: string }
@@ -108,7 +117,15 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
         comment: command.comment ?? null,
       };
     case 'schedule':
-      return { type: 'SCHEDULE_GO_LIVE', at, windowStart: command.windowStart, windowEnd: command.windowEnd };
+      return {
+        type: 'SCHEDULE_GO_LIVE',
+        at,
+        windowStart: command.windowStart,
+        windowEnd: command.windowEnd,
+        freeze: command.freeze ?? null,
+        override: command.override ?? null,
+        principalRoles: actor.roles,
+      };
     case 'confirm':
       return { type: 'CONFIRM_GO_LIVE', at };
     case 'rollback':
@@ -157,6 +174,20 @@ export function assertWellFormed(command: HandoverCommand): void {
   }
 }
 
+function isFreezeCheck(value: unknown): value is FreezeCheck {
+  return (
+    isPlainObject(value) &&
+    Array.isArray(value.conflicts) &&
+    value.conflicts.every(
+      (conflict) =>
+        isPlainObject(conflict) &&
+        ['freezeWindowId', 'name', 'start', 'end'].every((member) => typeof conflict[member] === 'string'),
+    ) &&
+    Array.isArray(value.overrideRoles) &&
+    value.overrideRoles.every((role) => typeof role === 'string')
+  );
+}
+
 function commandProblems(command: HandoverCommand): string[] {
   const problems: string[] = [];
   const text = (name: string, value: unknown, optional = false) => {
@@ -202,6 +233,10 @@ function commandProblems(command: HandoverCommand): string[] {
     case 'schedule':
       time('windowStart', command.windowStart);
       time('windowEnd', command.windowEnd);
+      if (command.override !== undefined)
+        text('override.reason', isPlainObject(command.override) ? command.override.reason : undefined);
+      if (command.freeze !== undefined && !isFreezeCheck(command.freeze))
+        problems.push('freeze must list conflicts and override roles');
       break;
     case 'record_incident':
       text('reference', command.reference);

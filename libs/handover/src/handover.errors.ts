@@ -20,6 +20,7 @@ import type { JsonObject } from './json.types.js';
  * | DUPLICATE_INCIDENT          | 409  | the incident reference is already recorded                      |
  * | INCIDENT_ALREADY_RESOLVED   | 409  | the incident was resolved before                                |
  * | INVALID_WINDOW              | 400  | a go-live window whose end is not after its start               |
+ * | FREEZE_WINDOW               | 409  | a go-live window in a change freeze, without an override; details: conflicts |
  * | INVALID_DURATION            | 400  | text that is not an ISO 8601 duration                           |
  * | INVALID_POLICY              | 400  | a policy that cannot govern a round (bad quorum, roles, durations) |
  * | INVALID_CHECKLIST           | 400  | criteria with bad or duplicate keys                             |
@@ -46,6 +47,7 @@ export enum HandoverErrorCode {
   DuplicateIncident = 'HANDOVER.DUPLICATE_INCIDENT',
   IncidentAlreadyResolved = 'HANDOVER.INCIDENT_ALREADY_RESOLVED',
   InvalidWindow = 'HANDOVER.INVALID_WINDOW',
+  FreezeWindow = 'HANDOVER.FREEZE_WINDOW',
   InvalidDuration = 'HANDOVER.INVALID_DURATION',
   InvalidPolicy = 'HANDOVER.INVALID_POLICY',
   InvalidChecklist = 'HANDOVER.INVALID_CHECKLIST',

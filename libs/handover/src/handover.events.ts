@@ -1,7 +1,7 @@
 import type { Gate, Priority, TimerKind } from './handover.types.js';
 import type { JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
-import type { DecisionRequest, DueTimer } from './rules/index.js';
+import type { DecisionRequest, DueTimer, FreezeCheck } from './rules/index.js';
 
 // What the machine receives. Commands (handover.commands.ts) carry what a caller sends; events add who
 // sent it where a guard needs to know (separation of duties, one decision per principal).
@@ -47,7 +47,16 @@ export type HandoverEvent =
       detail: string | null;
     }
   | DecisionEvent
-  | { type: 'SCHEDULE_GO_LIVE'; at: string; windowStart: string; windowEnd: string }
+  | {
+      type: 'SCHEDULE_GO_LIVE';
+      at: string;
+      windowStart: string;
+      windowEnd: string;
+      freeze: FreezeCheck | null;
+      override: { reason: string } | null;
+      /** The scheduler's roles: an override needs one the policy names. */
+      principalRoles: readonly string[];
+    }
   | { type: 'CONFIRM_GO_LIVE'; at: string }
   | { type: 'ROLLBACK'; at: string; reason: string }
   | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }

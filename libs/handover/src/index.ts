@@ -109,6 +109,12 @@ export {
   type Refusal,
   type RoleRule,
 } from './rules/index.js';
+export {
+  DEFAULT_FREEZE_OVERRIDE_ROLES,
+  freezeAllows,
+  type FreezeCheck,
+  type FreezeConflict,
+} from './rules/index.js';
 export { NOTICE_EVENT_OF_TIMER } from './machine/timers.js';
 export { assertValidPolicy, gatePolicyOf, policyProblems, type GatePolicy, type Policy } from './policy.js';
 export {

@@ -20,6 +20,8 @@ export interface Policy {
   elsExitMaxOpenIncidents: { P1: number; P2: number };
   /** Offsets before the target go-live (or the scheduled window) at which readiness reminders go out. */
   readinessReminders: string[];
+  /** Who may schedule a go-live into a change freeze, with a reason; absent: change_manager. */
+  freezeOverrideRoles?: string[];
 }
 
 export function gatePolicyOf(policy: Policy, gate: Gate): GatePolicy {
@@ -75,6 +77,14 @@ export function policyProblems(policy: unknown): string[] {
   const reminders = policy.readinessReminders;
   if (!Array.isArray(reminders) || !reminders.every((r) => typeof r === 'string' && isIsoDuration(r))) {
     problems.push('readinessReminders must be a list of ISO 8601 durations');
+  }
+  const overrideRoles = policy.freezeOverrideRoles;
+  if (
+    overrideRoles !== undefined &&
+    (!Array.isArray(overrideRoles) ||
+      !overrideRoles.every((r) => typeof r === 'string' && ROLE_PATTERN.test(r)))
+  ) {
+    problems.push('freezeOverrideRoles must be a list of lower_snake role names');
   }
   return problems;
 }

@@ -8,7 +8,13 @@ SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.tit
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers
        WHERE $3::timestamptz IS NOT NULL AND deliverable_id = $1 AND status = 'scheduled' AND due_at <= $3) t)
-      AS due_timers
+      AS due_timers,
+    (SELECT coalesce(json_agg(f ORDER BY f.created_at, f.id), '[]'::json) FROM (
+       SELECT id, name, starts_at, ends_at, rrule, time_zone, created_at FROM freeze_windows
+       WHERE $5::timestamptz IS NOT NULL AND (rrule IS NOT NULL OR ends_at > $5)
+         AND ((scope_tiers IS NULL AND scope_service_ids IS NULL)
+           OR s.tier = ANY(scope_tiers) OR d.service_id = ANY(scope_service_ids))) f)
+      AS freeze_windows
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id
   LEFT JOIN policies p ON p.tier = s.tier

@@ -84,7 +84,16 @@ export const decisionSchema = z
   .meta({ id: 'DecisionRequest' });
 export type DecisionBody = z.output<typeof decisionSchema>;
 export const scheduleSchema = z
-  .strictObject({ windowStart: timestamp, windowEnd: timestamp })
+  .strictObject({
+    windowStart: timestamp,
+    windowEnd: timestamp,
+    override: z
+      .strictObject({ reason: text(1, 10_000) })
+      .optional()
+      .describe(
+        "schedule into a change freeze anyway: needs a role of the tier's freezeOverrideRoles; audited with the freezes it overrides",
+      ),
+  })
   .meta({ id: 'ScheduleRequest' });
 export type ScheduleBody = z.output<typeof scheduleSchema>;
 export const incidentSchema = z

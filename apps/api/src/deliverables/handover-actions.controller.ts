@@ -97,10 +97,18 @@ export class HandoverActionsController {
   }
 
   @Post('go-live/schedule')
-  @HandoverAction('approved -> scheduled, or move the window while scheduled (smo)')
-  schedule(@ValidBody(scheduleSchema) { windowStart, windowEnd }: ScheduleBody): CommandInput {
-    // A window that ends before it starts is the domain's to refuse (rules/window.ts), with the field named.
-    return { type: 'schedule', windowStart: windowStart.toISOString(), windowEnd: windowEnd.toISOString() };
+  @HandoverAction(
+    'approved -> scheduled, or move the window while scheduled (smo); 409 HANDOVER.FREEZE_WINDOW with the conflicts when it meets a change freeze, unless overridden',
+  )
+  schedule(@ValidBody(scheduleSchema) { windowStart, windowEnd, override }: ScheduleBody): CommandInput {
+    // A window that ends before it starts, or that meets a change freeze without an override, is the domain's
+    // to refuse (rules/window.ts); the command path finds the freezes.
+    return {
+      type: 'schedule',
+      windowStart: windowStart.toISOString(),
+      windowEnd: windowEnd.toISOString(),
+      ...(override ? { override: { reason: override.reason } } : {}),
+    };
   }
 
   @Post('go-live/confirm')

@@ -18,6 +18,10 @@ export const policyFields = {
   elsFollowUpEvery: durationOut,
   elsExitMaxOpenIncidents: z.object({ P1: z.number().int(), P2: z.number().int() }),
   readinessReminders: z.array(durationOut).describe('offsets before the target go-live'),
+  freezeOverrideRoles: z
+    .array(z.string())
+    .optional()
+    .describe('who may schedule a go-live into a change freeze, with a reason (absent: change_manager)'),
 };
 
 export const policyResponse = z

@@ -28,6 +28,12 @@ export const policySchema = z
       P2: z.number().int('must be a whole number').min(0).max(1000),
     }),
     readinessReminders: z.array(duration).max(20),
+    freezeOverrideRoles: z
+      .array(role)
+      .max(32)
+      .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role')
+      .optional()
+      .describe('who may schedule a go-live into a change freeze, with a reason (default: change_manager)'),
   })
   .meta({ id: 'PolicyRequest' });
 export type PolicyBody = z.output<typeof policySchema>;

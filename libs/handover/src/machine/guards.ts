@@ -10,6 +10,7 @@ import {
   mayDecide,
   quorumReached,
   timerCurrent,
+  freezeAllows,
   windowValid,
 } from '../rules/index.js';
 import type { GuardArgs } from './typed.js';
@@ -50,8 +51,11 @@ export const guards = {
     isDecisionEvent(event) && event.gate === params.gate && mayDecide(context, event) === null,
   quorumReached: ({ context }: GuardArgs, params: { gate: Gate }) =>
     quorumReached(context, params.gate) === null,
-  windowValid: ({ event }: GuardArgs) =>
-    event.type === 'SCHEDULE_GO_LIVE' && windowValid(event.windowStart, event.windowEnd) === null,
+  /** A window that ends after it starts, outside every change freeze or overriding them. */
+  windowAllowed: ({ event }: GuardArgs) =>
+    event.type === 'SCHEDULE_GO_LIVE' &&
+    windowValid(event.windowStart, event.windowEnd) === null &&
+    freezeAllows(event.freeze ?? undefined, event.override ?? undefined, event.principalRoles) === null,
   incidentNew: ({ context, event }: GuardArgs) =>
     event.type === 'RECORD_INCIDENT' && incidentNew(context, event.reference) === null,
   incidentOpen: ({ context, event }: GuardArgs) =>

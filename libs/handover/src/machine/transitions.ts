@@ -101,7 +101,7 @@ export const sendBackToEls = { REQUEST_CHANGES: extendByDecision, REJECT: extend
 
 /** The go-live window is set (or moved); the readiness reminders count back from its start. */
 export const scheduleWindow = {
-  guard: 'windowValid',
+  guard: 'windowAllowed',
   actions: [
     'setWindow',
     cancelTimers(['readiness']),

@@ -17,4 +17,10 @@ export { policyValid } from './policy.js';
 export { firstRefusal, notAllowed, type Refusal } from './refusal.js';
 export { ACTION_ROLES, holdsAnyRole, holdsRole, isSystemActor, roleRefusal, type RoleRule } from './roles.js';
 export { notOnHold, staleTimer, timerCurrent, type DueTimer } from './timers.js';
-export { windowValid } from './window.js';
+export {
+  DEFAULT_FREEZE_OVERRIDE_ROLES,
+  freezeAllows,
+  windowValid,
+  type FreezeCheck,
+  type FreezeConflict,
+} from './window.js';

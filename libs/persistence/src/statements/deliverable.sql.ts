@@ -56,7 +56,8 @@ SELECT d.id, n.notified FROM d, n`;
 /**
  * What a command needs, in one round trip: the row, its snapshot unless it is at version $4 (the one the
  * caller holds restored already); the policy of its service's tier (null: the built-in default); the timer
- * it fires ($2), if any; and, when $3 is set (a resume), the timers due by then.
+ * it fires ($2), if any; when $3 is set (a resume), the timers due by then; and when $5 is set (a go-live
+ * schedule), the change freezes of its service that may occur from then on.
  */
 export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
     CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
@@ -66,7 +67,13 @@ export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers
        WHERE $3::timestamptz IS NOT NULL AND deliverable_id = $1 AND status = 'scheduled' AND due_at <= $3) t)
-      AS due_timers
+      AS due_timers,
+    (SELECT coalesce(json_agg(f ORDER BY f.created_at, f.id), '[]'::json) FROM (
+       SELECT id, name, starts_at, ends_at, rrule, time_zone, created_at FROM freeze_windows
+       WHERE $5::timestamptz IS NOT NULL AND (rrule IS NOT NULL OR ends_at > $5)
+         AND ((scope_tiers IS NULL AND scope_service_ids IS NULL)
+           OR s.tier = ANY(scope_tiers) OR d.service_id = ANY(scope_service_ids))) f)
+      AS freeze_windows
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id
   LEFT JOIN policies p ON p.tier = s.tier

@@ -1,5 +1,6 @@
 import { type Sql } from '../sql.js';
 import { type AuditEventRow } from './audit.store.js';
+import { type FreezeWindowRow } from './freeze-window.store.js';
 import { type TimerRow } from './timer.store.js';
 import {
   DELIVERABLE_COLUMNS,
@@ -113,6 +114,8 @@ export interface LoadedDeliverable {
   timer: LoadedTimer | null;
   /** The scheduled timers due by the time asked for (a resume fires them). */
   dueTimers: Pick<LoadedTimer, 'id' | 'kind' | 'dueAt'>[];
+  /** The change freezes of its service that may occur from the time asked for (a go-live schedule reads them). */
+  freezeWindows: Pick<FreezeWindowRow, 'id' | 'name' | 'startsAt' | 'endsAt' | 'rrule' | 'timeZone'>[];
 }
 
 /** Which deliverables wait for this principal's decision (see DeliverableStore.inbox). */
@@ -255,6 +258,8 @@ export class DeliverableStore {
       dueBy?: Date | null;
       /** The version the caller holds restored: at that version the snapshot is not read (it comes back null). */
       heldVersion?: number | null;
+      /** For a go-live schedule: the change freezes of its service that may occur from then on. */
+      freezesFrom?: Date | null;
     } = {},
   ): Promise<LoadedDeliverable | null> {
     const rows: (RawDeliverable & RawLoaded)[] = await this.sql.query(LOAD_DELIVERABLE, [
@@ -262,6 +267,7 @@ export class DeliverableStore {
       needs.timerId ?? null,
       needs.dueBy ?? null,
       needs.heldVersion ?? null,
+      needs.freezesFrom ?? null,
     ]);
     const raw = rows[0];
     if (!raw) return null;
@@ -274,6 +280,14 @@ export class DeliverableStore {
         id: timer.id,
         kind: timer.kind,
         dueAt: new Date(timer.due_at),
+      })),
+      freezeWindows: raw.freeze_windows.map((window) => ({
+        id: window.id,
+        name: window.name,
+        startsAt: new Date(window.starts_at),
+        endsAt: new Date(window.ends_at),
+        rrule: window.rrule,
+        timeZone: window.time_zone,
       })),
     };
   }
@@ -409,6 +423,14 @@ interface RawLoaded {
     before: string | null;
   } | null;
   due_timers: { id: string; kind: string; due_at: string }[];
+  freeze_windows: {
+    id: string;
+    name: string;
+    starts_at: string;
+    ends_at: string;
+    rrule: string | null;
+    time_zone: string;
+  }[];
 }
 
 function toTimer(raw: NonNullable<RawLoaded['timer']>): LoadedTimer {

@@ -29,6 +29,7 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.ReadinessIncomplete:
     case HandoverErrorCode.QuorumNotReached:
     case HandoverErrorCode.ElsExitCriteriaUnmet:
+    case HandoverErrorCode.FreezeWindow:
       return 409;
     // Stored data this code cannot read: a fault to alert on, not the caller's doing.
     case HandoverErrorCode.SnapshotVersionUnknown:
