@@ -7,15 +7,18 @@ import { startLiveStream, type LiveEvent, type LiveState } from './live-stream';
 
 const handlers = new Set<(event: LiveEvent) => void>();
 const stateListeners = new Set<() => void>();
-let state: { value: LiveState; retryInMs?: number; since: number } = {
+/** `downSince`: when the stream was lost, until it is open again (reconnect attempts do not reset it). */
+let state: { value: LiveState; retryInMs?: number; downSince: number | null } = {
   value: 'connecting',
-  since: Date.now(),
+  downSince: null,
 };
 let stop: (() => void) | null = null;
 
 function setState(value: LiveState, retryInMs?: number) {
   if (state.value === value && state.retryInMs === retryInMs) return;
-  state = { value, retryInMs, since: value === state.value ? state.since : Date.now() };
+  const downSince =
+    value === 'open' ? null : value === 'down' ? (state.downSince ?? Date.now()) : state.downSince;
+  state = { value, retryInMs, downSince };
   stateListeners.forEach((listener) => listener());
 }
 

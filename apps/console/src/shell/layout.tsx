@@ -40,11 +40,13 @@ function LiveBanner() {
     return () => clearInterval(timer);
   }, []);
   // A short blip while reconnecting is not news; a connection down for more than 3 s is.
-  if (live.value !== 'down' || Date.now() - live.since < 3000) return null;
+  if (live.value === 'open' || live.downSince === null || Date.now() - live.downSince < 3000) return null;
   return (
     <div className="banner banner-warning" role="status">
-      <span aria-hidden="true">⚠ </span>
-      Live updates are interrupted: Baton cannot be reached. Retrying… (what you see may be out of date)
+      <span>
+        <span aria-hidden="true">⚠ </span>
+        Live updates are interrupted: Baton cannot be reached. Retrying… (what you see may be out of date)
+      </span>
     </div>
   );
 }
