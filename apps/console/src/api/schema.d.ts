@@ -492,7 +492,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** approved -> scheduled, or move the window while scheduled (smo) */
+    /** approved -> scheduled, or move the window while scheduled (smo); 409 HANDOVER.FREEZE_WINDOW with the conflicts when it meets a change freeze, unless overridden */
     post: operations['HandoverActionsController_schedule'];
     delete?: never;
     options?: never;
@@ -672,6 +672,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/freeze-windows': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Freeze windows that may occur in the range (default: now to 90 days on), with their occurrences in it */
+    get: operations['FreezeWindowsController_list'];
+    put?: never;
+    /** Declare a change freeze, once or recurring (RRULE) in a time zone, for some tiers or services (smo) */
+    post: operations['FreezeWindowsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/freeze-windows/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Lift a freeze window (smo) */
+    delete: operations['FreezeWindowsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks': {
     parameters: {
       query?: never;
@@ -719,6 +754,23 @@ export interface paths {
     get: operations['WebhooksController_deliveries'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/queues/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A session for the queue board at /admin/queues, which a browser opens without a token: sets the cookie baton_queues (HttpOnly, SameSite=Strict, Path=/admin/queues, an hour; Secure over https) (admin) */
+    post: operations['QueueBoardController_open'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1307,6 +1359,10 @@ export interface components {
       windowStart: string;
       /** Format: date-time */
       windowEnd: string;
+      /** @description schedule into a change freeze anyway: needs a role of the tier's freezeOverrideRoles; audited with the freezes it overrides */
+      override?: {
+        reason: string;
+      };
     };
     IncidentRequest: {
       reference: string;
@@ -1380,6 +1436,8 @@ export interface components {
       };
       /** @description offsets before the target go-live */
       readinessReminders: string[];
+      /** @description who may schedule a go-live into a change freeze, with a reason (absent: change_manager) */
+      freezeOverrideRoles?: string[];
       /**
        * @description default: the built-in policy of the tier, never replaced
        * @enum {string}
@@ -1413,6 +1471,8 @@ export interface components {
         P2: number;
       };
       readinessReminders: string[];
+      /** @description who may schedule a go-live into a change freeze, with a reason (default: change_manager) */
+      freezeOverrideRoles?: string[];
     };
     ChecklistPage: {
       items: components['schemas']['Checklist'][];
@@ -1463,6 +1523,73 @@ export interface components {
         /** @enum {string} */
         blocks?: 'acceptance' | 'go_live' | 'els_exit';
       }[];
+    };
+    CreateFreezeWindowRequest: {
+      name: string;
+      reason?: string;
+      /** Format: date-time */
+      start: string;
+      /** Format: date-time */
+      end: string;
+      rrule?: string;
+      /**
+       * @description IANA time zone name, e.g. Europe/Paris
+       * @default UTC
+       */
+      timeZone: string;
+      scope?: {
+        tiers?: (1 | 2 | 3 | 4)[];
+        serviceIds?: string[];
+      };
+    };
+    FreezeWindow: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      reason: string | null;
+      /**
+       * Format: date-time
+       * @description the first occurrence starts here
+       */
+      start: string;
+      /**
+       * Format: date-time
+       * @description the first occurrence ends here
+       */
+      end: string;
+      /** @description RFC 5545 RRULE repeating the first occurrence; null: it happens once */
+      rrule: string | null;
+      /** @description IANA time zone whose wall clock every occurrence keeps */
+      timeZone: string;
+      /** @description the services it applies to, by tier or by id; both null: every service */
+      scope: {
+        tiers: number[] | null;
+        serviceIds: string[] | null;
+      };
+      /** @description its occurrences inside the range asked for (on create: the next 90 days), earliest first */
+      occurrences: components['schemas']['FreezeOccurrence'][];
+      createdBy: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description One occurrence of a freeze window, in UTC */
+    FreezeOccurrence: {
+      /** Format: date-time */
+      start: string;
+      /** Format: date-time */
+      end: string;
+    };
+    FreezeWindowPage: {
+      items: components['schemas']['FreezeWindow'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+      /**
+       * Format: date-time
+       * @description the range the occurrences are listed in
+       */
+      from: string;
+      /** Format: date-time */
+      to: string;
     };
     CreateWebhookRequest: {
       /** Format: uri */
@@ -1613,6 +1740,8 @@ export interface components {
     ETag: string;
     /** @description Seconds to wait before trying again */
     'Retry-After': string;
+    /** @description The queue board session: `baton_queues=<id>; HttpOnly; SameSite=Strict; Path=/admin/queues; Max-Age=3600` (and Secure over https) */
+    'Set-Cookie': string;
     /** @description Present, `true`, when this is the first answer to the same Idempotency-Key sent again */
     'Idempotent-Replayed': 'true';
   };
@@ -6913,6 +7042,353 @@ export interface operations {
       };
     };
   };
+  FreezeWindowsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        from?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of freeze windows, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FreezeWindowPage'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FreezeWindowsController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateFreezeWindowRequest'];
+      };
+    };
+    responses: {
+      /** @description The freeze window, with its occurrences in the next 90 days */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FreezeWindow'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FreezeWindowsController_remove: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Lifted */
+      204: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   WebhooksController_list: {
     parameters: {
       query?: {
@@ -7427,6 +7903,145 @@ export interface operations {
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  QueueBoardController_open: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['EmptyRequest'];
+      };
+    };
+    responses: {
+      /** @description The cookie is set */
+      204: {
+        headers: {
+          'Set-Cookie': components['headers']['Set-Cookie'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
           [name: string]: unknown;
         };
         content: {
