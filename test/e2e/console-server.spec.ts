@@ -129,7 +129,7 @@ describe('the console at /', () => {
     expect(gzip.body.length).toBeLessThan(SCRIPT.length / 4);
     // brotli is made in the background after the files are read: gzip until then.
     let br = await raw('gzip, br');
-    for (let tries = 0; br.encoding !== 'br' && tries < 50; tries += 1) {
+    for (let tries = 0; br.encoding !== 'br' && tries < 80; tries += 1) {
       await sleep(100);
       br = await raw('gzip, br');
     }

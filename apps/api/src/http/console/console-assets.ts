@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -47,6 +47,9 @@ export interface ConsoleFile {
   type: string;
 }
 
+/** How long after the files are read their brotli forms are made. */
+const BROTLI_AFTER_MS = 3000;
+
 const gzipped = promisify(gzip);
 const brotli = promisify(brotliCompress);
 
@@ -65,12 +68,14 @@ async function filesUnder(directory: string): Promise<string[]> {
  * The console's built files (index.html, assets/ with hashed names), read once into memory: not at start
  * (the warm start must not wait on them) but after Baton listens, or at the first request that needs them.
  * Files the build compressed already (`x.js.br`, `x.js.gz`) are used; others are compressed here, gzip at
- * once and brotli in the background. A directory without index.html is a console not built; it and a file
+ * once and brotli in the background a few seconds later. A directory without index.html is a console not built; it and a file
  * asked for but not held are looked for again, at most every 2 s (a build made while Baton runs).
  */
 export class ConsoleAssets {
   private files: Promise<Map<string, ConsoleFile> | null> | null = null;
   private loadedAt = 0;
+  /** index.html's size and time as read: a new build writes it anew. */
+  private built: string | null = null;
 
   constructor(readonly directory: string) {}
 
@@ -80,16 +85,27 @@ export class ConsoleAssets {
     return this.files;
   }
 
-  /** Reads the directory again when it was read over 2 s ago (a file is missing: a newer build?). */
+  /**
+   * Reads the directory again when a file is missing (a newer build?): at most every 2 s, and only when
+   * index.html changed, so requests for files that do not exist cost a stat, not a read and compression.
+   */
   async reload(): Promise<Map<string, ConsoleFile> | null> {
     const current = await this.load();
     if (Date.now() - this.loadedAt < 2000) return current;
+    this.loadedAt = Date.now();
+    if ((await this.indexState()) === this.built) return current;
     this.files = this.read();
     return this.files;
   }
 
+  private async indexState(): Promise<string | null> {
+    const index = await stat(join(this.directory, 'index.html')).catch(() => null);
+    return index ? `${index.size}:${index.mtimeMs}` : null;
+  }
+
   private async read(): Promise<Map<string, ConsoleFile> | null> {
     this.loadedAt = Date.now();
+    this.built = await this.indexState();
     const paths = await filesUnder(this.directory).catch(() => []);
     const names = new Set(paths.map((path) => relative(this.directory, path).split(sep).join('/')));
     if (!names.has('index.html')) return null;
@@ -124,8 +140,11 @@ export class ConsoleAssets {
           files.set(`/${name}`, file);
         }),
     );
-    // One at a time, in the background: they only make later answers smaller.
-    void later.reduce((done, next) => done.then(next), Promise.resolve()).catch(() => undefined);
+    // One at a time, in the background, once a start's first requests are answered: they only make later
+    // answers smaller (brotli at its best costs some 2 ms of CPU per KiB).
+    setTimeout(() => {
+      void later.reduce((done, next) => done.then(next), Promise.resolve()).catch(() => undefined);
+    }, BROTLI_AFTER_MS).unref();
     return files;
   }
 }
