@@ -201,6 +201,7 @@ describe('bull-board at /admin/queues', () => {
     const text = await page.text();
     expect(text).toContain('<base href="/admin/queues/"');
     expect(text).toContain('<title>Baton queues</title>');
+    expect(text).not.toContain('fonts.googleapis.com'); // no third party, which the CSP would refuse anyway
     const script = /src="(static\/js\/main\.[^"]+)"/.exec(text)![1];
     const bundle = await get(`/admin/queues/${script}`, auth);
     expect(bundle.status).toBe(200);
