@@ -49,3 +49,4 @@ export type GateName = Approval['gate'];
 export type Methodology = Project['methodology'];
 export type CreateWebhookRequest = Schemas['CreateWebhookRequest'];
 export type WebhookEventType = CreateWebhookRequest['events'][number];
+export type FreezeWindow = Schemas['FreezeWindow'];

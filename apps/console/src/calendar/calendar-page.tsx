@@ -1,8 +1,8 @@
 // The calendar: go-live windows, target go-lives not yet scheduled, and ELS period ends, by month or by
 // week; filtered by project and service (in the URL); arrow keys move in time, Today comes back.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { allPages, api, ok } from '../api/client';
-import type { Deliverable } from '../api/types';
+import type { Deliverable, FreezeWindow, Service } from '../api/types';
 import { useProjects, useServices } from '../catalogue/catalogue-data';
 import { Link, setQuery, useLocation } from '../lib/router';
 import { useResource } from '../lib/store';
@@ -12,8 +12,9 @@ import { Loaded, SelectField } from '../ui/components';
 
 interface CalendarEvent {
   id: string;
-  deliverableId: string;
-  kind: 'window' | 'target' | 'els_end';
+  /** null for a change freeze */
+  deliverableId: string | null;
+  kind: 'window' | 'target' | 'els_end' | 'freeze';
   title: string;
   start: Date;
   end: Date;
@@ -23,9 +24,37 @@ const KIND_LABEL = {
   window: 'Go-live window',
   target: 'Target go-live',
   els_end: 'ELS period ends',
+  freeze: 'Change freeze',
 } as const;
+const KIND_ICON = { window: '▬', target: '◇', els_end: '⚑', freeze: '✱' } as const;
 const CLOSED = new Set(['operational', 'cancelled', 'rejected']);
-const RANK = { window: 0, els_end: 1, target: 2 } as const;
+const RANK = { freeze: 0, window: 1, els_end: 2, target: 3 } as const;
+
+/** Freeze occurrences in a range, for the service filtered on (by its tier or id) or every service. */
+async function loadFreezes(from: Date, to: Date, service: Service | undefined): Promise<CalendarEvent[]> {
+  const windows = await allPages<FreezeWindow>((cursor) =>
+    ok(
+      api.GET('/v1/freeze-windows', {
+        params: { query: { limit: 500, cursor, from: from.toISOString(), to: to.toISOString() } },
+      }),
+    ),
+  );
+  return windows
+    .filter(({ scope }) => {
+      if (!service || (!scope.tiers && !scope.serviceIds)) return true;
+      return Boolean(scope.tiers?.includes(service.tier) || scope.serviceIds?.includes(service.id));
+    })
+    .flatMap((window) =>
+      window.occurrences.map((occurrence, index) => ({
+        id: `f-${window.id}-${index}`,
+        deliverableId: null,
+        kind: 'freeze' as const,
+        title: window.name,
+        start: new Date(occurrence.start),
+        end: new Date(occurrence.end),
+      })),
+    );
+}
 
 /** The week view of a day, the other filters kept. */
 function weekOf(day: string): string {
@@ -123,7 +152,12 @@ export function CalendarPage() {
   const projects = useProjects();
   const services = useServices();
   const events = useResource(`calendar:${projectId}:${serviceId}`, () => loadEvents(projectId, serviceId));
-  useLiveEvents(() => void events.reload());
+  // A burst of events reloads once, a second after the last.
+  const reloading = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useLiveEvents(() => {
+    if (reloading.current) clearTimeout(reloading.current);
+    reloading.current = setTimeout(() => void events.reload(), 1000);
+  });
 
   useEffect(() => {
     document.title = 'Calendar · Baton';
@@ -163,13 +197,21 @@ export function CalendarPage() {
       ? `Week of ${first.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' })}`
       : focus.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
   const today = dayKey(new Date());
+  const rangeEnd = addDays(first, days);
+  const service = services.data?.find((item) => item.id === serviceId);
+  const freezes = useResource(
+    services.data || !serviceId ? `freezes:${dayKey(first)}:${dayKey(rangeEnd)}:${serviceId}` : null,
+    () => loadFreezes(first, rangeEnd, service),
+  );
 
   return (
     <div className="page page-wide">
       <div className="page-head">
         <div>
           <h1>Calendar</h1>
-          <p className="muted">Go-live windows, target go-lives and ELS period ends. ← and → move in time.</p>
+          <p className="muted">
+            Go-live windows, target go-lives, ELS period ends and change freezes. ← and → move in time.
+          </p>
         </div>
       </div>
       <div className="filters" role="search" aria-label="Filter the calendar">
@@ -239,11 +281,14 @@ export function CalendarPage() {
         <li>
           <span className="ev ev-els_end">⚑</span> {KIND_LABEL.els_end}
         </li>
+        <li>
+          <span className="ev ev-freeze">✱</span> {KIND_LABEL.freeze}
+        </li>
       </ul>
       <Loaded resource={events} what="the calendar">
         {(list) => {
           const byDay = new Map<string, CalendarEvent[]>();
-          for (const event of list) {
+          for (const event of [...(freezes.data ?? []), ...list]) {
             for (
               let day = startOfDay(event.start);
               day <= event.end || dayKey(day) === dayKey(event.start);
@@ -289,16 +334,22 @@ export function CalendarPage() {
                           className={`ev ev-${event.kind}`}
                           title={`${KIND_LABEL[event.kind]}: ${event.title}`}
                         >
-                          <Link href={`/deliverables/${event.deliverableId}`}>
-                            <span className="visually-hidden">{KIND_LABEL[event.kind]}: </span>
-                            <span aria-hidden="true">
-                              {event.kind === 'window' ? '▬ ' : event.kind === 'target' ? '◇ ' : '⚑ '}
+                          {event.deliverableId === null ? (
+                            <span>
+                              <span className="visually-hidden">{KIND_LABEL.freeze}: </span>
+                              <span aria-hidden="true">{KIND_ICON.freeze} </span>
+                              {event.title}
                             </span>
-                            {view === 'week' && event.kind === 'window'
-                              ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} `
-                              : ''}
-                            {event.title}
-                          </Link>
+                          ) : (
+                            <Link href={`/deliverables/${event.deliverableId}`}>
+                              <span className="visually-hidden">{KIND_LABEL[event.kind]}: </span>
+                              <span aria-hidden="true">{KIND_ICON[event.kind]} </span>
+                              {view === 'week' && event.kind === 'window'
+                                ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} `
+                                : ''}
+                              {event.title}
+                            </Link>
+                          )}
                         </li>
                       ))}
                       {items.length > 4 && view === 'month' ? (

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ifMatch, ok } from '../api/client';
 import type { Policy, Priority, Reminder } from '../api/types';
-import { fieldErrorsOf } from '../lib/problem';
+import { fieldErrorsOf, freezeConflictsOf } from '../lib/problem';
 import { countdown, durationWords, formatDateTime, fromLocalInput, toLocalInput } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { ProblemMessage, SelectField, Term, TextArea, TextField } from '../ui/components';
@@ -96,7 +96,10 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
     ),
   );
   const [local, setLocal] = useState<Record<string, string>>({});
+  const [override, setOverride] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
   const errors = { ...fieldErrorsOf(command.error), ...local };
+  const conflicts = freezeConflictsOf(command.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const windowStart = fromLocalInput(start);
@@ -104,14 +107,20 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
     const problems: Record<string, string> = {};
     if (!windowStart) problems.windowStart = 'Give the start of the window.';
     if (!windowEnd) problems.windowEnd = 'Give the end of the window.';
+    if (override && !overrideReason.trim())
+      problems['override.reason'] = 'Say why the freeze may be overridden.';
     setLocal(problems);
-    if (!windowStart || !windowEnd) return;
+    if (!windowStart || !windowEnd || Object.keys(problems).length > 0) return;
     void command.run(
       () =>
         ok(
           api.POST('/v1/deliverables/{id}/go-live/schedule', {
             params: { path: { id: deliverable.id }, header: ifMatch(base) },
-            body: { windowStart, windowEnd },
+            body: {
+              windowStart,
+              windowEnd,
+              ...(override ? { override: { reason: overrideReason.trim() } } : {}),
+            },
           }),
         ),
       onDone,
@@ -136,6 +145,35 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <ProblemMessage error={command.error} />
+      {conflicts && conflicts.length > 0 ? (
+        <div className="conflicts">
+          <p className="small">This window meets:</p>
+          <ul className="compact-list">
+            {conflicts.map((conflict) => (
+              <li key={`${conflict.name}-${conflict.start}`}>
+                Change freeze “{conflict.name}”: {formatDateTime(conflict.start)} to{' '}
+                {formatDateTime(conflict.end)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {conflicts || override ? (
+        <>
+          <label className="toggle">
+            <input type="checkbox" checked={override} onChange={(e) => setOverride(e.target.checked)} />{' '}
+            Override the freeze (your role must allow it)
+          </label>
+          {override ? (
+            <TextField
+              label="Why override the freeze?"
+              value={overrideReason}
+              error={errors['override.reason']}
+              onChange={(e) => setOverrideReason(e.target.value)}
+            />
+          ) : null}
+        </>
+      ) : null}
       <div className="row">
         <button type="submit" className="button button-primary" disabled={command.busy}>
           Schedule go-live

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ApiError, explain } from './problem';
+import { ApiError, explain, freezeConflictsOf } from './problem';
 
 const problem = (status: number, code: string, extra = {}) =>
   new ApiError(status, {
@@ -51,5 +51,26 @@ describe('refusals in plain words', () => {
       summary: 'Baton could not be reached.',
       detail: 'Failed to fetch',
     });
+  });
+});
+
+describe('freeze conflicts', () => {
+  it('reads the conflicts of a freeze refusal, checked field by field', () => {
+    const error = problem(409, 'HANDOVER.FREEZE_WINDOW', {
+      conflicts: [
+        {
+          freezeWindowId: 'f1',
+          name: 'Year-end freeze',
+          start: '2026-12-20T00:00:00Z',
+          end: '2027-01-02T00:00:00Z',
+        },
+        { name: 42 },
+      ],
+    });
+    expect(freezeConflictsOf(error)).toEqual([
+      { name: 'Year-end freeze', start: '2026-12-20T00:00:00Z', end: '2027-01-02T00:00:00Z' },
+    ]);
+    expect(explain(error).summary).toMatch(/change freeze/);
+    expect(freezeConflictsOf(problem(409, 'HANDOVER.ALREADY_DECIDED'))).toBeNull();
   });
 });

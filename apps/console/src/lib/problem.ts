@@ -45,6 +45,8 @@ const PLAIN: Record<string, string> = {
   'HANDOVER.ELS_EXIT_CRITERIA_UNMET':
     'The early life support exit criteria do not hold: too many open incidents.',
   'HANDOVER.INVALID_WINDOW': 'The go-live window is not valid: it must end after it starts.',
+  'HANDOVER.FREEZE_WINDOW':
+    'This go-live window falls in a change freeze. Choose another window, or override the freeze with a reason if your role allows it.',
   'HANDOVER.DUPLICATE_INCIDENT': 'An incident with this reference is already recorded.',
   'HANDOVER.INCIDENT_ALREADY_RESOLVED': 'This incident is already resolved.',
   'HANDOVER.UNKNOWN_CRITERION': 'This readiness criterion does not exist on the deliverable.',
@@ -91,4 +93,27 @@ export function explain(error: unknown): { summary: string; detail?: string } {
 /** The field errors of a refusal, by path; none for anything else. */
 export function fieldErrorsOf(error: unknown): Record<string, string> {
   return error instanceof ApiError ? error.fieldErrors : {};
+}
+
+export interface FreezeConflict {
+  name: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * The freezes a refused go-live window meets (409 HANDOVER.FREEZE_WINDOW carries `conflicts`). The OpenAPI
+ * document does not declare this member of the problem, so it is read field by field, checked.
+ */
+export function freezeConflictsOf(error: unknown): FreezeConflict[] | null {
+  if (!(error instanceof ApiError) || error.code !== 'HANDOVER.FREEZE_WINDOW') return null;
+  const conflicts: unknown = (error.problem as Record<string, unknown> | null)?.conflicts;
+  if (!Array.isArray(conflicts)) return [];
+  return conflicts.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { name, start, end } = item as Record<string, unknown>;
+    return typeof name === 'string' && typeof start === 'string' && typeof end === 'string'
+      ? [{ name, start, end }]
+      : [];
+  });
 }
