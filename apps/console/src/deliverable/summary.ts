@@ -1,6 +1,6 @@
 // What a deliverable's card or row says about it, computed from what the API served (never a rule of the
 // handover re-derived in the browser: who may act comes from `allowedActions` and `awaitingRoles`).
-import type { Criterion, Deliverable } from '../api/types';
+import type { Criterion, Deliverable, InboxItem } from '../api/types';
 import { humanize } from '../lib/lens';
 
 export interface ReadinessCount {
@@ -49,4 +49,10 @@ export function isBlocked(deliverable: Pick<Deliverable, 'status' | 'readiness'>
 export function byUrgency(a: Deliverable, b: Deliverable, now = Date.now()): number {
   const rank = (d: Deliverable) => (isOverdue(d, now) ? 0 : isBlocked(d) ? 1 : 2);
   return rank(a) - rank(b) || Date.parse(a.targetGoLive) - Date.parse(b.targetGoLive);
+}
+
+/** The inbox's "1 of 2 approvals: change manager pending", from the counts the inbox serves. */
+export function waitingText(item: Pick<InboxItem, 'approvals' | 'quorum' | 'awaitingRoles'>): string {
+  const who = item.awaitingRoles.map((role) => humanize(role).toLowerCase()).join(' or ');
+  return `${item.approvals} of ${item.quorum} approval${item.quorum === 1 ? '' : 's'}${who ? `: ${who} pending` : ''}`;
 }

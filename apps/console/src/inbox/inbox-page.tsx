@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ok } from '../api/client';
 import type { Decision, Deliverable, InboxItem } from '../api/types';
 import { DecisionForm, type DecisionFormHandle } from '../deliverable/decision-form';
-import { readinessCount } from '../deliverable/summary';
+import { readinessCount, waitingText } from '../deliverable/summary';
 import { humanize } from '../lib/lens';
 import { Link, navigate } from '../lib/router';
 import { countdown, formatDateTime } from '../lib/time';
@@ -32,12 +32,6 @@ const DECIDED: Record<Decision, string> = {
   reject: 'You rejected',
   reject_final: 'You rejected it for good',
 };
-
-/** "1 of 2 approvals: change manager pending" */
-export function waitingText(item: Pick<InboxItem, 'approvals' | 'quorum' | 'awaitingRoles'>): string {
-  const who = item.awaitingRoles.map((role) => humanize(role).toLowerCase()).join(' or ');
-  return `${item.approvals} of ${item.quorum} approval${item.quorum === 1 ? '' : 's'}${who ? `: ${who} pending` : ''}`;
-}
 
 export function InboxPage() {
   const app = useApp();
