@@ -3,7 +3,6 @@
 // printed, and the board is used: scrolled, filtered by project, searched. Runs last: the other tests' boards
 // stay small.
 import { inParallel, type Principal } from './support/api.js';
-import { inboxRow } from './support/pages.js';
 import { SCALE_ROLE } from './support/scene.js';
 import { expect, otherBrowser, signIn, test, type Page } from './support/test.js';
 
@@ -51,7 +50,9 @@ test('the board and the inbox stay usable with 2,000 deliverables', async ({ pag
   await page.mouse.move(700, 600);
   for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 1_500);
   await expect(page.getByText('Scale item', { exact: false }).first()).toBeVisible();
-  await page.getByLabel('Project').selectOption({ label: projects[1].name });
+  await page
+    .getByLabel('Project', { exact: true })
+    .selectOption({ label: `${projects[1].key} · ${projects[1].name}` });
   await expect(page).toHaveURL(/project/i);
   const bravo = created.filter((_, i) => i % projects.length === 1).slice(-1)[0];
   await page.getByLabel(/search/i).fill(bravo.title);
@@ -62,7 +63,11 @@ test('the board and the inbox stay usable with 2,000 deliverables', async ({ pag
   // The inbox of the gate's approver: 200 waiting.
   const approver = await admin.principal('Scale approver', [SCALE_ROLE]);
   const inbox = await otherBrowser(browser, approver);
-  const inboxMs = await timeToVisible(inbox, '/inbox', inboxRow(inbox, 'Scale item').first());
+  const inboxMs = await timeToVisible(
+    inbox,
+    '/inbox',
+    inbox.getByRole('link', { name: /^Scale item/ }).first(),
+  );
   console.log(`[scale] inbox with ${IN_ACCEPTANCE} waiting visible in ${inboxMs} ms`);
   expect(inboxMs, 'the inbox with 200 waiting took too long to show').toBeLessThan(5_000);
   await inbox.context().close();

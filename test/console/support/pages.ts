@@ -10,6 +10,16 @@ const capital = (text: string): string => text.charAt(0).toUpperCase() + text.sl
 
 let glossary: Promise<{ statuses: { status: string; pmo: string; smo: string }[] }> | undefined;
 
+/** A status as the console may show it, whatever the reader's lens: either office's words. */
+export async function statusPattern(api: Api, status: string): Promise<RegExp> {
+  const [pmo, smo] = await Promise.all([statusWord(api, status, 'pmo'), statusWord(api, status, 'smo')]);
+  return new RegExp(`${escape(pmo)}|${escape(smo)}`);
+}
+
+export function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A status in one office's words, as GET /v1/glossary has it (capitalised, as the console shows it). */
 export async function statusWord(api: Api, status: string, office: 'pmo' | 'smo'): Promise<string> {
   glossary ??= api.get('/v1/glossary');
@@ -45,7 +55,7 @@ export function criterion(page: Page, title: string): Locator {
 }
 
 export async function attest(page: Page, title: string, evidence: string): Promise<void> {
-  await page.getByRole('button', { name: `Attest: ${title}` }).click();
+  await page.getByRole('button', { name: new RegExp(`^Attest\\s*:\\s*${escape(title)}$`) }).click();
   const form = page.getByRole('form', { name: `Attest: ${title}` });
   await form.getByLabel('Evidence').fill(evidence);
   await form.getByRole('button', { name: 'Attest', exact: true }).click();

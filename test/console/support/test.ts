@@ -76,9 +76,7 @@ interface Fixtures {
   /** A principal of its own for this test, with these roles. */
   person: (roles: string[], name?: string) => Promise<Principal>;
   /** A project and a service of the given tier, made for this test. */
-  place: (
-    tier: 1 | 2 | 3 | 4,
-  ) => Promise<{ projectId: string; project: string; serviceId: string; service: string }>;
+  place: (tier: 1 | 2 | 3 | 4) => Promise<Place>;
 }
 
 export const test = base.extend<Fixtures>({
