@@ -12,7 +12,7 @@ const target = process.env.BATON_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   root,
   base: '/',
-  publicDir: 'public',
+  publicDir: false,
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
