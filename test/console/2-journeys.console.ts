@@ -447,3 +447,126 @@ test('the inbox and the deliverable page work at 375 px wide', async ({ browser,
   expect((await admin.read(created.id)).status).toBe('approved');
   await page.context().close();
 });
+
+test('signing in takes a known token only, keeps it in the tab, and signing out forgets it', async ({
+  page,
+  person,
+}) => {
+  const pmo = await person(['pmo'], 'Pat PMO');
+  await page.goto('/');
+  await page.getByLabel('API token').fill('bat_not-a-token-anyone-has');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText(/does not know this token/i);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+
+  await page.getByLabel('API token').fill(pmo.token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('banner')).toContainText(pmo.name);
+  expect(page.url()).not.toContain(pmo.token);
+  const stored = await page.evaluate<{ session: string; local: string }>(
+    '({ session: JSON.stringify(Object.values(sessionStorage)), local: JSON.stringify(Object.values(localStorage)) })',
+  );
+  expect(stored.session).toContain(pmo.token);
+  expect(stored.local).not.toContain(pmo.token);
+  await page.reload(); // the tab keeps it
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(await page.evaluate<string>('JSON.stringify(Object.values(sessionStorage))')).not.toContain(
+    pmo.token,
+  );
+});
+
+test('an approver is told, live, when the item was decided meanwhile; a reject needs a reason', async ({
+  page,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(4); // one approval decides
+  const [pmo, first, second] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner'], 'Fran First'),
+    person(['service_owner'], 'Sol Second'),
+  ]);
+  const quick = await atAcceptance(pmo, where, unique('Decided meanwhile'));
+  const slow = await atAcceptance(pmo, where, unique('Needs a reason'));
+  await signIn(page, second);
+  await page.goto('/inbox');
+  await markPage(page);
+  const row = inboxRow(page, quick.title);
+  await expect(row).toBeVisible();
+
+  await first.api.decide(quick.id, 'acceptance', 'service_owner');
+  await expect(row).toContainText(/no longer waits for you/i, { timeout: 2_000 });
+  await expect(row.getByRole('button', { name: 'Approve', exact: true })).toHaveCount(0);
+  await expectNotReloaded(page);
+
+  const other = inboxRow(page, slow.title);
+  await other.getByRole('button', { name: /^Details and decide/ }).click();
+  await other.getByRole('button', { name: 'Reject', exact: true }).click();
+  const comment = other.getByLabel(/comment/i);
+  await expect(comment).toBeFocused();
+  await expect(comment).toHaveAccessibleDescription(/say why you reject/i);
+  expect((await admin.read(slow.id)).approvals).toEqual([]);
+  await comment.fill('No capacity plan attached');
+  await other.getByRole('button', { name: 'Reject', exact: true }).click();
+  await expect(other).toContainText('You rejected');
+  const rejected = await admin.waitFor(slow.id, (d) => d.status === 'rework', 'rework');
+  expect(rejected.approvals.map((a) => [a.principalId, a.decision, a.comment])).toEqual([
+    [second.id, 'reject', 'No capacity plan attached'],
+  ]);
+});
+
+test('the SMO waives a criterion, holds and resumes the handover; the PMO cancels it', async ({
+  page,
+  browser,
+  admin,
+  person,
+  place,
+}) => {
+  const where = await place(4);
+  const [pmo, smo] = await Promise.all([person(['pmo'], 'Pat PMO'), person(['smo'], 'Sam SMO')]);
+  const created = await pmo.api.deliverable(where, { title: unique('Legacy archive') });
+  await pmo.api.command(created.id, 'submit');
+  await signIn(page, smo);
+  await openDeliverable(page, created.id, created.title);
+
+  const [runbooks, desk] = JOURNEY_CRITERIA;
+  await page.getByRole('button', { name: new RegExp(`^Waive\\s*:\\s*${escape(runbooks.title)}$`) }).click();
+  const waive = page.getByRole('form', { name: `Waive: ${runbooks.title}` });
+  await waive.getByLabel('Reason for the waiver').fill('Runbooks live in the vendor portal');
+  await waive.getByRole('button', { name: 'Waive', exact: true }).click();
+  await expect(criterion(page, runbooks.title).getByText('Waived', { exact: true })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Hold', exact: true }).click();
+  const hold = page.getByRole('form', { name: 'Hold' });
+  await hold.getByLabel('Why hold it?').fill('Supplier contract under review');
+  await hold.getByRole('button', { name: 'Hold', exact: true }).click();
+  await expect(statusOf(page)).toContainText(await statusPattern(admin, 'on_hold'));
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(statusOf(page)).toContainText(await statusPattern(admin, 'readiness'));
+  const resumed = await admin.read(created.id);
+  expect(resumed.readiness.criteria.map((c) => [c.key, c.status])).toEqual([
+    [runbooks.key, 'waived'],
+    [desk.key, 'pending'],
+    ['training', 'pending'],
+  ]);
+
+  const pmoPage = await otherBrowser(browser, pmo);
+  await openDeliverable(pmoPage, created.id, created.title);
+  await pmoPage.getByRole('button', { name: 'Cancel deliverable' }).click();
+  const cancel = pmoPage.getByRole('form', { name: 'Cancel deliverable' });
+  await cancel.getByRole('button', { name: 'Cancel deliverable' }).click();
+  await expect(cancel.getByText(/a reason is required/i)).toBeVisible(); // next to the field, nothing sent
+  await cancel.getByLabel(/why cancel it/i).fill('Service retired instead');
+  await cancel.getByRole('button', { name: 'Cancel deliverable' }).click();
+  await expect(statusOf(pmoPage)).toContainText(await statusPattern(admin, 'cancelled'));
+  // The SMO's page follows live.
+  await expect(statusOf(page)).toContainText(await statusPattern(admin, 'cancelled'), { timeout: 2_000 });
+  expect((await admin.read(created.id)).status).toBe('cancelled');
+  await pmoPage.context().close();
+});
