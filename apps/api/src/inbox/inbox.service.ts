@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal } from '@baton/access';
-import { GATE_AWAITED_IN, type Gate, ROUND_OF_GATE, type Status } from '@baton/handover';
+import { GATE_AWAITED_IN, type Gate, ROUND_OF_GATE, type Status, type TimerKind } from '@baton/handover';
 import { Database, type InboxCursor, type InboxEntry } from '@baton/persistence';
 import { DeliverablesService, type ReadDeliverable } from '../deliverables/deliverables.service.js';
 
@@ -11,8 +11,8 @@ const GATES = (Object.entries(GATE_AWAITED_IN) as [Status, Gate][]).map(([status
   roundOf: ROUND_OF_GATE[gate],
 }));
 
-/** The reminder the decision SLA schedules: its due time is the decision's. */
-const SLA_TIMER = 'decision_overdue';
+/** The reminder the decision SLA schedules on entering the gate: its due time is the decision's. */
+const SLA_TIMER: TimerKind = 'decision_overdue';
 
 export interface InboxRead {
   items: { read: ReadDeliverable; slaDueAt: Date | null }[];
