@@ -75,9 +75,13 @@ test('screenshots of the board, the inbox and the deliverable page', async ({ pa
   await change.api.decide(reworked.id, 'acceptance', 'change_manager', 'request_changes', 'No rollback plan');
 
   await signIn(page, pmo);
+  // The board's first paint with its cards (issue 12's budget: under 1 s on localhost), measured cold from
+  // the navigation: the page, its script and the API reads.
+  const started = Date.now();
   await page.goto('/board');
+  await expect(page.getByRole('link', { name: 'Customer portal v2', exact: true })).toBeVisible();
+  console.log(`[board] first paint with its cards in ${Date.now() - started} ms`);
   await settle(page);
-  await expect(page.getByText('Customer portal v2').first()).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'board.png') });
 
   const approver = await otherBrowser(browser, change);
