@@ -1,7 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import type { AuthConfig } from '../api/types';
-import { explain } from '../lib/problem';
 import { ProblemMessage, TextField } from '../ui/components';
 import { startOidcSignIn } from './oidc';
 import { setToken } from './session';
@@ -111,9 +110,4 @@ export function SignInPage({ reason }: { reason?: string }) {
       </div>
     </main>
   );
-}
-
-export function explainText(error: unknown): string {
-  const { summary, detail } = explain(error);
-  return detail ? `${summary} ${detail}` : summary;
 }
