@@ -75,8 +75,17 @@ export function DecisionForm({
       decide: (decision) => decideRef.current(decision),
       focusComment: () => commentRef.current?.focus(),
     };
-    if (typeof handle === 'function') handle(value);
-    else (handle as { current: DecisionFormHandle | null }).current = value;
+    if (typeof handle === 'function') {
+      handle(value);
+      return () => {
+        handle(null);
+      };
+    }
+    const ref = handle as { current: DecisionFormHandle | null };
+    ref.current = value;
+    return () => {
+      ref.current = null;
+    };
   }, [handle]);
 
   if (!gate) return null;

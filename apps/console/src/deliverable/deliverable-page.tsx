@@ -29,7 +29,7 @@ export function DeliverablePage({ id }: { id: string }) {
     document.title = `${resource.data?.title ?? 'Deliverable'} · Baton`;
   }, [resource.data?.title]);
   // The event stream carries status changes, not every change (an approval short of the quorum, an
-  // attestation): a light check of the version every 1.5 s while the tab is in view shows those too.
+  // attestation): a light check of the version every second while the tab is in view shows those too.
   const version = useRef<number | undefined>(undefined);
   version.current = resource.data?.version;
   useEffect(() => {
@@ -44,7 +44,7 @@ export function DeliverablePage({ id }: { id: string }) {
         },
         () => undefined,
       );
-    }, 1500);
+    }, 1000);
     return () => clearInterval(timer);
   }, [id]);
   const state = useMemo(

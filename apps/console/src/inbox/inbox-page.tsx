@@ -196,11 +196,17 @@ export function InboxPage() {
         const id = row.item.deliverable.id;
         setOpen(id);
         // The form mounts with the row open.
-        setTimeout(() => {
+        // The decision form mounts with the row open: act once it is there.
+        const act = (tries: number) => {
           const form = forms.current.get(id);
-          if (key === 'a') form?.decide('approve');
-          else form?.focusComment();
-        }, 0);
+          if (!form) {
+            if (tries > 0) setTimeout(() => act(tries - 1), 25);
+            return;
+          }
+          if (key === 'a') form.decide('approve');
+          else form.focusComment();
+        };
+        setTimeout(() => act(40), 0);
       } else if (key === 'x' && row) {
         event.preventDefault();
         setOpen(open === row.item.deliverable.id ? null : row.item.deliverable.id);
@@ -286,6 +292,7 @@ export function InboxPage() {
               }}
               formRef={(handle) => {
                 if (handle) forms.current.set(row.item.deliverable.id, handle);
+                else forms.current.delete(row.item.deliverable.id);
               }}
               onDecided={decided}
             />
