@@ -10,7 +10,7 @@ import {
   decideInInbox,
   inboxRow,
   openDeliverable,
-  sidewaysOverflow,
+  expectNoSidewaysScroll,
   statusOf,
   statusPattern,
   statusWord,
@@ -431,13 +431,11 @@ test('the inbox and the deliverable page work at 375 px wide', async ({ browser,
   await page.goto('/inbox');
   const row = inboxRow(page, created.title);
   await expect(row).toBeVisible();
-  expect(await sidewaysOverflow(page), 'the inbox scrolls sideways at 375 px').toBeLessThanOrEqual(0);
+  await expectNoSidewaysScroll(page, 'the inbox');
   await row.getByRole('link', { name: created.title }).click();
 
   await expect(page.getByRole('heading', { level: 1, name: created.title })).toBeVisible();
-  expect(await sidewaysOverflow(page), 'the deliverable page scrolls sideways at 375 px').toBeLessThanOrEqual(
-    0,
-  );
+  await expectNoSidewaysScroll(page, 'the deliverable page');
   await expect(criterion(page, JOURNEY_CRITERIA[0].title)).toBeVisible();
   const approve = page.getByRole('button', { name: 'Approve', exact: true });
   await approve.scrollIntoViewIfNeeded();

@@ -85,7 +85,25 @@ export async function decideInInbox(row: Locator, decision: Decision, comment?: 
   await decide(row, decision, comment);
 }
 
-/** The document's width beyond the viewport (a page that scrolls sideways at 375 px is broken). */
-export async function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+/**
+ * How far the document reaches beyond the viewport's width (a page that scrolls sideways at 375 px is
+ * broken), and the deepest elements that stick out, to say where.
+ */
+export async function sidewaysOverflow(page: Page): Promise<{ pixels: number; culprits: string[] }> {
+  return page.evaluate<{ pixels: number; culprits: string[] }>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const out = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1);
+    const deepest = out.filter((e) => !out.some((o) => o !== e && e.contains(o)));
+    return {
+      pixels: document.documentElement.scrollWidth - width,
+      culprits: deepest.slice(0, 5).map((e) =>
+        e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '') +
+        ' "' + (e.textContent || '').trim().slice(0, 60) + '" right=' + Math.round(e.getBoundingClientRect().right)),
+    };
+  })()`);
+}
+
+export async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const { pixels, culprits } = await sidewaysOverflow(page);
+  expect(pixels, `${what} scrolls sideways by ${pixels} px; sticking out: ${culprits.join('; ')}`).toBe(0);
 }
