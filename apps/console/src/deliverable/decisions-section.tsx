@@ -5,6 +5,7 @@ import { humanize } from '../lib/lens';
 import { ApiError, explain } from '../lib/problem';
 import { formatDateTime } from '../lib/time';
 import { useApp } from '../shell/app-context';
+import { usePrincipalName } from '../shell/principal-names';
 import { Term } from '../ui/components';
 import { DecisionForm } from './decision-form';
 import { useDeliverable } from './deliverable-context';
@@ -19,6 +20,7 @@ const DECISION_ICON: Record<string, string> = {
 
 export function DecisionsSection() {
   const app = useApp();
+  const nameOf = usePrincipalName();
   const { deliverable } = useDeliverable();
   const groups = new Map<string, Approval[]>();
   for (const approval of deliverable.approvals) {
@@ -63,8 +65,8 @@ export function DecisionsSection() {
                   className={`decision decision-${approval.decision}`}
                 >
                   <span aria-hidden="true">{DECISION_ICON[approval.decision]} </span>
-                  <strong>{humanize(approval.decision)}</strong> as {humanize(approval.role).toLowerCase()}
-                  {approval.principalId === app.me.id ? ' (you)' : ''} · {formatDateTime(approval.at)}
+                  <strong>{humanize(approval.decision)}</strong> by {nameOf(approval.principalId)} as{' '}
+                  {humanize(approval.role).toLowerCase()} · {formatDateTime(approval.at)}
                   {approval.comment ? <p className="quote">“{approval.comment}”</p> : null}
                 </li>
               ))}

@@ -5,13 +5,13 @@ import type { AuditEvent } from '../api/types';
 import { describeChain, verifyChain, type ChainCheck } from '../lib/hash-chain';
 import { humanize } from '../lib/lens';
 import { formatDateTime, relative } from '../lib/time';
-import { useApp } from '../shell/app-context';
+import { usePrincipalName } from '../shell/principal-names';
 import { SelectField, StatusBadge } from '../ui/components';
 
 type TimeMode = 'local' | 'utc' | 'relative';
 
 export function TimelineSection({ events }: { events: AuditEvent[] | undefined }) {
-  const app = useApp();
+  const nameOf = usePrincipalName();
   const [check, setCheck] = useState<ChainCheck | null>(null);
   const [kind, setKind] = useState('');
   const [time, setTime] = useState<TimeMode>('local');
@@ -89,12 +89,7 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
                   ) : null}
                 </p>
                 <p className="small muted">
-                  #{event.seq} · <time dateTime={event.at}>{at(event.at)}</time> ·{' '}
-                  {event.principalId === null
-                    ? 'Baton (system)'
-                    : event.principalId === app.me.id
-                      ? 'you'
-                      : `principal ${event.principalId.slice(0, 8)}`}
+                  #{event.seq} · <time dateTime={event.at}>{at(event.at)}</time> · {nameOf(event.principalId)}
                   {broken ? <strong className="text-danger"> · the chain breaks here</strong> : null}
                 </p>
                 <EventData data={event.data} />
