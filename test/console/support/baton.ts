@@ -29,7 +29,7 @@ function startCommand(): string[] {
 }
 
 export async function startBaton(env: Record<string, string | undefined>): Promise<RunningBaton> {
-  const adminToken = `console_admin_${randomBytes(16).toString('hex')}`;
+  const adminToken = env.BATON_ADMIN_TOKEN ?? `console_admin_${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-console-'));
   const child = spawn(process.execPath, startCommand(), {
     cwd: ROOT,
@@ -40,10 +40,10 @@ export async function startBaton(env: Record<string, string | undefined>): Promi
         PORT: '0',
         HOST: '127.0.0.1',
         BATON_DATA_DIR: dataDir,
-        BATON_ADMIN_TOKEN: adminToken,
         BATON_LOG_LEVEL: 'warn',
         NO_COLOR: '1',
         ...env,
+        BATON_ADMIN_TOKEN: adminToken,
       }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ),
     stdio: ['ignore', 'pipe', 'pipe'],
