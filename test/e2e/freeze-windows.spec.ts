@@ -14,6 +14,7 @@ import {
   unique,
   type Actors,
 } from '../support/fixtures.js';
+import { openEventStream } from '../support/event-stream.js';
 import { ApiClient } from '../support/http-client.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 
@@ -228,6 +229,58 @@ describe('freeze windows', () => {
       expect(scheduled.status).toBe(200);
       const history = await actors.smo.get(`/v1/deliverables/${id}/history`);
       expect(history.body.items.at(-1).data).toEqual(later);
+    });
+
+    it('notes a freeze laid over a scheduled go-live on the deliverable and announces schedule.conflict', async () => {
+      // A service of its own: the freezes of the tests before cover tomorrow for refs' service.
+      const own = { ...refs, serviceId: await createService(actors.smo, 4) };
+      const id = await deliverableIn({ pmo: actors.pmo, smo: actors.smo, owner }, own, 'scheduled');
+      const scheduled = (await actors.smo.get(`/v1/deliverables/${id}`)).body;
+      expect(scheduled.conflicts).toEqual([]);
+      const stream = await openEventStream(baton.url, baton.adminToken, { query: `deliverableId=${id}` });
+      try {
+        const window = { windowStart: scheduled.goLiveWindow.start, windowEnd: scheduled.goLiveWindow.end };
+        const freeze = await freezeOver(window, { serviceIds: [own.serviceId] });
+        const conflict = {
+          freezeWindowId: freeze.id,
+          name: freeze.name,
+          start: freeze.start,
+          end: freeze.end,
+        };
+        const after = (await actors.smo.get(`/v1/deliverables/${id}`)).body;
+        expect(after).toMatchObject({
+          status: 'scheduled',
+          version: scheduled.version + 1,
+          conflicts: [conflict],
+        });
+        const history = await actors.smo.get(`/v1/deliverables/${id}/history`);
+        expect(history.body.items.at(-1)).toMatchObject({
+          action: 'freeze_conflict',
+          principalId: null,
+          data: { conflicts: [conflict] },
+        });
+        await stream.until(
+          (s) => s.events().some((event) => event.event === 'schedule.conflict'),
+          'a schedule.conflict event',
+        );
+        const event = stream.events().find((e) => e.event === 'schedule.conflict')!;
+        expect(event.data).toMatchObject({
+          type: 'schedule.conflict',
+          deliverableId: id,
+          data: { windowStart: window.windowStart, windowEnd: window.windowEnd, conflicts: [conflict] },
+        });
+
+        // Moving the window clears what was noted (the new window was judged against every freeze).
+        const later = {
+          windowStart: new Date(Date.parse(freeze.end) + HOUR).toISOString(),
+          windowEnd: new Date(Date.parse(freeze.end) + 2 * HOUR).toISOString(),
+        };
+        const moved = await actors.smo.post(`/v1/deliverables/${id}/go-live/schedule`, later);
+        expect(moved.status).toBe(200);
+        expect(moved.body.conflicts).toEqual([]);
+      } finally {
+        stream.close();
+      }
     });
 
     it("reads who may override from the tier's policy", async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appliesTo, occurrencesOf } from '@baton/calendar';
 import {
   type Actor,
   type CriterionSpec,
@@ -6,13 +7,16 @@ import {
   HandoverErrorCode,
   isHandoverError,
   loadedFrom,
+  loadHandover,
   type Policy,
 } from '@baton/handover';
 import {
   type Database,
   type DeliverableFields,
   type DeliverableRow,
+  type FreezeWindowRow,
   type LoadedDeliverable,
+  type PageCursor,
 } from '@baton/persistence';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { auditHash } from './audit-hash.js';
@@ -252,6 +256,54 @@ export class HandoverCommands {
       }
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
+  }
+
+  /**
+   * A change freeze was declared: every scheduled go-live whose window it now meets gets the conflict noted
+   * (the system's freeze_conflict command, audited, event schedule.conflict). The go-live stays scheduled. A
+   * deliverable that moved on meanwhile is passed over. Answers the ids of those it noted a conflict on.
+   */
+  async raiseFreezeConflicts(freeze: FreezeWindowRow): Promise<string[]> {
+    const spec = {
+      start: freeze.startsAt.toISOString(),
+      end: freeze.endsAt.toISOString(),
+      rrule: freeze.rrule,
+      timeZone: freeze.timeZone,
+    };
+    const scope = { tiers: freeze.scopeTiers, serviceIds: freeze.scopeServiceIds };
+    const tiers = new Map<string, number | null>();
+    const tierOf = async (serviceId: string): Promise<number | null> => {
+      if (!tiers.has(serviceId))
+        tiers.set(serviceId, (await this.db.services.findById(serviceId))?.tier ?? null);
+      return tiers.get(serviceId)!;
+    };
+    const noted: string[] = [];
+    let cursor: PageCursor | undefined;
+    do {
+      const page = await this.db.deliverables.list({ status: ['scheduled'] }, { limit: 200, cursor });
+      const candidates: string[] = [];
+      for (const head of page.items) {
+        const tier = await tierOf(head.serviceId);
+        if (tier !== null && appliesTo(scope, { id: head.serviceId, tier })) candidates.push(head.id);
+      }
+      for (const row of candidates.length ? await this.db.deliverables.findByIds(candidates) : []) {
+        const window = loadHandover(row).describe().goLiveWindow;
+        if (window === null) continue;
+        const conflicts = occurrencesOf(spec, new Date(window.start), new Date(window.end), 20).map(
+          (occurrence) => ({ freezeWindowId: freeze.id, name: freeze.name, ...occurrence }),
+        );
+        if (conflicts.length === 0) continue;
+        try {
+          await this.execute(row.id, { type: 'freeze_conflict', conflicts }, SYSTEM);
+          noted.push(row.id);
+        } catch (error) {
+          // Confirmed, rolled back or held since the page was read: nothing to note any more.
+          if (!isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) throw error;
+        }
+      }
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    return noted;
   }
 
   /** The policy governing a service's tier: the stored one, else the built-in default. */

@@ -75,6 +75,15 @@ export function notificationFor(
             ? `The early life support period of ${name} ended with its exit criteria unmet: it runs for another period.\n${link}`
             : `${name} is in early life support: review open incidents and follow-on actions.\n${link}`,
       };
+    case 'schedule.conflict': {
+      const conflicts = Array.isArray(data.conflicts) ? (data.conflicts as { name?: unknown }[]) : [];
+      const names = [...new Set(conflicts.map((conflict) => String(conflict.name)))].join(', ');
+      return {
+        audience: { ids: owners(deliverable), roles: ['smo'] },
+        subject: `[Baton] Change freeze over the go-live of ${name}`,
+        text: `A change freeze (${names}) now covers the scheduled go-live window of ${name} (${String(data.windowStart)} to ${String(data.windowEnd)}). Move the window, or confirm the go-live knowingly.\n${link}`,
+      };
+    }
     default:
       return null;
   }

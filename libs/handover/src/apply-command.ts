@@ -113,6 +113,8 @@ function auditData(
         quorum: policy?.quorum ?? null,
       };
     }
+    case 'freeze_conflict':
+      return { conflicts: command.conflicts.map((conflict) => ({ ...conflict })) };
     case 'timer_due': {
       const open = openIncidentCounts(before.context);
       return {

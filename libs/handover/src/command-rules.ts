@@ -109,6 +109,7 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
     case 'confirm':
     case 'rollback':
     case 'timer_due':
+    case 'freeze_conflict':
     case 'hold':
     case 'resume':
     case 'cancel':

@@ -11,6 +11,7 @@ import {
 } from './handover.context.js';
 import type { RestoredHandover } from './handover.snapshot.js';
 import { specOf } from './criterion.js';
+import type { FreezeConflict } from './rules/window.js';
 import { GATE_AWAITED_IN, mandatoryCriteriaMet } from './rules/index.js';
 import {
   isStatus,
@@ -68,6 +69,8 @@ export interface HandoverView {
   /** Roles that can decide now (for the approvers' inbox and the `awaitingRole` filter). */
   awaitingRoles: string[];
   goLiveWindow: { start: string; end: string } | null;
+  /** Change freezes laid over the scheduled window since it was set (until it moves or the go-live is confirmed). */
+  conflicts: FreezeConflict[];
   els: { period: number; extensions: number; exitRound: number };
   incidents: IncidentRecord[];
   openIncidents: IncidentRecord[];
@@ -107,6 +110,7 @@ export function describeState(state: DescribableState): HandoverView {
     gate,
     awaitingRoles: gate === null ? [] : [...gate.roles],
     goLiveWindow: context.window === null ? null : { ...context.window },
+    conflicts: status === 'scheduled' ? (context.conflicts ?? []).map((conflict) => ({ ...conflict })) : [],
     els: { period: context.elsPeriod, extensions: context.elsExtensions, exitRound: context.elsRound },
     incidents: context.incidents.map((incident) => ({ ...incident })),
     openIncidents: openIncidents(context).map((incident) => ({ ...incident })),

@@ -16,7 +16,7 @@ import {
 } from './handover.types.js';
 import { isPlainObject, type JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
-import type { DueTimer, FreezeCheck } from './rules/index.js';
+import type { DueTimer, FreezeCheck, FreezeConflict } from './rules/index.js';
 
 // What callers send. `at` is the time the command happens, given by the caller: the domain never reads a
 // clock, so replaying a command gives the same result.
@@ -44,6 +44,8 @@ export type HandoverCommand =
   | { type: 'record_incident'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'resolve_incident'; at: string; reference: string }
   | { type: 'timer_due'; at: string; timer: DueTimer }
+  /** A change freeze was laid over the scheduled go-live window: these occurrences of it meet the window. */
+  | { type: 'freeze_conflict'; at: string; conflicts: FreezeConflict[] }
   | { type: 'hold'; at: string; reason: string }
   | { type: 'resume'; at: string }
   | { type: 'cancel'; at: string; reason: string };
@@ -126,6 +128,8 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
         override: command.override ?? null,
         principalRoles: actor.roles,
       };
+    case 'freeze_conflict':
+      return { type: 'FREEZE_CONFLICT', at, conflicts: command.conflicts };
     case 'confirm':
       return { type: 'CONFIRM_GO_LIVE', at };
     case 'rollback':
@@ -238,6 +242,13 @@ function commandProblems(command: HandoverCommand): string[] {
       if (command.freeze !== undefined && !isFreezeCheck(command.freeze))
         problems.push('freeze must list conflicts and override roles');
       break;
+    case 'freeze_conflict':
+      if (
+        !isFreezeCheck({ conflicts: command.conflicts, overrideRoles: [] }) ||
+        command.conflicts.length === 0
+      )
+        problems.push('conflicts must list the freeze occurrences met');
+      break;
     case 'record_incident':
       text('reference', command.reference);
       if (!isOneOf(PRIORITIES, command.priority))
@@ -295,6 +306,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverComman
   REJECT_FINAL: 'decide',
   SCHEDULE_GO_LIVE: 'schedule',
   CONFIRM_GO_LIVE: 'confirm',
+  FREEZE_CONFLICT: 'freeze_conflict',
   ROLLBACK: 'rollback',
   RECORD_INCIDENT: 'record_incident',
   RESOLVE_INCIDENT: 'resolve_incident',

@@ -1,6 +1,7 @@
 import { type CriterionSpec, specOf } from './criterion.js';
 import type { CriterionStatus, Decision, Gate, Priority } from './handover.types.js';
 import { gatePolicyOf, type GatePolicy, type Policy } from './policy.js';
+import type { FreezeConflict } from './rules/window.js';
 
 // The machine's context. It is stored as JSON in the database, so everything in it is JSON-plain:
 // ISO strings for times, arrays instead of Maps and Sets, null rather than undefined.
@@ -56,6 +57,11 @@ export interface HandoverContext {
   /** Extensions within the current early life support. */
   elsExtensions: number;
   window: { start: string; end: string } | null;
+  /**
+   * Change freezes laid over the scheduled window after it was set, until it is moved or the go-live
+   * confirmed (absent in snapshots from before freezes: none).
+   */
+  conflicts?: FreezeConflict[];
   incidents: IncidentRecord[];
   hold: { reason: string; at: string } | null;
 }

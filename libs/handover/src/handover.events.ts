@@ -1,7 +1,7 @@
 import type { Gate, Priority, TimerKind } from './handover.types.js';
 import type { JsonObject } from './json.types.js';
 import type { Policy } from './policy.js';
-import type { DecisionRequest, DueTimer, FreezeCheck } from './rules/index.js';
+import type { DecisionRequest, DueTimer, FreezeCheck, FreezeConflict } from './rules/index.js';
 
 // What the machine receives. Commands (handover.commands.ts) carry what a caller sends; events add who
 // sent it where a guard needs to know (separation of duties, one decision per principal).
@@ -58,6 +58,7 @@ export type HandoverEvent =
       principalRoles: readonly string[];
     }
   | { type: 'CONFIRM_GO_LIVE'; at: string }
+  | { type: 'FREEZE_CONFLICT'; at: string; conflicts: FreezeConflict[] }
   | { type: 'ROLLBACK'; at: string; reason: string }
   | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'RESOLVE_INCIDENT'; at: string; reference: string }
@@ -82,6 +83,7 @@ export const HANDOVER_EVENT_TYPES = [
   'REJECT_FINAL',
   'SCHEDULE_GO_LIVE',
   'CONFIRM_GO_LIVE',
+  'FREEZE_CONFLICT',
   'ROLLBACK',
   'RECORD_INCIDENT',
   'RESOLVE_INCIDENT',
@@ -114,6 +116,7 @@ export const NOTIFY_EVENTS = [
   'reminder.decision_overdue',
   'reminder.decision_escalation',
   'els.follow_up',
+  'schedule.conflict',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 

@@ -8,6 +8,7 @@ import {
   cancelTimers,
   criteriaEvents,
   elsPeriodEnds,
+  freezeLaidOver,
   mayDecideAt,
   moveTargetGoLive,
   notices,
@@ -123,6 +124,7 @@ export const handoverMachine = setup({
             },
             ROLLBACK: { target: 'rework', actions: stopAllTimers },
             TIMER_DUE: notices('scheduled', ['readiness']),
+            FREEZE_CONFLICT: freezeLaidOver,
           },
         },
         early_life_support: {

@@ -34,6 +34,7 @@ const sameShapes = [
   true satisfies SameShape<GateView, Output<typeof gateResponse>>,
   true satisfies SameShape<IncidentRecord, Output<typeof incidentResponse>>,
   true satisfies SameShape<HandoverView['goLiveWindow'], Response['goLiveWindow']>,
+  true satisfies SameShape<HandoverView['conflicts'], Response['conflicts']>,
   true satisfies SameShape<HandoverView['els'], Response['els']>,
   true satisfies SameShape<HandoverView['hold'], Response['hold']>,
 ];
@@ -67,6 +68,7 @@ export function presentDeliverable(
     awaitingRoles: view.awaitingRoles,
     incidents: view.incidents,
     goLiveWindow: view.goLiveWindow,
+    conflicts: view.conflicts,
     els: view.els,
     hold: view.hold,
     checklistId: row.checklistId,

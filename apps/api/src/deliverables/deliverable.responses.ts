@@ -84,6 +84,13 @@ export const deliverableResponse = z
     awaitingRoles: z.array(z.string()).describe('the roles that can decide now'),
     incidents: z.array(incidentResponse),
     goLiveWindow: z.object({ start: timeOut, end: timeOut }).nullable(),
+    conflicts: z
+      .array(
+        z
+          .object({ freezeWindowId: uuidOut, name: z.string(), start: timeOut, end: timeOut })
+          .meta({ id: 'FreezeConflict', description: 'An occurrence of a change freeze the go-live window meets' }),
+      )
+      .describe('change freezes laid over the scheduled window since it was set (event schedule.conflict)'),
     els: z.object({
       period: z.number().int().describe('the early life support period; it never goes back'),
       extensions: z.number().int().describe('extensions within the current early life support'),

@@ -3,6 +3,7 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal } from '@baton/access';
 import { freezeWindowProblems, occurrencesOf } from '@baton/calendar';
+import { HandoverCommands } from '@baton/commands';
 import { AppError } from '@baton/errors';
 import { SERVICE_TIERS } from '@baton/handover';
 import { Database, type FreezeWindowRow } from '@baton/persistence';
@@ -97,7 +98,10 @@ function presentFreezeWindow(
 @ApiBearerAuth()
 @Controller('v1/freeze-windows')
 export class FreezeWindowsController {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly commands: HandoverCommands,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -130,6 +134,8 @@ export class FreezeWindowsController {
       createdAt: new Date(),
     };
     await this.db.freezeWindows.insert(row);
+    // Laid over go-lives already scheduled: each gets the conflict noted and announced (schedule.conflict).
+    await this.commands.raiseFreezeConflicts(row);
     return presentFreezeWindow(row, row.createdAt, new Date(row.createdAt.getTime() + DEFAULT_RANGE_MS));
   }
 

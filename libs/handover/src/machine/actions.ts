@@ -6,6 +6,7 @@ import type {
   ProbeParams,
   ScheduleTimersParams,
 } from '../handover.events.js';
+import type { FreezeConflict } from '../rules/index.js';
 import { typed } from './typed.js';
 
 const DECISION_OF = {
@@ -120,11 +121,28 @@ export const actions = {
       ],
     };
   }),
+  // A window set or moved was judged against every freeze there is: earlier conflicts no longer stand.
   setWindow: typed.assign(({ event }) => {
     assertEvent(event, 'SCHEDULE_GO_LIVE');
-    return { window: { start: event.windowStart, end: event.windowEnd } };
+    return { window: { start: event.windowStart, end: event.windowEnd }, conflicts: [] };
   }),
-  startEls: typed.assign(({ context }) => ({ elsPeriod: context.elsPeriod + 1, elsExtensions: 0 })),
+  /** Occurrences of a freeze laid over the window, added to those already noted (each once). */
+  noteConflicts: typed.assign(({ context, event }) => {
+    assertEvent(event, 'FREEZE_CONFLICT');
+    const key = (c: FreezeConflict) => `${c.freezeWindowId}@${c.start}`;
+    const known = new Set((context.conflicts ?? []).map(key));
+    return {
+      conflicts: [
+        ...(context.conflicts ?? []),
+        ...event.conflicts.filter((c) => !known.has(key(c))).map((c) => ({ ...c })),
+      ],
+    };
+  }),
+  startEls: typed.assign(({ context }) => ({
+    elsPeriod: context.elsPeriod + 1,
+    elsExtensions: 0,
+    conflicts: [],
+  })),
   extendEls: typed.assign(({ context }) => ({
     elsPeriod: context.elsPeriod + 1,
     elsExtensions: context.elsExtensions + 1,

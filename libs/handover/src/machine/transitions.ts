@@ -1,6 +1,6 @@
 import { assertEvent } from 'xstate';
 import { roundPolicy, type HandoverContext } from '../handover.context.js';
-import type { HandoverEvent, ProbeParams, TimerSpec } from '../handover.events.js';
+import type { HandoverEvent, NotifyParams, ProbeParams, TimerSpec } from '../handover.events.js';
 import type { Gate, Status, TimerKind } from '../handover.types.js';
 import {
   ALL_TIMERS,
@@ -109,6 +109,30 @@ export const scheduleWindow = {
       assertEvent(event, 'SCHEDULE_GO_LIVE');
       return readinessReminders(roundPolicy(context), event.windowStart, event.at);
     }),
+  ],
+} as const;
+
+/**
+ * A change freeze laid over the scheduled window: noted on the deliverable (until the window moves or the
+ * go-live is confirmed) and announced as schedule.conflict. The go-live stays scheduled: people decide.
+ */
+export const freezeLaidOver = {
+  actions: [
+    'noteConflicts',
+    {
+      type: 'notify',
+      params: ({ context, event }: Args): NotifyParams => {
+        assertEvent(event, 'FREEZE_CONFLICT');
+        return {
+          event: 'schedule.conflict',
+          data: {
+            windowStart: context.window?.start ?? null,
+            windowEnd: context.window?.end ?? null,
+            conflicts: event.conflicts.map((conflict) => ({ ...conflict })),
+          },
+        };
+      },
+    },
   ],
 } as const;
 

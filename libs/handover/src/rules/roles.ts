@@ -40,6 +40,7 @@ export const ACTION_ROLES: Readonly<Record<CommandType, RoleRule>> = {
   cancel: EITHER,
   decide: { kind: 'approver' },
   timer_due: { kind: 'system' },
+  freeze_conflict: { kind: 'system' },
 };
 
 /**
