@@ -568,3 +568,30 @@ test('the SMO waives a criterion, holds and resumes the handover; the PMO cancel
   expect((await admin.read(created.id)).status).toBe('cancelled');
   await pmoPage.context().close();
 });
+
+test('an admin opens the queue dashboard from the console; no one else gets in', async ({
+  page,
+  person,
+  baseURL,
+}) => {
+  const [boss, pmo] = await Promise.all([person(['admin'], 'Ada Admin'), person(['pmo'])]);
+  await signIn(page, boss);
+  await page.goto('/admin');
+  const [dashboard] = await Promise.all([
+    page.waitForEvent('popup'),
+    page.getByRole('button', { name: /^Queues/ }).click(),
+  ]);
+  await dashboard.waitForURL(/\/admin\/queues/);
+  for (const queue of ['notifications', 'probes', 'timers', 'webhooks'])
+    await expect(dashboard.getByText(queue, { exact: true }).first()).toBeVisible();
+  await dashboard.close();
+
+  // Without the admin's session, the dashboard is refused: no cookie, or a PMO's token.
+  const anonymous = await fetch(`${baseURL}/admin/queues`, { redirect: 'manual' });
+  expect([401, 403]).toContain(anonymous.status);
+  const asPmo = await fetch(`${baseURL}/admin/queues`, {
+    headers: { authorization: `Bearer ${pmo.token}` },
+    redirect: 'manual',
+  });
+  expect([401, 403]).toContain(asPmo.status);
+});
