@@ -313,58 +313,60 @@ export function ElsSection({
       </h3>
       {deliverable.incidents.length === 0 ? <p className="muted">No incidents recorded.</p> : null}
       {deliverable.incidents.length > 0 ? (
-        <table className="table">
-          <caption className="visually-hidden">Incidents</caption>
-          <thead>
-            <tr>
-              <th scope="col">Reference</th>
-              <th scope="col">Priority</th>
-              <th scope="col">Summary</th>
-              <th scope="col">Opened</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliverable.incidents.map((incident) => (
-              <tr key={incident.reference}>
-                <td>{incident.reference}</td>
-                <td>
-                  <span className={`prio prio-${incident.priority}`}>{incident.priority}</span>
-                </td>
-                <td>{incident.summary}</td>
-                <td>{formatDateTime(incident.openedAt)}</td>
-                <td>
-                  {incident.resolvedAt ? (
-                    `Resolved ${formatDateTime(incident.resolvedAt)}`
-                  ) : deliverable.allowedActions.includes('resolve_incident') ? (
-                    <button
-                      type="button"
-                      className="button button-small"
-                      disabled={resolve.busy}
-                      onClick={() =>
-                        void resolve.run(() =>
-                          ok(
-                            api.POST('/v1/deliverables/{id}/incidents/{reference}/resolve', {
-                              params: {
-                                path: { id: deliverable.id, reference: incident.reference },
-                                header: ifMatch(deliverable.version),
-                              },
-                              body: {},
-                            }),
-                          ),
-                        )
-                      }
-                    >
-                      Resolve<span className="visually-hidden"> {incident.reference}</span>
-                    </button>
-                  ) : (
-                    'Open'
-                  )}
-                </td>
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Incidents</caption>
+            <thead>
+              <tr>
+                <th scope="col">Reference</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Summary</th>
+                <th scope="col">Opened</th>
+                <th scope="col">State</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliverable.incidents.map((incident) => (
+                <tr key={incident.reference}>
+                  <td>{incident.reference}</td>
+                  <td>
+                    <span className={`prio prio-${incident.priority}`}>{incident.priority}</span>
+                  </td>
+                  <td>{incident.summary}</td>
+                  <td>{formatDateTime(incident.openedAt)}</td>
+                  <td>
+                    {incident.resolvedAt ? (
+                      `Resolved ${formatDateTime(incident.resolvedAt)}`
+                    ) : deliverable.allowedActions.includes('resolve_incident') ? (
+                      <button
+                        type="button"
+                        className="button button-small"
+                        disabled={resolve.busy}
+                        onClick={() =>
+                          void resolve.run(() =>
+                            ok(
+                              api.POST('/v1/deliverables/{id}/incidents/{reference}/resolve', {
+                                params: {
+                                  path: { id: deliverable.id, reference: incident.reference },
+                                  header: ifMatch(deliverable.version),
+                                },
+                                body: {},
+                              }),
+                            ),
+                          )
+                        }
+                      >
+                        Resolve<span className="visually-hidden"> {incident.reference}</span>
+                      </button>
+                    ) : (
+                      'Open'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <ProblemMessage error={resolve.error} />
       {deliverable.allowedActions.includes('record_incident') ? (
