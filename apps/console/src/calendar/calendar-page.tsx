@@ -3,22 +3,14 @@
 import { useEffect, useRef } from 'react';
 import { allPages, api, ok } from '../api/client';
 import type { Deliverable, FreezeWindow, Service } from '../api/types';
+import { conflictsOf, type CalendarEvent } from './calendar-events';
 import { useProjects, useServices } from '../catalogue/catalogue-data';
 import { Link, setQuery, useLocation } from '../lib/router';
 import { useResource } from '../lib/store';
+import { formatDateTime } from '../lib/time';
 import { useLiveEvents } from '../live/live';
 import { useApp } from '../shell/app-context';
 import { Loaded, SelectField } from '../ui/components';
-
-interface CalendarEvent {
-  id: string;
-  /** null for a change freeze */
-  deliverableId: string | null;
-  kind: 'window' | 'target' | 'els_end' | 'freeze';
-  title: string;
-  start: Date;
-  end: Date;
-}
 
 const KIND_LABEL = {
   window: 'Go-live window',
@@ -52,6 +44,7 @@ async function loadFreezes(from: Date, to: Date, service: Service | undefined): 
         title: window.name,
         start: new Date(occurrence.start),
         end: new Date(occurrence.end),
+        scope: window.scope,
       })),
     );
 }
@@ -102,6 +95,7 @@ async function loadEvents(projectId: string, serviceId: string): Promise<Calenda
         title: d.title,
         start: new Date(d.goLiveWindow.start),
         end: new Date(d.goLiveWindow.end),
+        serviceId: d.serviceId,
       });
     else if (!CLOSED.has(d.status) && d.status !== 'on_hold')
       events.push({
@@ -288,7 +282,15 @@ export function CalendarPage() {
       <Loaded resource={events} what="the calendar">
         {(list) => {
           const byDay = new Map<string, CalendarEvent[]>();
-          for (const event of [...(freezes.data ?? []), ...list]) {
+          const every = [...(freezes.data ?? []), ...list];
+          const tierOf = (id: string) => services.data?.find((item) => item.id === id)?.tier;
+          const conflicts = new Map(
+            every
+              .filter((event) => event.kind === 'window' && event.end >= first && event.start <= rangeEnd)
+              .map((event) => [event.id, conflictsOf(event, every, tierOf)] as const)
+              .filter(([, found]) => found.length > 0),
+          );
+          for (const event of every) {
             for (
               let day = startOfDay(event.start);
               day <= event.end || dayKey(day) === dayKey(event.start);
@@ -300,71 +302,98 @@ export function CalendarPage() {
             }
           }
           return (
-            <div className={`calendar calendar-${view}`}>
-              {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((name) => (
-                <div key={name} className="calendar-dow" aria-hidden="true">
-                  {name}
+            <>
+              {conflicts.size > 0 ? (
+                <div className="alert alert-warning" role="note">
+                  <p className="alert-title">
+                    <span aria-hidden="true">⚠ </span>
+                    {conflicts.size} go-live window{conflicts.size === 1 ? '' : 's'} in view{' '}
+                    {conflicts.size === 1 ? 'has' : 'have'} a conflict
+                  </p>
+                  <ul className="compact-list">
+                    {[...conflicts.entries()].map(([id, found]) => {
+                      const event = every.find((item) => item.id === id)!;
+                      return (
+                        <li key={id}>
+                          <Link href={`/deliverables/${event.deliverableId}`}>{event.title}</Link> (
+                          {formatDateTime(event.start.toISOString())}): {found.join('; ')}
+                        </li>
+                      );
+                    })}
+                  </ul>
                 </div>
-              ))}
-              {Array.from({ length: days }, (_, index) => {
-                const day = addDays(first, index);
-                const key = dayKey(day);
-                // Windows and ELS ends first: a target go-live is only a plan.
-                const items = (byDay.get(key) ?? [])
-                  .filter((event) => showTargets || event.kind !== 'target')
-                  .sort((a, b) => RANK[a.kind] - RANK[b.kind] || a.start.getTime() - b.start.getTime());
-                const outside = view === 'month' && day.getMonth() !== focus.getMonth();
-                return (
-                  <section
-                    key={key}
-                    className={`calendar-day ${outside ? 'outside' : ''} ${key === today ? 'today' : ''}`}
-                    aria-label={day.toDateString()}
-                  >
-                    <h3 className="calendar-date">
-                      <span className="visually-hidden">
-                        {day.toLocaleDateString(undefined, { weekday: 'long' })}{' '}
-                      </span>
-                      {day.getDate()}
-                      {key === today ? <span className="visually-hidden"> (today)</span> : null}
-                    </h3>
-                    <ul>
-                      {items.slice(0, view === 'week' ? 50 : 4).map((event) => (
-                        <li
-                          key={event.id}
-                          className={`ev ev-${event.kind}`}
-                          title={`${KIND_LABEL[event.kind]}: ${event.title}`}
-                        >
-                          {event.deliverableId === null ? (
-                            <span>
-                              <span className="visually-hidden">{KIND_LABEL.freeze}: </span>
-                              <span aria-hidden="true">{KIND_ICON.freeze} </span>
-                              {event.title}
-                            </span>
-                          ) : (
-                            <Link href={`/deliverables/${event.deliverableId}`}>
-                              <span className="visually-hidden">{KIND_LABEL[event.kind]}: </span>
-                              <span aria-hidden="true">{KIND_ICON[event.kind]} </span>
-                              {view === 'week' && event.kind === 'window'
-                                ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} `
-                                : ''}
-                              {event.title}
+              ) : null}
+              <div className={`calendar calendar-${view}`}>
+                {['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].map((name) => (
+                  <div key={name} className="calendar-dow" aria-hidden="true">
+                    {name}
+                  </div>
+                ))}
+                {Array.from({ length: days }, (_, index) => {
+                  const day = addDays(first, index);
+                  const key = dayKey(day);
+                  // Windows and ELS ends first: a target go-live is only a plan.
+                  const items = (byDay.get(key) ?? [])
+                    .filter((event) => showTargets || event.kind !== 'target')
+                    .sort((a, b) => RANK[a.kind] - RANK[b.kind] || a.start.getTime() - b.start.getTime());
+                  const outside = view === 'month' && day.getMonth() !== focus.getMonth();
+                  return (
+                    <section
+                      key={key}
+                      className={`calendar-day ${outside ? 'outside' : ''} ${key === today ? 'today' : ''}`}
+                      aria-label={day.toDateString()}
+                    >
+                      <h3 className="calendar-date">
+                        <span className="visually-hidden">
+                          {day.toLocaleDateString(undefined, { weekday: 'long' })}{' '}
+                        </span>
+                        {day.getDate()}
+                        {key === today ? <span className="visually-hidden"> (today)</span> : null}
+                      </h3>
+                      <ul>
+                        {items.slice(0, view === 'week' ? 50 : 4).map((event) => (
+                          <li
+                            key={event.id}
+                            className={`ev ev-${event.kind}`}
+                            title={`${KIND_LABEL[event.kind]}: ${event.title}`}
+                          >
+                            {event.deliverableId === null ? (
+                              <span>
+                                <span className="visually-hidden">{KIND_LABEL.freeze}: </span>
+                                <span aria-hidden="true">{KIND_ICON.freeze} </span>
+                                {event.title}
+                              </span>
+                            ) : (
+                              <Link href={`/deliverables/${event.deliverableId}`}>
+                                <span className="visually-hidden">{KIND_LABEL[event.kind]}: </span>
+                                <span aria-hidden="true">
+                                  {conflicts.has(event.id) ? '⚠ ' : `${KIND_ICON[event.kind]} `}
+                                </span>
+                                {conflicts.has(event.id) ? (
+                                  <span className="visually-hidden">(conflict) </span>
+                                ) : null}
+                                {view === 'week' && event.kind === 'window'
+                                  ? `${event.start.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })} `
+                                  : ''}
+                                {event.title}
+                              </Link>
+                            )}
+                          </li>
+                        ))}
+                        {items.length > 4 && view === 'month' ? (
+                          <li className="small">
+                            <Link href={weekOf(key)}>
+                              +{items.length - 4} more
+                              <span className="visually-hidden"> on {day.toDateString()}</span>
                             </Link>
-                          )}
-                        </li>
-                      ))}
-                      {items.length > 4 && view === 'month' ? (
-                        <li className="small">
-                          <Link href={weekOf(key)}>
-                            +{items.length - 4} more
-                            <span className="visually-hidden"> on {day.toDateString()}</span>
-                          </Link>
-                        </li>
-                      ) : null}
-                    </ul>
-                  </section>
-                );
-              })}
-            </div>
+                          </li>
+                        ) : null}
+                      </ul>
+                    </section>
+                  );
+                })}
+              </div>
+            </>
           );
         }}
       </Loaded>
