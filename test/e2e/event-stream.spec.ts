@@ -165,6 +165,30 @@ describe('GET /v1/events', () => {
     }
   });
 
+  it('carries every recorded change: one that moves no status comes as deliverable.updated', async () => {
+    const stream = await open(b, watcher.client);
+    const created = await ok(
+      pmo.at(a.url).post('/v1/deliverables', {
+        projectId,
+        serviceId,
+        title: unique('edited'),
+        changeType: 'minor_change',
+        targetGoLive: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      }),
+      'create',
+    );
+    const started = Date.now();
+    await ok(pmo.at(a.url).patch(`/v1/deliverables/${created.id}`, { title: unique('renamed') }), 'edit');
+    const updated = (s: OpenStream) =>
+      s.events().filter((e) => e.event === 'deliverable.updated' && e.data.deliverableId === created.id);
+    await stream.until((s) => updated(s).length > 0, 'the edit as deliverable.updated');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(updated(stream).map((e) => e.data.data)).toEqual([
+      { action: 'edit', status: 'draft', version: 2 },
+    ]);
+    stream.close();
+  });
+
   it('narrows to one deliverable with ?deliverableId=, and answers 404 for one that does not exist', async () => {
     const first = await toAcceptance(a.url);
     const narrow = await open(b, watcher.client, { query: `deliverableId=${first}` });

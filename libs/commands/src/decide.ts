@@ -25,7 +25,8 @@ import {
 } from '@baton/persistence';
 import { AppError } from '@baton/errors';
 import { auditHash } from './audit-hash.js';
-import { planEffects, timerJob } from './effect-jobs.js';
+import { eventJob, planEffects, timerJob } from './effect-jobs.js';
+import { UPDATED_EVENT } from './event-types.js';
 
 /** A command as a caller gives it: the time, a submission's policy and a timer's row are the path's to add. */
 export type CommandInput =
@@ -79,6 +80,20 @@ export function decide(input: {
     for (const timer of loaded.dueTimers) plan.outbox.push(timerJob(current.id, timer, newId()));
   }
   const recorded = outcome.audit !== null;
+  if (outcome.audit && outcome.fromStatus === outcome.toStatus) {
+    // Every recorded change is an event (the live stream shows it): one that moves no status, as this. No
+    // e-mail is sent for it, so only a webhook subscription makes it a job.
+    plan.outbox.push({
+      ...eventJob(
+        current.id,
+        UPDATED_EVENT,
+        { action: outcome.audit.action, status: outcome.toStatus, version: current.version + 1 },
+        now,
+        newId(),
+      ),
+      onlyIfSubscribed: UPDATED_EVENT,
+    });
+  }
   // What the row keeps of the view: an unrecorded change (a notice) leaves it as it is, unread.
   const view = recorded ? outcome.after.describe() : null;
   const audit = outcome.audit && {

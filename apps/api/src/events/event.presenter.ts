@@ -1,4 +1,4 @@
-import { NOTIFY_EVENTS } from '@baton/handover';
+import { EVENT_TYPES } from '@baton/commands';
 import { type EventRow } from '@baton/persistence';
 import { type DeliverEventPayload } from '@baton/queues';
 import { oneOf } from '../http/openapi/response-schemas.js';
@@ -9,7 +9,7 @@ export function presentEvent(row: EventRow): EventResponse {
   const payload = row.payload as DeliverEventPayload;
   return {
     id: row.id,
-    type: oneOf(NOTIFY_EVENTS, payload.type, 'event type'),
+    type: oneOf(EVENT_TYPES, payload.type, 'event type'),
     occurredAt: payload.occurredAt,
     deliverableId: payload.deliverableId,
     data: payload.data,

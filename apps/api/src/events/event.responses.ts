@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { NOTIFY_EVENTS } from '@baton/handover';
+import { EVENT_TYPES } from '@baton/commands';
 import { timeOut, uuidOut } from '../http/openapi/response-schemas.js';
 
 export const eventResponse = z
   .object({
     id: uuidOut.describe("the event's id: the stream's `id:` and a webhook's X-Baton-Event-Id"),
-    type: z.enum(NOTIFY_EVENTS).describe("the event's type: the stream's `event:`"),
+    type: z.enum(EVENT_TYPES).describe("the event's type: the stream's `event:`"),
     occurredAt: timeOut,
     deliverableId: uuidOut,
     data: z
