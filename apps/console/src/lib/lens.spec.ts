@@ -47,7 +47,7 @@ describe('the lens', () => {
 
   it("falls back to Baton's word when the glossary has none (or is not loaded yet)", () => {
     expect(statusWords(undefined, 'on_hold', 'pmo').text).toBe('On hold');
-    expect(statusWords(glossary, 'els_review', 'both').text).toBe('Els review');
+    expect(statusWords(glossary, 'els_review', 'both').text).toBe('ELS review');
   });
 
   it('names the gates and terms through the glossary terms', () => {
@@ -61,5 +61,6 @@ describe('the lens', () => {
     expect(isLens('both')).toBe(true);
     expect(isLens('cio')).toBe(false);
     expect(humanize('request_changes')).toBe('Request changes');
+    expect(humanize('pmo')).toBe('PMO');
   });
 });

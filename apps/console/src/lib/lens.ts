@@ -16,9 +16,16 @@ export interface Words {
 
 export const isLens = (value: unknown): value is Lens => LENSES.includes(value as Lens);
 
-/** "early_life_support" -> "Early life support": the fallback when the glossary has no entry. */
+const ACRONYMS = new Set(['pmo', 'smo', 'els', 'sla', 'itil', 'cab', 'ci']);
+
+/** "early_life_support" -> "Early life support", "els_review" -> "ELS review": Baton's words for people. */
 export function humanize(word: string): string {
-  const spaced = word.replace(/_/g, ' ').trim();
+  const spaced = word
+    .replace(/_/g, ' ')
+    .trim()
+    .split(' ')
+    .map((part) => (ACRONYMS.has(part.toLowerCase()) ? part.toUpperCase() : part))
+    .join(' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
