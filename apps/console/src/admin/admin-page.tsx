@@ -511,15 +511,19 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
   );
 }
 
-const EVENT_TYPES: WebhookEventType[] = [
-  '*',
-  'deliverable.status_changed',
-  'els.extended',
-  'reminder.readiness',
-  'reminder.decision_overdue',
-  'reminder.decision_escalation',
-  'els.follow_up',
-];
+// Every event type the API accepts, and the compiler says when one is added (a key missing here fails).
+const EVENT_TYPE_SET: Record<WebhookEventType, true> = {
+  '*': true,
+  'deliverable.status_changed': true,
+  'deliverable.updated': true,
+  'schedule.conflict': true,
+  'els.extended': true,
+  'reminder.readiness': true,
+  'reminder.decision_overdue': true,
+  'reminder.decision_escalation': true,
+  'els.follow_up': true,
+};
+const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as WebhookEventType[];
 
 function WebhooksSection() {
   const webhooks = useResource('webhooks', () =>

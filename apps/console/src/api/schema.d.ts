@@ -842,6 +842,7 @@ export interface components {
           | 'REJECT_FINAL'
           | 'SCHEDULE_GO_LIVE'
           | 'CONFIRM_GO_LIVE'
+          | 'FREEZE_CONFLICT'
           | 'ROLLBACK'
           | 'RECORD_INCIDENT'
           | 'RESOLVE_INCIDENT'
@@ -868,6 +869,7 @@ export interface components {
           | 'resume'
           | 'cancel'
           | 'timer_due'
+          | 'freeze_conflict'
         )[];
         pmo: string;
         smo: string;
@@ -885,6 +887,7 @@ export interface components {
         | 'REJECT_FINAL'
         | 'SCHEDULE_GO_LIVE'
         | 'CONFIRM_GO_LIVE'
+        | 'FREEZE_CONFLICT'
         | 'ROLLBACK'
         | 'RECORD_INCIDENT'
         | 'RESOLVE_INCIDENT'
@@ -1112,6 +1115,8 @@ export interface components {
         /** Format: date-time */
         end: string;
       } | null;
+      /** @description change freezes laid over the scheduled window since it was set (event schedule.conflict) */
+      conflicts: components['schemas']['FreezeConflict'][];
       els: {
         /** @description the early life support period; it never goes back */
         period: number;
@@ -1231,6 +1236,16 @@ export interface components {
       /** Format: date-time */
       openedAt: string;
       resolvedAt: string | null;
+    };
+    /** @description An occurrence of a change freeze the go-live window meets */
+    FreezeConflict: {
+      /** Format: uuid */
+      freezeWindowId: string;
+      name: string;
+      /** Format: date-time */
+      start: string;
+      /** Format: date-time */
+      end: string;
     };
     DeliverablePage: {
       items: components['schemas']['Deliverable'][];
@@ -1602,6 +1617,8 @@ export interface components {
         | 'reminder.decision_overdue'
         | 'reminder.decision_escalation'
         | 'els.follow_up'
+        | 'schedule.conflict'
+        | 'deliverable.updated'
       )[];
       /** @description the HMAC-SHA256 key, at least 16 characters; never served back */
       secret: string;
@@ -1718,7 +1735,9 @@ export interface components {
         | 'reminder.readiness'
         | 'reminder.decision_overdue'
         | 'reminder.decision_escalation'
-        | 'els.follow_up';
+        | 'els.follow_up'
+        | 'schedule.conflict'
+        | 'deliverable.updated';
       /** Format: date-time */
       occurredAt: string;
       /** Format: uuid */

@@ -338,6 +338,11 @@ function Card({
             <span aria-hidden="true">⚠ </span>Overdue
           </span>
         ) : null}
+        {item.conflicts.length > 0 ? (
+          <span className="flag flag-blocked">
+            <span aria-hidden="true">⚠ </span>In a change freeze
+          </span>
+        ) : null}
         {blocked ? (
           <span className="flag flag-blocked">
             <span aria-hidden="true">⛔ </span>

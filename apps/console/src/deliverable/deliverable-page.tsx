@@ -28,8 +28,8 @@ export function DeliverablePage({ id }: { id: string }) {
   useEffect(() => {
     document.title = `${resource.data?.title ?? 'Deliverable'} · Baton`;
   }, [resource.data?.title]);
-  // The event stream carries status changes, not every change (an approval short of the quorum, an
-  // attestation): a light check of the version every second while the tab is in view shows those too.
+  // Every change comes as an event (deliverable.status_changed or deliverable.updated); a light check of the
+  // version every 10 s while the tab is in view is the safety net for an event the stream could not give.
   const version = useRef<number | undefined>(undefined);
   version.current = resource.data?.version;
   useEffect(() => {
@@ -44,7 +44,7 @@ export function DeliverablePage({ id }: { id: string }) {
         },
         () => undefined,
       );
-    }, 1000);
+    }, 10_000);
     return () => clearInterval(timer);
   }, [id]);
   const state = useMemo(

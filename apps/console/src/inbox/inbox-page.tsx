@@ -142,12 +142,11 @@ export function InboxPage() {
     if (pending.current) clearTimeout(pending.current);
     pending.current = setTimeout(check, 120);
   });
-  // The event stream carries status changes, not every decision (one approval of two changes no status):
-  // a light check every few seconds while the tab is in view catches those too.
+  // Every decision comes as an event; a light check every 15 s while the tab is in view is the safety net.
   useEffect(() => {
     const timer = setInterval(() => {
       if (!document.hidden) check();
-    }, 2500);
+    }, 15_000);
     return () => clearInterval(timer);
   }, [check]);
 
