@@ -109,7 +109,7 @@ function EditForm() {
   );
 }
 
-/** Past acceptance, what happens now (go-live, early life support) comes before the readiness checklist. */
+/** What the reader has to do comes first: a decision; past acceptance, go-live and early life support. */
 const LATER = new Set(['approved', 'scheduled', 'early_life_support', 'els_review', 'operational']);
 
 function DeliverableView() {
@@ -182,7 +182,14 @@ function DeliverableView() {
       ) : null}
       <div className="two-col">
         <div className="col-main">
-          {LATER.has(deliverable.status) ? (
+          {deliverable.allowedActions.includes('decide') ? (
+            <>
+              <DecisionsSection />
+              <ReadinessSection />
+              <GoLiveSection />
+              <ElsSection policy={policy.data} reminders={reminders.data} />
+            </>
+          ) : LATER.has(deliverable.status) ? (
             <>
               <ElsSection policy={policy.data} reminders={reminders.data} />
               <GoLiveSection />
