@@ -2,6 +2,7 @@
 // makes them (test/setup/global-setup.mjs: DATABASE_URL / REDIS_URL when set, else the local services when
 // they answer, else the embedded default in a temporary folder), Baton started as `npm start` starts it, and
 // the scene's governance. The tests find Baton through the environment; the returned function is the teardown.
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { Api } from './support/api.js';
@@ -11,6 +12,12 @@ import { setUpScene } from './support/scene.js';
 type Step = () => Promise<void>;
 
 export default async function globalSetup(): Promise<Step> {
+  const chromium = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(chromium))
+    throw new Error(
+      `No Chromium at ${chromium}: install Debian's (apt-get install -y chromium, as .ci/run does) or set ` +
+        'BATON_CHROMIUM to a Chromium or Chrome binary. Playwright downloads no browser here.',
+    );
   // The .mjs files are Jest's, loaded as they are: one way to find the services and name the run's database.
   const load = (file: string): Promise<{ default: Step }> =>
     import(pathToFileURL(join(ROOT, 'test/setup', file)).href) as Promise<{ default: Step }>;

@@ -14,8 +14,12 @@ export default class SummaryReporter implements Reporter {
     this.outcomes.set(test.id, result.status);
   }
 
-  onEnd(_result: FullResult): void {
+  onEnd(result: FullResult): void {
     const outcomes = [...this.outcomes.values()];
+    if (outcomes.length === 0) {
+      process.stdout.write(`\nconsole tests: none ran (${result.status})\n`);
+      return;
+    }
     const passed = outcomes.filter((status) => status === 'passed').length;
     const skipped = outcomes.filter((status) => status === 'skipped').length;
     const failed = outcomes.length - passed - skipped;
