@@ -34,6 +34,32 @@ describe('what a card says', () => {
       '0 of 1 approval: service owner or change manager pending',
     );
     expect(waitingFor({ gate: null, awaitingRoles: [] })).toBeNull();
+    // Whom we still wait for: the roles that have not approved in this round.
+    expect(
+      waitingText({
+        approvals: 1,
+        quorum: 2,
+        awaitingRoles: ['service_owner', 'change_manager'],
+        decisions: [{ principalId: 'p', role: 'service_owner', decision: 'approve', comment: null, at: '' }],
+      }),
+    ).toBe('1 of 2 approvals: change manager pending');
+    expect(
+      waitingFor({
+        gate: { ...gate, quorum: 2, approvedBy: ['p'] },
+        awaitingRoles: ['service_owner', 'change_manager'],
+        approvals: [
+          {
+            gate: 'acceptance',
+            round: 1,
+            principalId: 'p',
+            role: 'change_manager',
+            decision: 'approve',
+            comment: null,
+            at: '',
+          },
+        ],
+      }),
+    ).toBe('1 of 2 approvals: service owner pending');
   });
 
   it('knows overdue (target passed before live service) and blocked (failed, on hold, sent back)', () => {

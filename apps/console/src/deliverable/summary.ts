@@ -18,12 +18,28 @@ export function readinessCount(criteria: readonly Pick<Criterion, 'status'>[]): 
   return { ...count, done: count.passed + count.waived, total: criteria.length };
 }
 
+/** The roles still to be heard from: those that may decide and have not approved in this round (all of them when each has). */
+function pendingRoles(roles: readonly string[], approvedWith: readonly string[]): string[] {
+  const pending = roles.filter((role) => !approvedWith.includes(role));
+  return pending.length > 0 ? pending : [...roles];
+}
+
 /** "1 of 2 approvals: change manager pending" */
-export function waitingFor(deliverable: Pick<Deliverable, 'gate' | 'awaitingRoles'>): string | null {
+export function waitingFor(
+  deliverable: Pick<Deliverable, 'gate' | 'awaitingRoles'> & { approvals?: Deliverable['approvals'] },
+): string | null {
   const gate = deliverable.gate;
   if (!gate) return null;
   const roles = deliverable.awaitingRoles.length > 0 ? deliverable.awaitingRoles : gate.roles;
-  const who = roles.map((role) => humanize(role).toLowerCase()).join(' or ');
+  const approvedWith = (deliverable.approvals ?? [])
+    .filter(
+      (approval) =>
+        approval.gate === gate.gate && approval.round === gate.round && approval.decision === 'approve',
+    )
+    .map((approval) => approval.role);
+  const who = pendingRoles(roles, approvedWith)
+    .map((role) => humanize(role).toLowerCase())
+    .join(' or ');
   return `${gate.approvedBy.length} of ${gate.quorum} approval${gate.quorum === 1 ? '' : 's'}${who ? `: ${who} pending` : ''}`;
 }
 
@@ -52,7 +68,12 @@ export function byUrgency(a: Deliverable, b: Deliverable, now = Date.now()): num
 }
 
 /** The inbox's "1 of 2 approvals: change manager pending", from the counts the inbox serves. */
-export function waitingText(item: Pick<InboxItem, 'approvals' | 'quorum' | 'awaitingRoles'>): string {
-  const who = item.awaitingRoles.map((role) => humanize(role).toLowerCase()).join(' or ');
+export function waitingText(
+  item: Pick<InboxItem, 'approvals' | 'quorum' | 'awaitingRoles'> & { decisions?: InboxItem['decisions'] },
+): string {
+  const approvedWith = (item.decisions ?? []).filter((d) => d.decision === 'approve').map((d) => d.role);
+  const who = pendingRoles(item.awaitingRoles, approvedWith)
+    .map((role) => humanize(role).toLowerCase())
+    .join(' or ');
   return `${item.approvals} of ${item.quorum} approval${item.quorum === 1 ? '' : 's'}${who ? `: ${who} pending` : ''}`;
 }
