@@ -595,3 +595,38 @@ test('an admin opens the queue dashboard from the console; no one else gets in',
   });
   expect([401, 403]).toContain(asPmo.status);
 });
+
+test("the API's refusals show next to the field or in plain words, and nothing is created", async ({
+  page,
+  admin,
+  person,
+}) => {
+  const pmo = await person(['pmo'], 'Pat PMO');
+  const taken = await admin.project('Already there');
+  await signIn(page, pmo);
+  await page.goto('/projects');
+  await page.getByRole('button', { name: 'New project' }).click();
+  const form = page.getByRole('form', { name: 'New project' });
+  const key = form.getByLabel('Key');
+  const create = form.getByRole('button', { name: /^Create/ });
+
+  // Invalid input (400): the API's word for the field shows under it.
+  await key.fill('not a key!');
+  await form.getByLabel('Name').fill('Field errors');
+  await create.click();
+  await expect(key).toHaveAttribute('aria-invalid', 'true');
+  await expect(key).not.toHaveAccessibleDescription(/e\.g\. CRM-2027/); // the hint gave way to the error
+  await expect(key).toHaveAccessibleDescription(/.+/);
+
+  // A key another project has (409): said in plain words.
+  await key.fill(taken.key);
+  await create.click();
+  await expect(page.getByRole('alert').filter({ hasText: /already has this key/i })).toBeVisible();
+  const { items } = await admin.get<{ items: { name: string }[] }>('/v1/projects?limit=500');
+  expect(items.filter((p) => p.name === 'Field errors')).toEqual([]);
+
+  const fresh = unique('OK').toUpperCase();
+  await key.fill(fresh);
+  await create.click();
+  await expect(page.getByRole('link', { name: fresh, exact: true })).toBeVisible();
+});
