@@ -1,6 +1,6 @@
 // Create a deliverable (draft), or edit one in draft or rework: the fields of POST and PATCH
 // /v1/deliverables, with the API's field errors shown beside each field.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ifMatch, ok } from '../api/client';
 import type { ChangeType, Deliverable } from '../api/types';
 import { useProjects, useServices } from '../catalogue/catalogue-data';
@@ -39,6 +39,27 @@ export function DeliverableForm({
   const [description, setDescription] = useState(existing?.description ?? '');
   const [changeType, setChangeType] = useState<ChangeType>(existing?.changeType ?? 'new_service');
   const [targetGoLive, setTargetGoLive] = useState(toLocalInput(existing?.targetGoLive));
+  // What the form was filled from: an edit sends only what the reader changed, so a colleague's change to
+  // another field is never undone; after a Reload, the fields the reader did not touch take the fresh values.
+  const fromRecord = (d: Deliverable | undefined) => ({
+    title: d?.title ?? '',
+    description: d?.description ?? '',
+    changeType: d?.changeType ?? 'new_service',
+    targetGoLive: toLocalInput(d?.targetGoLive),
+  });
+  const [initial, setInitial] = useState(() => fromRecord(existing));
+  useEffect(() => {
+    if (!existing || baseVersion === undefined) return;
+    const fresh = fromRecord(existing);
+    setInitial((before) => {
+      if (title === before.title) setTitle(fresh.title);
+      if (description === before.description) setDescription(fresh.description);
+      if (changeType === before.changeType) setChangeType(fresh.changeType);
+      if (targetGoLive === before.targetGoLive) setTargetGoLive(fresh.targetGoLive);
+      return fresh;
+    });
+    // only when the form is rebased on a fresh version (the typed values are read, not watched)
+  }, [baseVersion]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const action = useAction();
 
@@ -52,6 +73,15 @@ export function DeliverableForm({
     if (!target) local.targetGoLive = 'Give a target go-live date and time.';
     setErrors(local);
     if (Object.keys(local).length > 0 || !target) return;
+    const changed =
+      title !== initial.title ||
+      description !== initial.description ||
+      changeType !== initial.changeType ||
+      targetGoLive !== initial.targetGoLive;
+    if (existing && !changed) {
+      onDone(existing);
+      return;
+    }
     void action.run(async () => {
       try {
         const saved = existing
@@ -59,10 +89,10 @@ export function DeliverableForm({
               api.PATCH('/v1/deliverables/{id}', {
                 params: { path: { id: existing.id }, header: ifMatch(baseVersion ?? existing.version) },
                 body: {
-                  title: title.trim(),
-                  description: description.trim() || null,
-                  changeType,
-                  targetGoLive: target,
+                  ...(title !== initial.title ? { title: title.trim() } : {}),
+                  ...(description !== initial.description ? { description: description.trim() || null } : {}),
+                  ...(changeType !== initial.changeType ? { changeType } : {}),
+                  ...(targetGoLive !== initial.targetGoLive ? { targetGoLive: target } : {}),
                 },
               }),
             )
