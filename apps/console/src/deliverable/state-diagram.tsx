@@ -102,7 +102,7 @@ export function StateDiagram({
         role="img"
         aria-labelledby="diagram-title"
         className="diagram-svg"
-        preserveAspectRatio="xMinYMin meet"
+        preserveAspectRatio="xMidYMin meet"
       >
         <title id="diagram-title">{`Handover workflow; the current status is ${currentWords.text}`}</title>
         <defs>
