@@ -8,6 +8,7 @@ import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
 import { formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
+import { usePrincipalName } from '../shell/principal-names';
 import { ProblemMessage, Progress, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 import { readinessCount } from './summary';
@@ -66,6 +67,7 @@ type Mode = null | 'attest' | 'waive' | 'result';
 
 function CriterionRow({ criterion }: { criterion: Criterion }) {
   const { deliverable } = useDeliverable();
+  const nameOf = usePrincipalName();
   const [mode, setMode] = useState<Mode>(null);
   const can = (action: 'attest' | 'waive' | 'result') => deliverable.allowedActions.includes(action);
   const settled = criterion.status === 'passed' || criterion.status === 'waived';
@@ -102,7 +104,7 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
           ) : null}
           <p className="small muted">
             {criterion.updatedAt
-              ? `Last evaluated ${relative(criterion.updatedAt)} (${formatDateTime(criterion.updatedAt)})${criterion.updatedBy ? '' : ' by Baton'}`
+              ? `Last evaluated ${relative(criterion.updatedAt)} (${formatDateTime(criterion.updatedAt)}) by ${nameOf(criterion.updatedBy)}`
               : 'Not evaluated yet'}
           </p>
         </div>
