@@ -2,7 +2,7 @@
 // snapshot: a live event updates the rows it shows in place, marks rows that no longer wait for me, and
 // counts new arrivals ("2 new — show") instead of moving rows under the reader.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ok } from '../api/client';
+import { api, ifMatch, ok } from '../api/client';
 import type { Decision, Deliverable, InboxItem } from '../api/types';
 import { DecisionForm, type DecisionFormHandle } from '../deliverable/decision-form';
 import { readinessCount, waitingText } from '../deliverable/summary';
@@ -11,7 +11,9 @@ import { Link, navigate } from '../lib/router';
 import { countdown, formatDateTime } from '../lib/time';
 import { useLiveEvents } from '../live/live';
 import { useApp } from '../shell/app-context';
-import { Empty, Loading, ProblemMessage, Progress, StatusBadge, Term } from '../ui/components';
+import { Empty, Loading, ProblemMessage, Progress, StatusBadge, Term, TextArea } from '../ui/components';
+import { explain } from '../lib/problem';
+import { prime } from '../lib/store';
 
 const PAGE = 100;
 
@@ -47,6 +49,8 @@ export function InboxPage() {
   const [selected, setSelected] = useState(0);
   const [open, setOpen] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [batch, setBatch] = useState(false);
   const forms = useRef(new Map<string, DecisionFormHandle>());
   const rowRefs = useRef(new Map<string, HTMLLIElement>());
 
@@ -216,6 +220,7 @@ export function InboxPage() {
   });
 
   const waitingCount = visible.filter((row) => !row.gone).length;
+  const pickedRows = visible.filter((row) => picked.has(row.item.deliverable.id) && !row.gone);
   return (
     <div className="page">
       <div className="page-head">
@@ -270,6 +275,25 @@ export function InboxPage() {
           </p>
         </Empty>
       ) : null}
+      {pickedRows.length > 0 ? (
+        <BatchApproval
+          rows={pickedRows}
+          open={batch}
+          onOpen={setBatch}
+          onClear={() => {
+            setPicked(new Set());
+            setBatch(false);
+          }}
+          onDecided={(id, updated) => {
+            decided(id, updated, 'approve');
+            setPicked((before) => {
+              const next = new Set(before);
+              next.delete(id);
+              return next;
+            });
+          }}
+        />
+      ) : null}
       {visible.length > 0 ? (
         <ul
           className="inbox-list"
@@ -294,6 +318,13 @@ export function InboxPage() {
                 else forms.current.delete(row.item.deliverable.id);
               }}
               onDecided={decided}
+              picked={picked.has(row.item.deliverable.id)}
+              onPick={(on) => {
+                const next = new Set(picked);
+                if (on) next.add(row.item.deliverable.id);
+                else next.delete(row.item.deliverable.id);
+                setPicked(next);
+              }}
             />
           ))}
         </ul>
@@ -317,8 +348,12 @@ function InboxRow({
   rowRef,
   formRef,
   onDecided,
+  picked,
+  onPick,
 }: {
   row: Row;
+  picked: boolean;
+  onPick: (on: boolean) => void;
   now: number;
   selected: boolean;
   expanded: boolean;
@@ -371,6 +406,12 @@ function InboxRow({
         ) : null}
       </div>
       <div className="inbox-side">
+        {row.gone ? null : (
+          <label className="toggle pick">
+            <input type="checkbox" checked={picked} onChange={(event) => onPick(event.target.checked)} />
+            Select<span className="visually-hidden"> {d.title}</span>
+          </label>
+        )}
         <button
           type="button"
           className="button button-small"
@@ -434,5 +475,116 @@ function InboxRow({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * Approving several items at once: the reader picks them (never "all" by default), the panel lists every item
+ * it covers with its gate and the role it approves with, asks once for a comment, then decides them one by one
+ * and says how each went.
+ */
+function BatchApproval({
+  rows,
+  open,
+  onOpen,
+  onClear,
+  onDecided,
+}: {
+  rows: Row[];
+  open: boolean;
+  onOpen: (open: boolean) => void;
+  onClear: () => void;
+  onDecided: (id: string, updated: Deliverable) => void;
+}) {
+  const app = useApp();
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refused, setRefused] = useState<Record<string, string>>({});
+  const run = async () => {
+    setBusy(true);
+    const problems: Record<string, string> = {};
+    for (const { item } of rows) {
+      const d = item.deliverable;
+      try {
+        const updated = await ok(
+          api.POST('/v1/deliverables/{id}/decisions', {
+            params: { path: { id: d.id }, header: ifMatch(d.version) },
+            body: {
+              gate: item.gate,
+              role: item.roles[0] ?? '',
+              decision: 'approve',
+              ...(comment.trim() ? { comment: comment.trim() } : {}),
+            },
+          }),
+        );
+        prime(`deliverable:${d.id}`, updated);
+        onDecided(d.id, updated);
+      } catch (error) {
+        problems[d.id] = explain(error).summary;
+      }
+    }
+    setRefused(problems);
+    setBusy(false);
+    if (Object.keys(problems).length === 0) {
+      setComment('');
+      onOpen(false);
+    }
+  };
+  return (
+    <section className="card section batch" aria-labelledby="batch-title">
+      <div className="section-head">
+        <h2 id="batch-title" className="h3">
+          {rows.length} selected
+        </h2>
+        <div className="row">
+          <button
+            type="button"
+            className="button button-small"
+            aria-expanded={open}
+            onClick={() => onOpen(!open)}
+          >
+            Approve {rows.length} selected…
+          </button>
+          <button type="button" className="button button-small button-ghost" onClick={onClear}>
+            Clear selection
+          </button>
+        </div>
+      </div>
+      {open ? (
+        <div>
+          <p className="small">You approve each of these at the gate it waits at:</p>
+          <ul className="compact-list">
+            {rows.map(({ item }) => (
+              <li key={item.deliverable.id}>
+                <strong>{item.deliverable.title}</strong> · <Term words={app.gate(item.gate)} /> · as{' '}
+                {humanize(item.roles[0] ?? '').toLowerCase()}
+                {refused[item.deliverable.id] ? (
+                  <span className="field-error"> — not approved: {refused[item.deliverable.id]}</span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          <TextArea
+            label="Comment for all of them (optional)"
+            rows={2}
+            value={comment}
+            onChange={(event) => setComment(event.target.value)}
+          />
+          <div className="row">
+            <button
+              type="button"
+              className="button button-approve"
+              disabled={busy}
+              onClick={() => void run()}
+            >
+              Approve {rows.length}
+            </button>
+            <button type="button" className="button button-ghost" onClick={() => onOpen(false)}>
+              Not now
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </section>
   );
 }
