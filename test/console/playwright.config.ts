@@ -5,9 +5,14 @@
 // One worker: the tests share one Baton, whose inbox is by role; run one at a time they also leave the two
 // cores to Baton, PostgreSQL and Chromium, and the scale test (2,000 deliverables) runs last (files in name
 // order) so the journeys' boards stay small.
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// Traces and screenshots of failures, in a folder of this run's own (Playwright empties it first: two runs
+// on one machine must not share it). Set once here, inherited by the workers, which load this file again.
+process.env.BATON_CONSOLE_RESULTS ??= mkdtempSync(join(tmpdir(), 'baton-console-results-'));
 
 export default defineConfig({
   testDir: '.',
@@ -19,7 +24,7 @@ export default defineConfig({
   forbidOnly: Boolean(process.env.CI),
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  outputDir: join(tmpdir(), 'baton-console-test-results'),
+  outputDir: process.env.BATON_CONSOLE_RESULTS,
   reporter: [['list'], ['./support/summary-reporter.ts']],
   use: {
     browserName: 'chromium',
