@@ -10,6 +10,8 @@ import { SelectField, StatusBadge } from '../ui/components';
 
 type TimeMode = 'local' | 'utc' | 'relative';
 
+const LATEST = 12;
+
 export function TimelineSection({ events }: { events: AuditEvent[] | undefined }) {
   const nameOf = usePrincipalName();
   const [check, setCheck] = useState<ChainCheck | null>(null);
@@ -27,7 +29,11 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
     };
   }, [events]);
   const kinds = [...new Set((events ?? []).map((event) => event.action))];
-  const shown = (events ?? []).filter((event) => !kind || event.action === kind);
+  const [all, setAll] = useState(false);
+  const matching = (events ?? []).filter((event) => !kind || event.action === kind);
+  // Oldest first, always; a long history shows its latest events with the earlier ones one click away.
+  const hidden = all ? 0 : Math.max(0, matching.length - LATEST);
+  const shown = matching.slice(hidden);
   const at = (iso: string) =>
     time === 'utc'
       ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
@@ -71,6 +77,11 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
         />
       </div>
       {!events ? <p className="muted">Loading the timeline…</p> : null}
+      {hidden > 0 ? (
+        <button type="button" className="button button-small" onClick={() => setAll(true)}>
+          Show the {hidden} earlier event{hidden === 1 ? '' : 's'}
+        </button>
+      ) : null}
       <ol className="timeline">
         {shown.map((event) => {
           const broken = check && !check.valid && check.seq === event.seq;
