@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { type Principal } from './support/api.js';
 import { ROOT } from './support/baton.js';
-import { inboxRow, openDeliverable } from './support/pages.js';
+import { inboxRow, msUntilLinkShown, openDeliverable } from './support/pages.js';
 import { expect, otherBrowser, signIn, test, type Page } from './support/test.js';
 
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -75,14 +75,12 @@ test('screenshots of the board, the inbox and the deliverable page', async ({ pa
   await change.api.decide(reworked.id, 'acceptance', 'change_manager', 'request_changes', 'No rollback plan');
 
   await signIn(page, pmo);
-  // The board's first paint with its cards (issue 12's budget: under 1 s on localhost), measured cold from
-  // the navigation: the page, its script and the API reads.
-  const started = Date.now();
-  await page.goto('/board');
-  await expect(page.getByRole('link', { name: 'Customer portal v2', exact: true })).toBeVisible();
-  const firstPaint = Date.now() - started;
-  console.log(`[board] first paint with its cards in ${firstPaint} ms`);
+  // The board's first paint with its cards (issue 12's budget: under 1 s on localhost), from the start of the
+  // navigation: the page, its script and the API reads.
+  const firstPaint = await msUntilLinkShown(page, '/board', 'Customer portal v2');
+  console.log(`[board] first paint with its cards ${firstPaint} ms after the navigation started`);
   expect(firstPaint, "the board's first paint is over issue 12's budget").toBeLessThan(1_000);
+  await expect(page.getByRole('link', { name: 'Customer portal v2', exact: true })).toBeVisible();
   await settle(page);
   await page.screenshot({ path: join(SHOTS, 'board.png') });
 

@@ -4,7 +4,8 @@
 // stay small.
 import { inParallel, type Principal } from './support/api.js';
 import { SCALE_ROLE } from './support/scene.js';
-import { expect, otherBrowser, signIn, test, type Page } from './support/test.js';
+import { msUntilLinkShown } from './support/pages.js';
+import { expect, otherBrowser, signIn, test } from './support/test.js';
 
 const COUNT = 2_000;
 const IN_ACCEPTANCE = 200; // of them, waiting at the gate: the inbox of SCALE_ROLE
@@ -37,13 +38,16 @@ test('the board and the inbox stay usable with 2,000 deliverables', async ({ pag
 
   // The board: from navigation to its columns and cards on screen.
   await signIn(page, pmos[0]);
-  const boardMs = await timeToVisible(page, '/board', page.getByText('Scale item', { exact: false }).first());
+  const boardMs = await msUntilLinkShown(page, '/board', 'Scale item');
+  await expect(page.getByRole('link', { name: /^Scale item/ }).first()).toBeVisible();
   // What the console measured itself, if it marks its renders, and the browser's paints.
   const marks = await page.evaluate<string[]>(`performance
     .getEntriesByType('measure')
     .concat(performance.getEntriesByType('mark'), performance.getEntriesByType('paint'))
     .map((e) => e.name + '=' + Math.round(e.entryType === 'measure' ? e.duration : e.startTime) + 'ms')`);
-  console.log(`[scale] board with ${COUNT} deliverables visible in ${boardMs} ms (${marks.join(', ')})`);
+  console.log(
+    `[scale] board with ${COUNT} deliverables shown ${boardMs} ms after the navigation started (${marks.join(', ')})`,
+  );
   expect(boardMs, 'the board with 2,000 deliverables took too long to show').toBeLessThan(5_000);
 
   // Usable: it scrolls, filters by project and searches by title.
@@ -63,24 +67,9 @@ test('the board and the inbox stay usable with 2,000 deliverables', async ({ pag
   // The inbox of the gate's approver: 200 waiting.
   const approver = await admin.principal('Scale approver', [SCALE_ROLE]);
   const inbox = await otherBrowser(browser, approver);
-  const inboxMs = await timeToVisible(
-    inbox,
-    '/inbox',
-    inbox.getByRole('link', { name: /^Scale item/ }).first(),
-  );
-  console.log(`[scale] inbox with ${IN_ACCEPTANCE} waiting visible in ${inboxMs} ms`);
+  const inboxMs = await msUntilLinkShown(inbox, '/inbox', 'Scale item');
+  await expect(inbox.getByRole('link', { name: /^Scale item/ }).first()).toBeVisible();
+  console.log(`[scale] inbox with ${IN_ACCEPTANCE} waiting shown ${inboxMs} ms after the navigation started`);
   expect(inboxMs, 'the inbox with 200 waiting took too long to show').toBeLessThan(5_000);
   await inbox.context().close();
 });
-
-/** Milliseconds from starting the navigation to `visible` being on screen. */
-async function timeToVisible(
-  page: Page,
-  path: string,
-  visible: ReturnType<Page['getByText']>,
-): Promise<number> {
-  const started = Date.now();
-  await page.goto(path);
-  await expect(visible).toBeVisible({ timeout: 30_000 });
-  return Date.now() - started;
-}

@@ -107,3 +107,28 @@ export async function expectNoSidewaysScroll(page: Page, what: string): Promise<
   const { pixels, culprits } = await sidewaysOverflow(page);
   expect(pixels, `${what} scrolls sideways by ${pixels} px; sticking out: ${culprits.join('; ')}`).toBe(0);
 }
+
+/**
+ * Milliseconds from the start of the navigation to `path` until a link whose text starts with `linkText` is in
+ * the page, measured by the page's own clock (performance.now() counts from the navigation's start), checked
+ * every animation frame: no test-runner polling in the figure.
+ */
+export async function msUntilLinkShown(page: Page, path: string, linkText: string): Promise<number> {
+  await page.goto(path, { waitUntil: 'commit' });
+  // A function, not a string: the console's Content-Security-Policy forbids evaluating strings.
+  const found = await page.waitForFunction(
+    (prefix) => {
+      const links: any[] = [...(globalThis as any).document.querySelectorAll('a')];
+      return (
+        links.some((a) =>
+          String(a.textContent ?? '')
+            .trim()
+            .startsWith(prefix),
+        ) && Math.round(performance.now())
+      );
+    },
+    linkText,
+    { polling: 'raf', timeout: 30_000 },
+  );
+  return (await found.jsonValue()) as number;
+}
