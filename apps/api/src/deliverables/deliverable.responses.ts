@@ -88,7 +88,10 @@ export const deliverableResponse = z
       .array(
         z
           .object({ freezeWindowId: uuidOut, name: z.string(), start: timeOut, end: timeOut })
-          .meta({ id: 'FreezeConflict', description: 'An occurrence of a change freeze the go-live window meets' }),
+          .meta({
+            id: 'FreezeConflict',
+            description: 'An occurrence of a change freeze the go-live window meets',
+          }),
       )
       .describe('change freezes laid over the scheduled window since it was set (event schedule.conflict)'),
     els: z.object({
