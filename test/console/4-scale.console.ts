@@ -69,6 +69,15 @@ test('the board and the inbox stay usable with 2,000 deliverables', async ({ pag
   const inbox = await otherBrowser(browser, approver);
   const inboxMs = await msUntilLinkShown(inbox, '/inbox', 'Scale item');
   await expect(inbox.getByRole('link', { name: /^Scale item/ }).first()).toBeVisible();
+  // Usable: the keys move through it (a row at a time).
+  const selected = inbox.getByRole('listitem').and(inbox.locator('[aria-current="true"]'));
+  const firstRow = await selected.textContent();
+  await inbox.keyboard.press('j');
+  await inbox.keyboard.press('j');
+  await expect(selected).not.toHaveText(firstRow ?? '');
+  await inbox.keyboard.press('k');
+  await inbox.keyboard.press('k');
+  await expect(selected).toHaveText(firstRow ?? '');
   console.log(`[scale] inbox with ${IN_ACCEPTANCE} waiting shown ${inboxMs} ms after the navigation started`);
   expect(inboxMs, 'the inbox with 200 waiting took too long to show').toBeLessThan(5_000);
   await inbox.context().close();
