@@ -6,6 +6,8 @@ import { expect, signIn, test, type Page } from './support/test.js';
 
 async function scan(page: Page, name: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
+  // The scan ran on the page (the console's Content-Security-Policy did not keep axe out).
+  expect(results.passes.length, `axe checked nothing on the ${name} page`).toBeGreaterThan(10);
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const described = bad.map(
     (v) =>
@@ -43,25 +45,31 @@ test.describe('accessibility', () => {
     await scan(page, 'sign-in');
   });
 
-  const pages: [string, (page: Page) => Promise<void>][] = [
-    ['board', (page) => page.goto('/board').then(() => undefined)],
-    ['inbox', (page) => page.goto('/inbox').then(() => undefined)],
-    ['deliverable', (page) => page.goto(`/deliverables/${deliverable.id}`).then(() => undefined)],
-    ['calendar', (page) => page.goto('/calendar').then(() => undefined)],
-    ['projects', (page) => page.goto('/projects').then(() => undefined)],
-    ['services', (page) => page.goto('/services').then(() => undefined)],
-    ['admin: principals', (page) => page.goto('/admin/principals').then(() => undefined)],
-    ['admin: policies', (page) => page.goto('/admin/policies').then(() => undefined)],
-    ['admin: checklists', (page) => page.goto('/admin/checklists').then(() => undefined)],
-    ['admin: webhooks', (page) => page.goto('/admin/webhooks').then(() => undefined)],
+  // Each page at its path, with its form opened where a button opens one (so the form is scanned too).
+  const pages: [name: string, path: () => string, opens?: RegExp][] = [
+    ['board', () => '/board', /^New deliverable$/],
+    ['inbox', () => '/inbox', /^Details and decide/],
+    ['deliverable', () => `/deliverables/${deliverable.id}`, /^Attest/],
+    ['calendar', () => '/calendar'],
+    ['projects', () => '/projects', /^New project$/],
+    ['services', () => '/services', /^New service$/],
+    ['admin: principals', () => '/admin/principals'],
+    ['admin: policies', () => '/admin/policies'],
+    ['admin: checklists', () => '/admin/checklists', /^New checklist$/],
+    ['admin: webhooks', () => '/admin/webhooks'],
   ];
-  for (const [name, open] of pages) {
+  for (const [name, path, opens] of pages) {
     test(`the ${name} page`, async ({ page }) => {
       await signIn(page, token);
-      await open(page);
+      await page.goto(path());
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       // Loaded: no "Loading ..." status left on the page.
       await expect(page.getByRole('status').filter({ hasText: /loading/i })).toHaveCount(0);
+      if (opens) {
+        const button = page.getByRole('button', { name: opens }).first();
+        await button.click();
+        await expect(page.getByRole('form').first()).toBeVisible();
+      }
       await scan(page, name);
     });
   }
