@@ -65,6 +65,10 @@ export const incidentResponse = z
   })
   .meta({ id: 'Incident' });
 
+const freezeConflictResponse = z
+  .object({ freezeWindowId: uuidOut, name: z.string(), start: timeOut, end: timeOut })
+  .meta({ id: 'FreezeConflict', description: 'An occurrence of a change freeze the go-live window meets' });
+
 export const deliverableResponse = z
   .object({
     id: uuidOut,
@@ -85,14 +89,7 @@ export const deliverableResponse = z
     incidents: z.array(incidentResponse),
     goLiveWindow: z.object({ start: timeOut, end: timeOut }).nullable(),
     conflicts: z
-      .array(
-        z
-          .object({ freezeWindowId: uuidOut, name: z.string(), start: timeOut, end: timeOut })
-          .meta({
-            id: 'FreezeConflict',
-            description: 'An occurrence of a change freeze the go-live window meets',
-          }),
-      )
+      .array(freezeConflictResponse)
       .describe('change freezes laid over the scheduled window since it was set (event schedule.conflict)'),
     els: z.object({
       period: z.number().int().describe('the early life support period; it never goes back'),
