@@ -345,7 +345,7 @@ function Card({
         ) : null}
         {blocked ? (
           <span className="flag flag-blocked">
-            <span aria-hidden="true">⛔ </span>
+            <span aria-hidden="true">⊘ </span>
             {item.status === 'on_hold'
               ? 'On hold'
               : item.status === 'rework'

@@ -114,9 +114,10 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
               type="button"
               className="button button-small"
               aria-expanded={mode === 'attest'}
+              aria-label={`Attest: ${criterion.title}`}
               onClick={() => setMode(mode === 'attest' ? null : 'attest')}
             >
-              Attest<span className="visually-hidden">: {criterion.title}</span>
+              Attest
             </button>
           ) : null}
           {showWaive ? (
@@ -124,9 +125,10 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
               type="button"
               className="button button-small"
               aria-expanded={mode === 'waive'}
+              aria-label={`Waive: ${criterion.title}`}
               onClick={() => setMode(mode === 'waive' ? null : 'waive')}
             >
-              Waive<span className="visually-hidden">: {criterion.title}</span>
+              Waive
             </button>
           ) : null}
           {showResult ? (
@@ -134,9 +136,10 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
               type="button"
               className="button button-small"
               aria-expanded={mode === 'result'}
+              aria-label={`Result: ${criterion.title}`}
               onClick={() => setMode(mode === 'result' ? null : 'result')}
             >
-              Result<span className="visually-hidden">: {criterion.title}</span>
+              Result
             </button>
           ) : null}
         </div>
