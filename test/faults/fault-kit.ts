@@ -445,7 +445,8 @@ const NOTICE_EVENT: Record<string, string> = {
  * Per deliverable, over the API: version == audit events and the hash chain holds; every timer that came
  * due fired exactly once (a sent notice timer is one event id at the receiver, a sent ELS period end is
  * one `els_period_elapsed` in the history) and no timer that did not fire sent anything; every status
- * change and extension in the history is one distinct event; no ELS follow-up outlives ELS.
+ * change and extension in the history is one distinct event, and so is every other recorded change
+ * (deliverable.updated); no ELS follow-up outlives ELS.
  */
 export async function auditDeliverables(
   client: ApiClient,
@@ -560,6 +561,22 @@ export async function auditDeliverables(
       .sort();
     if (changes.join() !== changeEvents.join())
       problem(`status changes [${changes.join(' ')}] but events [${changeEvents.join(' ')}]`);
+
+    // Every other recorded change (the creation aside) is one deliverable.updated, carrying the version it
+    // made: the audit event's seq (version == audit events).
+    const updates = history
+      .filter((event) => event.fromStatus !== null && event.fromStatus === event.toStatus)
+      .map((event) => `${event.action}@${event.seq}`)
+      .sort();
+    report.expectedEvents += updates.length;
+    const updateEvents = events
+      .filter((event) => event.type === 'deliverable.updated')
+      .map((event) => `${event.data?.action}@${event.data?.version}`)
+      .sort();
+    if (updates.join() !== updateEvents.join())
+      problem(
+        `recorded changes [${updates.join(' ')}] but deliverable.updated events [${updateEvents.join(' ')}]`,
+      );
   }
   return report;
 }
