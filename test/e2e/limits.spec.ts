@@ -117,10 +117,18 @@ describe('limits and headers', () => {
   });
 
   it('limits each token: 429 with Retry-After past the burst, others unaffected', async () => {
+    // One request first, so the token is known and has a bucket of its own: until then, a request counts against
+    // its address (a bucket of its own too), and concurrent first requests could draw on both.
+    expect((await actors.pmo.get('/v1/me')).status).toBe(200);
+    const started = performance.now();
     const results = await Promise.all(Array.from({ length: 30 }, () => actors.pmo.get('/v1/glossary')));
+    const seconds = (performance.now() - started) / 1000;
     const limited = results.filter((result) => result.status === 429);
     expect(limited.length).toBeGreaterThan(0);
-    expect(results.filter((result) => result.status === 200).length).toBeLessThanOrEqual(12);
+    // The burst, and what the bucket refilled (5 a second) while the requests ran on a shared machine.
+    expect(results.filter((result) => result.status === 200).length).toBeLessThanOrEqual(
+      10 + Math.ceil(5 * seconds),
+    );
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited[0].headers.get('content-type')).toMatch(/problem\+json/);
     expect((await actors.smo.get('/v1/glossary')).status).toBe(200);
