@@ -9,6 +9,8 @@ interface Entry {
   loading: boolean;
   loader?: () => Promise<unknown>;
   generation: number;
+  /** The read in flight, so a caller whose read was overtaken by a newer one can wait for that one. */
+  pending?: Promise<void>;
 }
 
 const entries = new Map<string, Entry>();
@@ -19,30 +21,36 @@ function emit(key: string) {
   subscribers.get(key)?.forEach((listener) => listener());
 }
 
-function run(key: string, loader: () => Promise<unknown>): Promise<void> {
+/** Reads `key` with `loader`; resolves once the cache holds this read's answer or a newer one. */
+export function load(key: string, loader: () => Promise<unknown>): Promise<void> {
   const previous = entries.get(key);
   const generation = (previous?.generation ?? 0) + 1;
-  entries.set(key, { ...previous, loading: true, loader, generation });
-  emit(key);
-  return loader().then(
-    (data) => {
-      if (entries.get(key)?.generation !== generation) return;
-      entries.set(key, { data, loading: false, loader, generation });
+  const settle = (next: Entry): Promise<void> | undefined => {
+    const latest = entries.get(key);
+    if (latest?.generation === generation) {
+      entries.set(key, next);
       emit(key);
-    },
-    (error: unknown) => {
-      if (entries.get(key)?.generation !== generation) return;
-      entries.set(key, { ...entries.get(key), error, loading: false, loader, generation });
-      emit(key);
-    },
+      return undefined;
+    }
+    // Overtaken (a live event refreshed the same key meanwhile): resolve when the newer read has landed,
+    // so whoever awaits this reload sees data at least as fresh as what it asked for.
+    return latest?.pending !== pending ? latest?.pending : undefined;
+  };
+  const pending: Promise<void> = loader().then(
+    (data) => settle({ data, loading: false, loader, generation }),
+    (error: unknown) =>
+      settle({ ...entries.get(key), error, loading: false, loader, generation, pending: undefined }),
   );
+  entries.set(key, { ...previous, loading: true, loader, generation, pending });
+  emit(key);
+  return pending;
 }
 
 /** Reloads every cached read whose key starts with `prefix` that a page shows; forgets the others. */
 export function refresh(prefix: string): void {
   for (const [key, entry] of entries) {
     if (!key.startsWith(prefix)) continue;
-    if ((subscribers.get(key)?.size ?? 0) > 0 && entry.loader) void run(key, entry.loader);
+    if ((subscribers.get(key)?.size ?? 0) > 0 && entry.loader) void load(key, entry.loader);
     else entries.delete(key);
   }
 }
@@ -55,9 +63,15 @@ export function prime(key: string, data: unknown): void {
     data,
     error: undefined,
     loading: false,
+    pending: undefined,
     generation: (entry?.generation ?? 0) + 1,
   });
   emit(key);
+}
+
+/** What the cache holds for `key` (for tests and debugging). */
+export function peek(key: string): unknown {
+  return entries.get(key)?.data;
 }
 
 export function clearAll(): void {
@@ -90,10 +104,10 @@ export function useResource<T>(key: string | null, loader: () => Promise<T>): Re
     if (key === null) return;
     const current = entries.get(key);
     if (!current || (current.data === undefined && current.error === undefined && !current.loading))
-      void run(key, () => loaderRef.current());
+      void load(key, () => loaderRef.current());
   }, [key]);
   const reload = useCallback(
-    () => (key === null ? Promise.resolve() : run(key, () => loaderRef.current())),
+    () => (key === null ? Promise.resolve() : load(key, () => loaderRef.current())),
     [key],
   );
   return { data: entry.data as T | undefined, error: entry.error, loading: entry.loading, reload };
