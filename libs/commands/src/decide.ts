@@ -220,6 +220,7 @@ function dueTimer(timer: NonNullable<LoadedDeliverable['timer']>): DueTimer {
     period: timer.period,
     before: timer.before,
     repeatEvery: timer.repeatEvery,
+    subject: timer.subject,
   };
 }
 

@@ -118,6 +118,7 @@ export function planEffects(
           period: effect.period ?? null,
           repeatEvery: effect.repeat ? effect.delay : null,
           before: effect.before ?? null,
+          subject: effect.subject ?? null,
         };
         plan.scheduleTimers.push(timer);
         plan.outbox.push(timerJob(deliverableId, timer));

@@ -3,7 +3,7 @@ import { applyCommand } from './loaded-handover.js';
 import type { Effect } from './handover.effects.js';
 import { HandoverErrorCode } from './handover.errors.js';
 import { createHandover } from './handover.snapshot.js';
-import type { Actor } from './handover.types.js';
+import { TIMER_KINDS, type Actor } from './handover.types.js';
 import type { Policy } from './policy.js';
 import {
   ACTORS,
@@ -411,7 +411,7 @@ describe('decisions at the acceptance gate', () => {
     expect(timers(outcome.effects)).toEqual([
       {
         type: 'cancel_timers',
-        kinds: ['readiness', 'decision_overdue', 'decision_escalation', 'els_follow_up', 'els_period_end'],
+        kinds: [...TIMER_KINDS],
       },
     ]);
   });
@@ -542,7 +542,7 @@ describe('go-live', () => {
       expect(timers(outcome.effects)).toEqual([
         {
           type: 'cancel_timers',
-          kinds: ['readiness', 'decision_overdue', 'decision_escalation', 'els_follow_up', 'els_period_end'],
+          kinds: [...TIMER_KINDS],
         },
       ]);
       expect(outcome.audit).toEqual({ action: 'rollback', data: { reason: 'Smoke test failed' } });
@@ -796,7 +796,7 @@ describe('hold, resume and cancel', () => {
       expect(outcome.toStatus).toBe('cancelled');
       expect(outcome.effects[0]).toEqual({
         type: 'cancel_timers',
-        kinds: ['readiness', 'decision_overdue', 'decision_escalation', 'els_follow_up', 'els_period_end'],
+        kinds: [...TIMER_KINDS],
       });
     }
     const held = new HandoverDriver();

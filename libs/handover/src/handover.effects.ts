@@ -27,6 +27,7 @@ export type Effect =
       period?: number;
       repeat?: boolean;
       before?: string;
+      subject?: string;
     }
   /** Cancel every scheduled timer of these kinds for the deliverable. */
   | { type: 'cancel_timers'; kinds: TimerKind[] }

@@ -106,6 +106,8 @@ export interface TimerSpec {
   repeat?: boolean;
   /** For readiness reminders: the offset before go-live this one stands for (one timer per offset). */
   before?: string;
+  /** What the timer is about, for timers of one item: the criterion that expires, the action that comes due. */
+  subject?: string;
 }
 
 /** The domain events a transition announces (webhooks, e-mail, the event stream). */
@@ -117,6 +119,8 @@ export const NOTIFY_EVENTS = [
   'reminder.decision_escalation',
   'els.follow_up',
   'schedule.conflict',
+  'criterion.expired',
+  'reminder.action_due',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 

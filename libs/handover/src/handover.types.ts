@@ -70,6 +70,8 @@ export const TIMER_KINDS = [
   'decision_escalation',
   'els_follow_up',
   'els_period_end',
+  'attestation_expiry',
+  'action_due',
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 

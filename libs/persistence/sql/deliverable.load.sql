@@ -3,7 +3,7 @@ SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.tit
   d.audit_seq, d.audit_hash, d.created_at, d.updated_at, d.machine_version,
     CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
     (SELECT row_to_json(t) FROM (
-       SELECT id, kind, due_at, status, period, repeat_every, before FROM timers
+       SELECT id, kind, due_at, status, period, repeat_every, before, subject FROM timers
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers

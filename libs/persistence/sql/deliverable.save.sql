@@ -43,8 +43,10 @@ WITH d AS (
       AND timers.status = 'scheduled' AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
   fired AS (UPDATE timers SET status = 'sent', sent_at = $12 FROM d WHERE timers.id = $3),
   scheduled AS (
-    INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
-    SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before, $12
+    INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, subject,
+      created_at)
+    SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before, t.subject, $12
     FROM d, jsonb_to_recordset($18::jsonb)
-      AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))
+      AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text,
+        subject text))
 SELECT d.id, n.notified FROM d, n

@@ -111,6 +111,7 @@ export function presentTimer(timer: TimerRow): z.input<typeof reminderResponse> 
     ...(timer.period === null ? {} : { period: timer.period }),
     ...(timer.before === null ? {} : { before: timer.before }),
     ...(timer.repeatEvery === null ? {} : { repeatEvery: timer.repeatEvery }),
+    ...(timer.subject === null ? {} : { subject: timer.subject }),
   };
 }
 

@@ -164,6 +164,10 @@ export const reminderResponse = z
     period: z.number().int().optional().describe('els_period_end: the period it closes'),
     before: z.string().optional().describe('readiness: the offset before the target go-live'),
     repeatEvery: z.string().optional().describe('els_follow_up: how often it repeats'),
+    subject: z
+      .string()
+      .optional()
+      .describe('attestation_expiry: the criterion that expires; action_due: the action that comes due'),
   })
   .meta({ id: 'Reminder' });
 

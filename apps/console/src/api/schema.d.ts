@@ -1331,7 +1331,14 @@ export interface components {
       /** Format: uuid */
       id: string;
       /** @enum {string} */
-      kind: 'readiness' | 'decision_overdue' | 'decision_escalation' | 'els_follow_up' | 'els_period_end';
+      kind:
+        | 'readiness'
+        | 'decision_overdue'
+        | 'decision_escalation'
+        | 'els_follow_up'
+        | 'els_period_end'
+        | 'attestation_expiry'
+        | 'action_due';
       /** Format: date-time */
       dueAt: string;
       sentAt: string | null;
@@ -1344,6 +1351,8 @@ export interface components {
       before?: string;
       /** @description els_follow_up: how often it repeats */
       repeatEvery?: string;
+      /** @description attestation_expiry: the criterion that expires; action_due: the action that comes due */
+      subject?: string;
     };
     /** @description No members: send {} or no body */
     EmptyRequest: Record<string, never>;
@@ -1618,6 +1627,8 @@ export interface components {
         | 'reminder.decision_escalation'
         | 'els.follow_up'
         | 'schedule.conflict'
+        | 'criterion.expired'
+        | 'reminder.action_due'
         | 'deliverable.updated'
       )[];
       /** @description the HMAC-SHA256 key, at least 16 characters; never served back */
@@ -1737,6 +1748,8 @@ export interface components {
         | 'reminder.decision_escalation'
         | 'els.follow_up'
         | 'schedule.conflict'
+        | 'criterion.expired'
+        | 'reminder.action_due'
         | 'deliverable.updated';
       /** Format: date-time */
       occurredAt: string;

@@ -48,7 +48,8 @@ export function elsTimers(context: HandoverContext): TimerSpec[] {
   ];
 }
 
-export type NoticeKind = Exclude<TimerKind, 'els_period_end'>;
+/** The timers that move the machine rather than send a notice. */
+export type NoticeKind = Exclude<TimerKind, 'els_period_end' | 'attestation_expiry'>;
 
 /** The event a notice timer sends when it fires (the ELS period end moves the machine instead). */
 export const NOTICE_EVENT_OF_TIMER: Readonly<Record<NoticeKind, NotifyEvent>> = {
@@ -56,6 +57,7 @@ export const NOTICE_EVENT_OF_TIMER: Readonly<Record<NoticeKind, NotifyEvent>> = 
   decision_overdue: 'reminder.decision_overdue',
   decision_escalation: 'reminder.decision_escalation',
   els_follow_up: 'els.follow_up',
+  action_due: 'reminder.action_due',
 };
 
 /**
@@ -87,6 +89,7 @@ export function nextOccurrence(timer: DueTimer): TimerSpec[] {
           kind: timer.kind,
           delay: timer.repeatEvery,
           ...(timer.period === null ? {} : { period: timer.period }),
+          ...(timer.subject === null ? {} : { subject: timer.subject }),
           repeat: true,
         },
       ];

@@ -14,6 +14,8 @@ export interface DueTimer {
   before: string | null;
   /** For repeating timers (ELS follow-ups): how long until the next one. */
   repeatEvery: string | null;
+  /** The criterion (attestation_expiry) or action (action_due) the timer is about. */
+  subject: string | null;
 }
 
 /** An ELS period end counts only for the current period: one from an earlier period is stale. */

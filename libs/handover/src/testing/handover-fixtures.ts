@@ -66,6 +66,7 @@ export function dueTimer(kind: TimerKind, fields: Partial<DueTimer> = {}): DueTi
     period: kind === 'els_period_end' || kind === 'els_follow_up' ? 1 : null,
     before: kind === 'readiness' ? 'PT1H' : null,
     repeatEvery: kind === 'els_follow_up' ? 'PT1S' : null,
+    subject: null,
     ...fields,
   };
 }

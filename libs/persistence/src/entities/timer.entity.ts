@@ -36,6 +36,10 @@ export class TimerEntity {
   @Column({ type: 'text', nullable: true })
   before!: string | null;
 
+  /** The criterion (attestation_expiry) or action (action_due) a timer of one item is about. */
+  @Column({ type: 'text', nullable: true })
+  subject!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -8,6 +8,7 @@ import { Installation1764330000000 } from './1764330000000-installation.js';
 import { PrincipalChanges1764340000000 } from './1764340000000-principal-changes.js';
 import { EventStream1764350000000 } from './1764350000000-event-stream.js';
 import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
+import { TimerSubject1764370000000 } from './1764370000000-timer-subject.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   PrincipalChanges1764340000000,
   EventStream1764350000000,
   FreezeWindows1764360000000,
+  TimerSubject1764370000000,
 ];

@@ -62,7 +62,7 @@ SELECT d.id, n.notified FROM d, n`;
 export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
     CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
     (SELECT row_to_json(t) FROM (
-       SELECT id, kind, due_at, status, period, repeat_every, before FROM timers
+       SELECT id, kind, due_at, status, period, repeat_every, before, subject FROM timers
        WHERE id = $2 AND deliverable_id = d.id) t) AS timer,
     (SELECT coalesce(json_agg(t ORDER BY t.due_at), '[]'::json) FROM (
        SELECT id, kind, due_at FROM timers
@@ -111,8 +111,10 @@ export const SAVE_DELIVERABLE = `WITH d AS (
       AND timers.status = 'scheduled' AND timers.kind = ANY($17::text[]) AND timers.id IS DISTINCT FROM $3),
   fired AS (UPDATE timers SET status = 'sent', sent_at = $12 FROM d WHERE timers.id = $3),
   scheduled AS (
-    INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, created_at)
-    SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before, $12
+    INSERT INTO timers (id, deliverable_id, kind, due_at, status, period, repeat_every, before, subject,
+      created_at)
+    SELECT t.id, d.id, t.kind, t.due_at, 'scheduled', t.period, t.repeat_every, t.before, t.subject, $12
     FROM d, jsonb_to_recordset($18::jsonb)
-      AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text))
+      AS t(id uuid, kind text, due_at timestamptz, period integer, repeat_every text, before text,
+        subject text))
 SELECT d.id, n.notified FROM d, n`;

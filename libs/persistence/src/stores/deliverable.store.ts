@@ -62,6 +62,7 @@ export interface TimerAppend {
   period: number | null;
   repeatEvery: string | null;
   before: string | null;
+  subject: string | null;
 }
 
 /** The columns a command may change besides the handover state. */
@@ -100,7 +101,7 @@ export interface DeliverableChange {
 /** A timer as a command reads it with its deliverable. */
 export type LoadedTimer = Pick<
   TimerRow,
-  'id' | 'kind' | 'dueAt' | 'status' | 'period' | 'repeatEvery' | 'before'
+  'id' | 'kind' | 'dueAt' | 'status' | 'period' | 'repeatEvery' | 'before' | 'subject'
 >;
 
 /** What a command needs of a deliverable, read in one round trip (LOAD_DELIVERABLE). */
@@ -206,6 +207,7 @@ function timersJson(timers: TimerAppend[]): string {
       period: timer.period,
       repeat_every: timer.repeatEvery,
       before: timer.before,
+      subject: timer.subject,
     })),
   );
 }
@@ -421,6 +423,7 @@ interface RawLoaded {
     period: number | null;
     repeat_every: string | null;
     before: string | null;
+    subject: string | null;
   } | null;
   due_timers: { id: string; kind: string; due_at: string }[];
   freeze_windows: {
@@ -442,6 +445,7 @@ function toTimer(raw: NonNullable<RawLoaded['timer']>): LoadedTimer {
     period: raw.period,
     repeatEvery: raw.repeat_every,
     before: raw.before,
+    subject: raw.subject,
   };
 }
 

@@ -9,13 +9,15 @@ export interface TimerRow {
   period: number | null;
   repeatEvery: string | null;
   before: string | null;
+  /** The criterion or action a timer of one item is about. */
+  subject: string | null;
   createdAt: Date;
   sentAt: Date | null;
   cancelledAt: Date | null;
 }
 
 const COLUMNS = `id, deliverable_id AS "deliverableId", kind, due_at AS "dueAt", status, period,
-  repeat_every AS "repeatEvery", before, created_at AS "createdAt", sent_at AS "sentAt", cancelled_at AS "cancelledAt"`;
+  repeat_every AS "repeatEvery", before, subject, created_at AS "createdAt", sent_at AS "sentAt", cancelled_at AS "cancelledAt"`;
 
 export class TimerStore {
   constructor(private readonly sql: Sql) {}
