@@ -33,6 +33,9 @@ const EVERYONE: Caller[] = ['admin', 'pmo', 'smo', 'approver', 'auditor'];
 
 /** The service tier the deliverables use; its default policy has service_owner decide alone at both gates. */
 const TIER = 4;
+/** A tier whose checklist is one advisory automated criterion with a probe URL (a dead address: it fails). */
+const PROBE_TIER = 3;
+const PROBED = 'health';
 const REVOCATION = 'DELETE /v1/principals/{id}';
 /** Roles of each caller that has a principal: a fresh principal like it is made where a call would spend it. */
 const ROLES_OF: Partial<Record<Caller, string[]>> = {
@@ -85,6 +88,8 @@ let shared: {
   projectId: string;
   checklistId: string;
   webhookId: string;
+  /** A service of PROBE_TIER, whose checklist has a criterion the worker probes. */
+  probeServiceId: string;
 };
 /** route -> caller -> the status seen (with * when it was not the expected one). */
 const seen = new Map<string, Map<Caller, string>>();
@@ -275,6 +280,24 @@ const ROUTES: Route[] = (
       command(`/readiness/${MANUAL}/attest`, 'readiness', PMO, { evidence: 'wiki' }),
     ],
     [
+      'POST /v1/deliverables/{id}/readiness/{key}/probe',
+      {
+        allowed: PMO_OR_SMO,
+        success: 200,
+        refusal: 'HANDOVER.ROLE_REQUIRED',
+        // Not `deliverable: true`: the probe the submission started answers meanwhile, moving the version.
+        call: async () => {
+          const id = await deliverableInState(
+            fx,
+            { projectId: shared.projectId, serviceId: shared.probeServiceId },
+            'draft',
+          );
+          ok(await fx.pmo.post(path(id, '/submit'), {}), 200, 'submit the probed deliverable');
+          return { path: path(id, `/readiness/${PROBED}/probe`), body: {} };
+        },
+      },
+    ],
+    [
       'POST /v1/deliverables/{id}/readiness/{key}/waive',
       command(`/readiness/${AUTOMATED}/waive`, 'readiness', SMO, { reason: 'matrix' }),
     ],
@@ -447,11 +470,31 @@ beforeAll(async () => {
     201,
     'template',
   );
-  const [service, project, checklist, webhook] = await Promise.all([
+  ok(
+    await fx.smo.post('/v1/checklists', {
+      name: unique('matrix-probed'),
+      changeTypes: ALL_CHANGE_TYPES,
+      tiers: [PROBE_TIER],
+      criteria: [
+        {
+          key: PROBED,
+          title: 'Health check answers',
+          practice: 'monitoring and event management',
+          mandatory: false,
+          kind: 'automated',
+          probeUrl: 'http://127.0.0.1:9/matrix-probe',
+        },
+      ],
+    }),
+    201,
+    'probed template',
+  );
+  const [service, project, checklist, webhook, probeService] = await Promise.all([
     fx.smo.post('/v1/services', { name: unique('service'), tier: TIER }),
     fx.pmo.post('/v1/projects', { key: unique('PRJ'), name: 'Matrix', methodology: 'prince2' }),
     fx.smo.post('/v1/checklists', CHECKLIST()),
     fx.smo.post('/v1/webhooks', WEBHOOK()),
+    fx.smo.post('/v1/services', { name: unique('probed-service'), tier: PROBE_TIER }),
   ]);
   shared = {
     serviceId: ok(service, 201, 'service').id,
@@ -460,6 +503,7 @@ beforeAll(async () => {
     webhookId: ok(webhook, 201, 'webhook').id,
     deliverableId: '',
     otherId: fxOwner.id,
+    probeServiceId: ok(probeService, 201, 'probed service').id,
   };
   shared.deliverableId = await deliverableIn('draft');
 });

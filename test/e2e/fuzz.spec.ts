@@ -584,6 +584,12 @@ const TARGETS: Record<string, Target> = {
     { evidence: 'wiki', note: 'note' },
     { key: MANUAL },
   ),
+  'POST /v1/deliverables/{id}/readiness/{key}/probe': deliverableCommand(
+    'readiness',
+    () => fx.smo,
+    {},
+    { key: AUTOMATED },
+  ),
   'POST /v1/deliverables/{id}/readiness/{key}/waive': deliverableCommand(
     'readiness',
     () => fx.smo,
@@ -1006,6 +1012,8 @@ function plan(
       return post(`/readiness/${s.key}/waive`, { reason: 'waived' });
     case 'result':
       return post(`/readiness/${s.key}/result`, { passed: s.passed, detail: 'posted' });
+    case 'probe':
+      return post(`/readiness/${s.key}/probe`, {});
     case 'decide':
       return post('/decisions', { gate, role, decision, comment: 'random' });
     case 'schedule':

@@ -101,6 +101,8 @@ function httpCallOf(id: string, command: HandoverCommand): HttpCall | null {
         path: `${base}/readiness/${command.key}/result`,
         body: { passed: command.passed, ...(command.detail === undefined ? {} : { detail: command.detail }) },
       };
+    case 'probe':
+      return { method: 'POST', path: `${base}/readiness/${command.key}/probe` };
     case 'decide':
       return {
         method: 'POST',

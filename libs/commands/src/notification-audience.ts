@@ -84,6 +84,17 @@ export function notificationFor(
         text: `A change freeze (${names}) now covers the scheduled go-live window of ${name} (${String(data.windowStart)} to ${String(data.windowEnd)}). Move the window, or confirm the go-live knowingly.\n${link}`,
       };
     }
+    case 'criterion.expired':
+      // The project re-attests; the SMO confirms the go-live and must know readiness lapsed.
+      return {
+        audience: { ids: owners(deliverable), roles: ['smo'] },
+        subject: `[Baton] Readiness expired: ${String(data.title ?? data.key)} on ${name}`,
+        text: `The attestation of "${String(data.title ?? data.key)}" on ${name} expired at ${String(data.expiredAt)} (valid for ${String(data.validFor)}).${
+          data.mandatory === true
+            ? ' It is mandatory: the go-live cannot be confirmed until it is attested, probed or waived again.'
+            : ''
+        }\n${link}`,
+      };
     default:
       return null;
   }

@@ -52,6 +52,10 @@ export function candidateCommands(
       return context.criteria.map(({ key }) => ({ type: 'attest', at: AT, key, evidence: 'evidence' }));
     case 'waive':
       return context.criteria.map(({ key }) => ({ type: 'waive', at: AT, key, reason: 'reason' }));
+    case 'probe':
+      return context.criteria
+        .filter(({ probeUrl }) => probeUrl !== undefined)
+        .map(({ key }) => ({ type: 'probe', at: AT, key }));
     case 'result':
       return context.criteria
         .filter(({ kind }) => kind === 'automated')

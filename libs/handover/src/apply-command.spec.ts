@@ -526,7 +526,7 @@ describe('go-live', () => {
     const outcome = driver.run({ type: 'confirm' }, smo);
     expect(outcome.toStatus).toBe('early_life_support');
     expect(timers(outcome.effects)).toEqual([
-      { type: 'cancel_timers', kinds: ['readiness'] },
+      { type: 'cancel_timers', kinds: ['readiness', 'attestation_expiry'] },
       { type: 'schedule_timer', kind: 'els_period_end', delay: 'PT2S', period: 1 },
       { type: 'schedule_timer', kind: 'els_follow_up', delay: 'PT1S', period: 1, repeat: true },
     ]);
@@ -534,7 +534,7 @@ describe('go-live', () => {
   });
 
   it.each(['scheduled', 'early_life_support'] as const)(
-    'rolls back from %s to rework and cancels every timer',
+    "rolls back from %s to rework and cancels every timer but the attestations' expiry",
     (from) => {
       const driver = HandoverDriver.at(from);
       const outcome = driver.run({ type: 'rollback', reason: 'Smoke test failed' }, smo);
@@ -542,7 +542,7 @@ describe('go-live', () => {
       expect(timers(outcome.effects)).toEqual([
         {
           type: 'cancel_timers',
-          kinds: [...TIMER_KINDS],
+          kinds: TIMER_KINDS.filter((kind) => kind !== 'attestation_expiry'),
         },
       ]);
       expect(outcome.audit).toEqual({ action: 'rollback', data: { reason: 'Smoke test failed' } });

@@ -89,9 +89,15 @@ export function applyToRestored(
 
 /** The action the audit log and the status-change event name: a timer by what it did. */
 function auditAction(command: HandoverCommand): string {
-  return command.type === 'timer_due' && command.timer.kind === 'els_period_end'
-    ? 'els_period_elapsed'
-    : command.type;
+  if (command.type !== 'timer_due') return command.type;
+  switch (command.timer.kind) {
+    case 'els_period_end':
+      return 'els_period_elapsed';
+    case 'attestation_expiry':
+      return 'attestation_expired';
+    default:
+      return command.type;
+  }
 }
 
 function auditData(
@@ -116,6 +122,9 @@ function auditData(
     case 'freeze_conflict':
       return { conflicts: command.conflicts.map((conflict) => ({ ...conflict })) };
     case 'timer_due': {
+      if (command.timer.kind === 'attestation_expiry') {
+        return { key: command.timer.subject, expiresAt: command.timer.dueAt, timerId: command.timer.id };
+      }
       const open = openIncidentCounts(before.context);
       return {
         period: command.timer.period,
@@ -142,6 +151,7 @@ function auditData(
     case 'edit':
     case 'attest':
     case 'waive':
+    case 'probe':
     case 'result':
     case 'confirm':
     case 'rollback':

@@ -6,6 +6,10 @@ import { eventsHandledIn } from './machine-nodes.js';
 import {
   criterionAutomated,
   criterionKnown,
+  criterionProbeable,
+  expiryCurrent,
+  readinessHeld,
+  renewalAllowed,
   firstRefusal,
   freezeAllows,
   gateOpen,
@@ -72,7 +76,11 @@ export function refusalOfWellFormed(
 /** A timer that came due: stale when it belongs to an earlier ELS period, waiting while on hold. */
 function timerRefusal({ context, status }: RestoredHandover, command: HandoverCommand): Refusal | null {
   if (command.type !== 'timer_due') return null;
-  return timerCurrent(context, command.timer) ?? notOnHold(status, command.timer);
+  return (
+    timerCurrent(context, command.timer) ??
+    expiryCurrent(context, command.timer) ??
+    notOnHold(status, command.timer)
+  );
 }
 
 function commandRefusal(restored: RestoredHandover, command: HandoverCommand, actor: Actor): Refusal | null {
@@ -83,9 +91,17 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
       return policyValid(command.policy);
     case 'attest':
     case 'waive':
-      return criterionKnown(context, command.key);
+      return criterionKnown(context, command.key) ?? renewalAllowed(context, status, command.key);
     case 'result':
-      return criterionAutomated(context, command.key) ?? resultCurrent(context, command.key, command.round);
+      return (
+        criterionAutomated(context, command.key) ??
+        resultCurrent(context, command.key, command.round) ??
+        renewalAllowed(context, status, command.key)
+      );
+    case 'probe':
+      return criterionProbeable(context, command.key) ?? renewalAllowed(context, status, command.key);
+    case 'confirm':
+      return readinessHeld(context);
     case 'decide':
       return (
         gateOpen(status, command.gate) ??
@@ -106,7 +122,6 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
     case 'resolve_incident':
       return incidentOpen(context, command.reference);
     case 'edit':
-    case 'confirm':
     case 'rollback':
     case 'timer_due':
     case 'freeze_conflict':

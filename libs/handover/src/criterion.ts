@@ -6,6 +6,7 @@ import {
   type CriterionBlocks,
   type CriterionKind,
 } from './handover.types.js';
+import { parseIsoDuration } from './iso-duration.js';
 import { isPlainObject } from './json.types.js';
 
 /** One readiness criterion as a checklist template defines it. */
@@ -22,7 +23,17 @@ export interface CriterionSpec {
   probeUrl?: string;
   /** The milestone it is meant to be met by; informative: the readiness gate reads `mandatory`. */
   blocks?: CriterionBlocks;
+  /**
+   * How long a pass stays good (ISO 8601 duration, at least PT1S): an attestation or a passing result expires
+   * that long after it was given, unless the go-live was confirmed first.
+   */
+  validFor?: string;
 }
+
+/** The shortest `validFor`: an attestation that expires within the second it is given attests nothing. */
+export const MIN_VALID_FOR_MS = 1000;
+/** The longest `validFor` (ten years): beyond it a timer is not a sensible way to say "never". */
+export const MAX_VALID_FOR_MS = 10 * 365 * 24 * 3600 * 1000;
 
 /**
  * A criterion's template fields, copied field by field from a spec or anything that carries one (its state
@@ -38,6 +49,7 @@ export function specOf(criterion: CriterionSpec): CriterionSpec {
   };
   if (criterion.probeUrl !== undefined) spec.probeUrl = criterion.probeUrl;
   if (criterion.blocks !== undefined) spec.blocks = criterion.blocks;
+  if (criterion.validFor !== undefined) spec.validFor = criterion.validFor;
   return spec;
 }
 
@@ -55,7 +67,7 @@ export function criteriaProblems(criteria: unknown): string[] {
       problems.push(`criteria[${index}] must be an object`);
       return;
     }
-    const { key, title, practice, mandatory, kind, probeUrl, blocks } = criterion;
+    const { key, title, practice, mandatory, kind, probeUrl, blocks, validFor } = criterion;
     if (typeof key !== 'string' || !CRITERION_KEY_PATTERN.test(key)) {
       problems.push(`criteria[${index}].key must be 1 to 64 of [A-Za-z0-9._-]`);
     } else if (seen.has(key)) {
@@ -74,8 +86,27 @@ export function criteriaProblems(criteria: unknown): string[] {
     if (blocks !== undefined && !isOneOf(CRITERION_BLOCKS, blocks)) {
       problems.push(`criteria[${index}].blocks must be one of ${CRITERION_BLOCKS.join(', ')}`);
     }
+    if (validFor !== undefined && !validForInRange(validFor)) {
+      problems.push(`criteria[${index}].validFor must be an ISO 8601 duration from PT1S to P10Y`);
+    }
   });
   return problems;
+}
+
+/** A `validFor` in milliseconds; NaN when it is not an ISO 8601 duration. */
+export function validForMs(validFor: unknown): number {
+  if (typeof validFor !== 'string') return Number.NaN;
+  try {
+    return parseIsoDuration(validFor);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Whether `validFor` is a duration Baton can keep: at least a second, at most ten years. */
+export function validForInRange(validFor: unknown): boolean {
+  const ms = validForMs(validFor);
+  return ms >= MIN_VALID_FOR_MS && ms <= MAX_VALID_FOR_MS;
 }
 
 export function assertValidCriteria(criteria: unknown): asserts criteria is CriterionSpec[] {

@@ -38,6 +38,9 @@ export interface CriterionView {
   waiverReason?: string;
   updatedAt: string | null;
   updatedBy: string | null;
+  validFor?: string;
+  expiresAt?: string;
+  expiredAt?: string;
 }
 
 /** One decision at a gate, as API.md lists approvals (with the round it counted in). */
@@ -146,6 +149,8 @@ function criterionView(criterion: CriterionState): CriterionView {
   if (criterion.note !== null) view.note = criterion.note;
   if (criterion.detail !== null) view.detail = criterion.detail;
   if (criterion.waiverReason !== null) view.waiverReason = criterion.waiverReason;
+  if (criterion.expiresAt) view.expiresAt = criterion.expiresAt;
+  if (criterion.expiredAt) view.expiredAt = criterion.expiredAt;
   return view;
 }
 

@@ -27,6 +27,8 @@ export type HandoverCommand =
   | { type: 'resubmit'; at: string; policy: Policy; targetGoLive?: string }
   | { type: 'attest'; at: string; key: string; evidence: string; note?: string }
   | { type: 'waive'; at: string; key: string; reason: string }
+  /** Probe an automated criterion again (POST .../readiness/:key/probe): its result comes as `result`. */
+  | { type: 'probe'; at: string; key: string }
   | { type: 'result'; at: string; key: string; passed: boolean; detail?: string; round?: number }
   | { type: 'decide'; at: string; gate: Gate; role: string; decision: Decision; comment?: string }
   | {
@@ -98,6 +100,8 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
       };
     case 'waive':
       return { type: 'WAIVE', at, principalId: actor.principalId, key: command.key, reason: command.reason };
+    case 'probe':
+      return { type: 'PROBE', at, key: command.key };
     case 'result':
       return {
         type: 'RESULT',
@@ -220,6 +224,9 @@ function commandProblems(command: HandoverCommand): string[] {
       text('key', command.key);
       text('reason', command.reason);
       break;
+    case 'probe':
+      text('key', command.key);
+      break;
     case 'result':
       text('key', command.key);
       if (typeof command.passed !== 'boolean') problems.push('passed must be true or false');
@@ -270,6 +277,8 @@ function commandProblems(command: HandoverCommand): string[] {
       time('timer.dueAt', timer.dueAt);
       if (timer.period !== null && !Number.isInteger(timer.period))
         problems.push('timer.period must be a whole number or null');
+      if (timer.subject !== null && typeof timer.subject !== 'string')
+        problems.push('timer.subject must be text or null');
       break;
     }
     case 'rollback':
@@ -299,6 +308,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverComman
   RESUBMIT: 'resubmit',
   ATTEST: 'attest',
   WAIVE: 'waive',
+  PROBE: 'probe',
   RESULT: 'result',
   APPROVE: 'decide',
   REQUEST_CHANGES: 'decide',

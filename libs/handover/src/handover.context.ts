@@ -16,6 +16,13 @@ export interface CriterionState extends CriterionSpec {
   updatedAt: string | null;
   /** Null for the system (the worker's probes). */
   updatedBy: string | null;
+  /**
+   * When the current pass expires (a criterion with `validFor`, passed, before go-live); null otherwise.
+   * Absent in snapshots from before expiring attestations: none.
+   */
+  expiresAt?: string | null;
+  /** When the last pass expired, until the criterion is passed or waived again. */
+  expiredAt?: string | null;
 }
 
 export interface DecisionRecord {

@@ -21,6 +21,8 @@ import type { JsonObject } from './json.types.js';
  * | INCIDENT_ALREADY_RESOLVED   | 409  | the incident was resolved before                                |
  * | INVALID_WINDOW              | 400  | a go-live window whose end is not after its start               |
  * | FREEZE_WINDOW               | 409  | a go-live window in a change freeze, without an override; details: conflicts |
+ * | CRITERION_EXPIRED           | 409  | go-live confirmed while a mandatory criterion lapsed (expired, or failed) since acceptance |
+ * | NOT_PROBEABLE               | 409  | a probe asked for a criterion without a probe URL (an integration posts its result) |
  * | INVALID_DURATION            | 400  | text that is not an ISO 8601 duration                           |
  * | INVALID_POLICY              | 400  | a policy that cannot govern a round (bad quorum, roles, durations) |
  * | INVALID_CHECKLIST           | 400  | criteria with bad or duplicate keys                             |
@@ -48,6 +50,8 @@ export enum HandoverErrorCode {
   IncidentAlreadyResolved = 'HANDOVER.INCIDENT_ALREADY_RESOLVED',
   InvalidWindow = 'HANDOVER.INVALID_WINDOW',
   FreezeWindow = 'HANDOVER.FREEZE_WINDOW',
+  CriterionExpired = 'HANDOVER.CRITERION_EXPIRED',
+  NotProbeable = 'HANDOVER.NOT_PROBEABLE',
   InvalidDuration = 'HANDOVER.INVALID_DURATION',
   InvalidPolicy = 'HANDOVER.INVALID_POLICY',
   InvalidChecklist = 'HANDOVER.INVALID_CHECKLIST',

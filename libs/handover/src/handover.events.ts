@@ -38,6 +38,8 @@ export type HandoverEvent =
       note: string | null;
     }
   | { type: 'WAIVE'; at: string; principalId: string | null; key: string; reason: string }
+  /** Probe an automated criterion again (its evidence expired, or is about to). */
+  | { type: 'PROBE'; at: string; key: string }
   | {
       type: 'RESULT';
       at: string;
@@ -76,6 +78,7 @@ export const HANDOVER_EVENT_TYPES = [
   'RESUBMIT',
   'ATTEST',
   'WAIVE',
+  'PROBE',
   'RESULT',
   'APPROVE',
   'REQUEST_CHANGES',

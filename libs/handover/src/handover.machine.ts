@@ -5,6 +5,7 @@ import { actions } from './machine/actions.js';
 import { guards } from './machine/guards.js';
 import { DECISION_TIMERS, elsTimers, GATE_TIMERS } from './machine/timers.js';
 import {
+  attestationExpires,
   cancelTimers,
   criteriaEvents,
   elsPeriodEnds,
@@ -13,12 +14,15 @@ import {
   moveTargetGoLive,
   notices,
   openDecisionRound,
+  probeAgain,
+  renewCriteria,
   quorumAt,
   scheduleTimers,
   scheduleWindow,
   sendBackToEls,
   sendBackToRework,
   stopAllTimers,
+  stopTimersForRework,
   submission,
 } from './machine/transitions.js';
 import type { HandoverInput } from './machine/typed.js';
@@ -63,6 +67,7 @@ export const handoverMachine = setup({
             EDIT: { actions: 'acceptEdit' },
             ATTEST: criteriaEvents.ATTEST,
             SUBMIT: submission,
+            TIMER_DUE: attestationExpires,
           },
         },
         readiness: {
@@ -75,9 +80,10 @@ export const handoverMachine = setup({
           on: {
             ...moveTargetGoLive,
             ...criteriaEvents,
+            ...probeAgain,
             // Approvers may send a deliverable back before its criteria are all met, not accept it.
             ...sendBackToRework,
-            TIMER_DUE: notices('readiness', ['readiness']),
+            TIMER_DUE: [attestationExpires, notices('readiness', ['readiness'])],
           },
         },
         acceptance: {
@@ -88,6 +94,7 @@ export const handoverMachine = setup({
           on: {
             ...moveTargetGoLive,
             ...criteriaEvents,
+            ...probeAgain,
             APPROVE: { guard: mayDecideAt('acceptance'), actions: 'recordDecision' },
             ...sendBackToRework,
             REJECT_FINAL: {
@@ -95,7 +102,11 @@ export const handoverMachine = setup({
               target: '#handover.rejected',
               actions: ['recordDecision', stopAllTimers],
             },
-            TIMER_DUE: notices('acceptance', ['readiness', 'decision_overdue', 'decision_escalation']),
+            // An attestation that lapses here leaves readiness incomplete: back to readiness, approvals kept.
+            TIMER_DUE: [
+              attestationExpires,
+              notices('acceptance', ['readiness', 'decision_overdue', 'decision_escalation']),
+            ],
           },
         },
         rework: {
@@ -103,27 +114,34 @@ export const handoverMachine = setup({
             EDIT: { actions: 'acceptEdit' },
             ...criteriaEvents,
             RESUBMIT: submission,
+            TIMER_DUE: attestationExpires,
           },
         },
         approved: {
           on: {
             SCHEDULE_GO_LIVE: { ...scheduleWindow, target: 'scheduled' },
+            ...renewCriteria,
+            TIMER_DUE: attestationExpires,
           },
         },
         scheduled: {
           on: {
             // Moving the window is allowed while scheduled; the reminders move with it.
             SCHEDULE_GO_LIVE: scheduleWindow,
+            ...renewCriteria,
+            // Only while readiness holds: a mandatory criterion that lapsed since acceptance is renewed first.
             CONFIRM_GO_LIVE: {
+              guard: 'readinessHeld',
               target: 'early_life_support',
               actions: [
                 'startEls',
-                cancelTimers(['readiness']),
+                // Live: nothing expires any more.
+                cancelTimers(['readiness', 'attestation_expiry']),
                 scheduleTimers(({ context }) => elsTimers(context)),
               ],
             },
-            ROLLBACK: { target: 'rework', actions: stopAllTimers },
-            TIMER_DUE: notices('scheduled', ['readiness']),
+            ROLLBACK: { target: 'rework', actions: stopTimersForRework },
+            TIMER_DUE: [attestationExpires, notices('scheduled', ['readiness'])],
             FREEZE_CONFLICT: freezeLaidOver,
           },
         },
@@ -132,7 +150,7 @@ export const handoverMachine = setup({
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
             TIMER_DUE: [...elsPeriodEnds, notices('early_life_support', ['els_follow_up'])],
-            ROLLBACK: { target: 'rework', actions: stopAllTimers },
+            ROLLBACK: { target: 'rework', actions: stopTimersForRework },
           },
         },
         els_review: {

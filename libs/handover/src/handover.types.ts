@@ -35,6 +35,7 @@ export const ACTIONS = [
   'resubmit',
   'attest',
   'waive',
+  'probe',
   'result',
   'decide',
   'schedule',

@@ -5,6 +5,7 @@ export {
   assertValidCriteria,
   criteriaProblems,
   CRITERION_KEY_PATTERN,
+  validForInRange,
   type CriterionSpec,
 } from './criterion.js';
 export { DEFAULT_CHECKLIST } from './default-checklist.js';

@@ -61,8 +61,8 @@ describe('describeWorkflow', () => {
     const states = new Map(describeWorkflow().states.map((state) => [state.name, state]));
     expect(states.get('draft')).toMatchObject({
       initial: true,
-      events: ['EDIT', 'SUBMIT', 'ATTEST', 'HOLD', 'CANCEL'],
-      actions: ['edit', 'submit', 'attest', 'hold', 'cancel'],
+      events: ['EDIT', 'SUBMIT', 'ATTEST', 'TIMER_DUE', 'HOLD', 'CANCEL'],
+      actions: ['edit', 'submit', 'attest', 'timer_due', 'hold', 'cancel'],
     });
     expect(states.get('on_hold')?.events).toEqual(['RESUME', 'CANCEL']);
     expect(states.get('early_life_support')?.actions).toContain('timer_due');

@@ -29,6 +29,13 @@ export const criterionResponse = z
     waiverReason: z.string().optional(),
     updatedAt: timeOut.nullable(),
     updatedBy: uuidOut.nullable().describe('null for the system (the worker)'),
+    validFor: z.string().optional().describe('a pass expires this long after it was given (ISO 8601 duration)'),
+    expiresAt: timeOut
+      .optional()
+      .describe('when the current pass expires (a criterion with validFor, passed, before go-live)'),
+    expiredAt: timeOut
+      .optional()
+      .describe('when the last pass expired (event criterion.expired), until it is passed or waived again'),
   })
   .meta({ id: 'Criterion' });
 

@@ -70,6 +70,14 @@ export class HandoverActionsController {
     return { type: 'attest', key, ...body };
   }
 
+  @Post('readiness/:key/probe')
+  @HandoverAction(
+    'Probe an automated criterion again, in the current round: fresh evidence for one that expired or is about to; its result comes as the result command (pmo, smo)',
+  )
+  probe(@ValidBody(emptySchema) _body: EmptyBody, @KeyParam('key', CRITERION) key: string): CommandInput {
+    return { type: 'probe', key };
+  }
+
   @Post('readiness/:key/waive')
   @HandoverAction('Waive a criterion, with a reason (smo)')
   waive(

@@ -48,6 +48,7 @@ export const checklistCriterionResponse = z
     kind: z.enum(CRITERION_KINDS),
     probeUrl: z.string().optional(),
     blocks: z.enum(CRITERION_BLOCKS).optional(),
+    validFor: z.string().optional().describe('a pass expires this long after it was given'),
   })
   .meta({ id: 'ChecklistCriterion' });
 

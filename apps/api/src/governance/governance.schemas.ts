@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CHANGE_TYPES, CRITERION_BLOCKS, CRITERION_KINDS, isIsoDuration } from '@baton/handover';
+import {
+  CHANGE_TYPES,
+  CRITERION_BLOCKS,
+  CRITERION_KINDS,
+  isIsoDuration,
+  validForInRange,
+} from '@baton/handover';
 import { key, name, pageQuery, role, text } from '../http/validation/schemas.js';
 
 const duration = z
@@ -51,6 +57,10 @@ const criterion = z.strictObject({
     .max(2000)
     .optional(),
   blocks: z.enum(CRITERION_BLOCKS).optional(),
+  validFor: duration
+    .refine(validForInRange, 'must be from PT1S to P10Y')
+    .optional()
+    .describe('a pass expires this long after it was given, until the go-live is confirmed'),
 });
 
 export const checklistSchema = z

@@ -432,6 +432,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliverables/{id}/readiness/{key}/probe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Probe an automated criterion again, in the current round: fresh evidence for one that expired or is about to; its result comes as the result command (pmo, smo) */
+    post: operations['HandoverActionsController_probe'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deliverables/{id}/readiness/{key}/waive': {
     parameters: {
       query?: never;
@@ -835,6 +852,7 @@ export interface components {
           | 'RESUBMIT'
           | 'ATTEST'
           | 'WAIVE'
+          | 'PROBE'
           | 'RESULT'
           | 'APPROVE'
           | 'REQUEST_CHANGES'
@@ -858,6 +876,7 @@ export interface components {
           | 'resubmit'
           | 'attest'
           | 'waive'
+          | 'probe'
           | 'result'
           | 'decide'
           | 'schedule'
@@ -880,6 +899,7 @@ export interface components {
         | 'RESUBMIT'
         | 'ATTEST'
         | 'WAIVE'
+        | 'PROBE'
         | 'RESULT'
         | 'APPROVE'
         | 'REQUEST_CHANGES'
@@ -1157,6 +1177,7 @@ export interface components {
         | 'resubmit'
         | 'attest'
         | 'waive'
+        | 'probe'
         | 'result'
         | 'decide'
         | 'schedule'
@@ -1199,6 +1220,18 @@ export interface components {
       updatedAt: string | null;
       /** @description null for the system (the worker) */
       updatedBy: string | null;
+      /** @description a pass expires this long after it was given (ISO 8601 duration) */
+      validFor?: string;
+      /**
+       * Format: date-time
+       * @description when the current pass expires (a criterion with validFor, passed, before go-live)
+       */
+      expiresAt?: string;
+      /**
+       * Format: date-time
+       * @description when the last pass expired (event criterion.expired), until it is passed or waived again
+       */
+      expiredAt?: string;
     };
     Approval: {
       /** @enum {string} */
@@ -1530,6 +1563,8 @@ export interface components {
       probeUrl?: string;
       /** @enum {string} */
       blocks?: 'acceptance' | 'go_live' | 'els_exit';
+      /** @description a pass expires this long after it was given */
+      validFor?: string;
     };
     ChecklistRequest: {
       name: string;
@@ -1546,6 +1581,8 @@ export interface components {
         probeUrl?: string;
         /** @enum {string} */
         blocks?: 'acceptance' | 'go_live' | 'els_exit';
+        /** @description a pass expires this long after it was given, until the go-live is confirmed */
+        validFor?: string;
       }[];
     };
     CreateFreezeWindowRequest: {
@@ -1715,6 +1752,7 @@ export interface components {
         | 'resubmit'
         | 'attest'
         | 'waive'
+        | 'probe'
         | 'result'
         | 'decide'
         | 'schedule'
@@ -4913,6 +4951,163 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['AttestRequest'];
+      };
+    };
+    responses: {
+      /** @description The deliverable as the command left it */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deliverable'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names another version of the deliverable */
+      412: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  HandoverActionsController_probe: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The version last seen, quoted or bare: a mismatch is 412 */
+        'If-Match'?: string;
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        /** @description the criterion key */
+        key: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['EmptyRequest'];
       };
     };
     responses: {

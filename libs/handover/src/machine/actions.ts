@@ -6,7 +6,7 @@ import type {
   ProbeParams,
   ScheduleTimersParams,
 } from '../handover.events.js';
-import type { FreezeConflict } from '../rules/index.js';
+import { expiryOf, type FreezeConflict } from '../rules/index.js';
 import { typed } from './typed.js';
 
 const DECISION_OF = {
@@ -60,6 +60,7 @@ export const actions = {
               detail: null,
               updatedAt: event.at,
               updatedBy: null,
+              expiresAt: null,
             }
           : criterion,
       ),
@@ -76,6 +77,8 @@ export const actions = {
         waiverReason: null,
         updatedAt: event.at,
         updatedBy: event.principalId,
+        expiresAt: expiryOf(criterion, event.at),
+        expiredAt: null,
       })),
     };
   }),
@@ -88,6 +91,9 @@ export const actions = {
         waiverReason: event.reason,
         updatedAt: event.at,
         updatedBy: event.principalId,
+        // A waiver is the SMO's decision that the criterion need not be met: it does not expire.
+        expiresAt: null,
+        expiredAt: null,
       })),
     };
   }),
@@ -101,6 +107,8 @@ export const actions = {
         waiverReason: null,
         updatedAt: event.at,
         updatedBy: event.principalId,
+        expiresAt: event.passed ? expiryOf(criterion, event.at) : null,
+        expiredAt: event.passed ? null : (criterion.expiredAt ?? null),
       })),
     };
   }),
@@ -138,10 +146,28 @@ export const actions = {
       ],
     };
   }),
+  /** The pass of the criterion the expiry timer names lapsed: pending again, with when it expired. */
+  expireAttestation: typed.assign(({ context, event }) => {
+    assertEvent(event, 'TIMER_DUE');
+    return {
+      criteria: updateCriterion(context, event.timer.subject ?? '', (criterion) => ({
+        ...criterion,
+        status: 'pending',
+        updatedAt: event.at,
+        updatedBy: null,
+        expiresAt: null,
+        expiredAt: event.at,
+      })),
+    };
+  }),
+  // Live: nothing expires any more (the expiry timers are cancelled with this).
   startEls: typed.assign(({ context }) => ({
     elsPeriod: context.elsPeriod + 1,
     elsExtensions: 0,
     conflicts: [],
+    criteria: context.criteria.map((criterion) =>
+      criterion.expiresAt ? { ...criterion, expiresAt: null } : criterion,
+    ),
   })),
   extendEls: typed.assign(({ context }) => ({
     elsPeriod: context.elsPeriod + 1,

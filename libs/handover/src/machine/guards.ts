@@ -3,6 +3,10 @@ import type { Gate, TimerKind } from '../handover.types.js';
 import {
   criterionAutomated,
   criterionKnown,
+  criterionProbeable,
+  criterionRenewable,
+  expiryCurrent,
+  readinessHeld,
   elsExitCriteriaMet,
   incidentNew,
   incidentOpen,
@@ -47,6 +51,26 @@ export const guards = {
     (event.type === 'ATTEST' || event.type === 'WAIVE') && criterionKnown(context, event.key) === null,
   automatedCriterionKnown: ({ context, event }: GuardArgs) =>
     event.type === 'RESULT' && criterionAutomated(context, event.key) === null,
+  /** After acceptance: a criterion that expires (or expired), attested or waived again. */
+  criterionRenewable: ({ context, event }: GuardArgs) =>
+    (event.type === 'ATTEST' || event.type === 'WAIVE') && criterionRenewable(context, event.key) === null,
+  automatedCriterionRenewable: ({ context, event }: GuardArgs) =>
+    event.type === 'RESULT' &&
+    criterionAutomated(context, event.key) === null &&
+    criterionRenewable(context, event.key) === null,
+  criterionProbeable: ({ context, event }: GuardArgs) =>
+    event.type === 'PROBE' && criterionProbeable(context, event.key) === null,
+  probeRenewable: ({ context, event }: GuardArgs) =>
+    event.type === 'PROBE' &&
+    criterionProbeable(context, event.key) === null &&
+    criterionRenewable(context, event.key) === null,
+  /** The pass this attestation_expiry timer was started by is the criterion's current one. */
+  attestationExpires: ({ context, event }: GuardArgs) =>
+    event.type === 'TIMER_DUE' &&
+    event.timer.kind === 'attestation_expiry' &&
+    expiryCurrent(context, event.timer) === null,
+  /** Every mandatory criterion still passed or waived: nothing lapsed since the acceptance. */
+  readinessHeld: ({ context }: GuardArgs) => readinessHeld(context) === null,
   mayDecide: ({ context, event }: GuardArgs, params: { gate: Gate }) =>
     isDecisionEvent(event) && event.gate === params.gate && mayDecide(context, event) === null,
   quorumReached: ({ context }: GuardArgs, params: { gate: Gate }) =>

@@ -1,5 +1,5 @@
 import { assertEvent } from 'xstate';
-import { roundPolicy, type HandoverContext } from '../handover.context.js';
+import { findCriterion, roundPolicy, type HandoverContext } from '../handover.context.js';
 import type { HandoverEvent, NotifyParams, ProbeParams, TimerSpec } from '../handover.events.js';
 import type { Gate, Status, TimerKind } from '../handover.types.js';
 import {
@@ -50,11 +50,73 @@ export const submission = {
   actions: ['startRound', probePending, cancelTimers(['readiness']), remindBeforeTargetGoLive],
 } as const;
 
+/** A pass of a criterion with `validFor` starts the timer that expires it (one per pass: see expiryCurrent). */
+const expireLater = scheduleTimers(({ context, event }): TimerSpec[] => {
+  assertEvent(event, ['ATTEST', 'RESULT']);
+  if (event.type === 'RESULT' && !event.passed) return [];
+  const criterion = findCriterion(context, event.key);
+  return criterion?.validFor === undefined
+    ? []
+    : [{ kind: 'attestation_expiry', delay: criterion.validFor, subject: criterion.key }];
+});
+
 /** ATTEST, WAIVE and RESULT: readiness evidence, wherever the criteria may still change. */
 export const criteriaEvents = {
-  ATTEST: { guard: 'criterionKnown', actions: 'recordAttestation' },
+  ATTEST: { guard: 'criterionKnown', actions: ['recordAttestation', expireLater] },
   WAIVE: { guard: 'criterionKnown', actions: 'recordWaiver' },
-  RESULT: { guard: 'automatedCriterionKnown', actions: 'recordResult' },
+  RESULT: { guard: 'automatedCriterionKnown', actions: ['recordResult', expireLater] },
+} as const;
+
+/** Probe one automated criterion again, in the current round (its result counts like the first one's). */
+const probeOne = {
+  type: 'probe',
+  params: ({ context, event }: Args): ProbeParams => {
+    assertEvent(event, 'PROBE');
+    const criterion = findCriterion(context, event.key);
+    return {
+      round: context.round,
+      criteria: criterion?.probeUrl === undefined ? [] : [{ key: criterion.key, url: criterion.probeUrl }],
+    };
+  },
+} as const;
+
+/** Under review: any automated criterion with a probe URL may be probed again. */
+export const probeAgain = { PROBE: { guard: 'criterionProbeable', actions: probeOne } } as const;
+
+/**
+ * Accepted, not yet live: a criterion that expires (or expired) is attested, waived, given a result or probed
+ * again in place. The status and the round's approvals stay; confirming the go-live waits for it.
+ */
+export const renewCriteria = {
+  ATTEST: { guard: 'criterionRenewable', actions: ['recordAttestation', expireLater] },
+  WAIVE: { guard: 'criterionRenewable', actions: 'recordWaiver' },
+  RESULT: { guard: 'automatedCriterionRenewable', actions: ['recordResult', expireLater] },
+  PROBE: { guard: 'probeRenewable', actions: probeOne },
+} as const;
+
+/** An attestation_expiry timer of the current pass: the criterion is pending again (criterion.expired). */
+export const attestationExpires = {
+  guard: 'attestationExpires',
+  actions: [
+    'expireAttestation',
+    {
+      type: 'notify',
+      params: ({ context, event }: Args): NotifyParams => {
+        assertEvent(event, 'TIMER_DUE');
+        const criterion = findCriterion(context, event.timer.subject ?? '');
+        return {
+          event: 'criterion.expired',
+          data: {
+            key: event.timer.subject,
+            title: criterion?.title ?? null,
+            mandatory: criterion?.mandatory ?? null,
+            validFor: criterion?.validFor ?? null,
+            expiredAt: event.at,
+          },
+        };
+      },
+    },
+  ],
 } as const;
 
 /** Under review only the target go-live may move; its reminders move with it. */
@@ -183,5 +245,11 @@ export const elsPeriodEnds = [
   },
 ] as const;
 
-/** Leaving for good (rollback, cancel, a final rejection): every timer stops. */
+/** Leaving for good (cancel, a final rejection): every timer stops. */
 export const stopAllTimers = cancelTimers(ALL_TIMERS);
+
+/**
+ * Rolled back to rework: every timer stops but the attestations' expiry, which still applies there (after a
+ * rollback from early life support there is none left: the go-live ended them).
+ */
+export const stopTimersForRework = cancelTimers(ALL_TIMERS.filter((kind) => kind !== 'attestation_expiry'));

@@ -11,6 +11,15 @@ export {
   separationOfDuties,
   type DecisionRequest,
 } from './decisions.js';
+export {
+  criterionProbeable,
+  criterionRenewable,
+  expiryCurrent,
+  expiryOf,
+  readinessHeld,
+  renewalAllowed,
+  RENEWAL_STATUSES,
+} from './expiry.js';
 export { elsExitCriteriaMet, quorumReached } from './gates.js';
 export { incidentNew, incidentOpen } from './incidents.js';
 export { policyValid } from './policy.js';

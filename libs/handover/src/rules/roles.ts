@@ -28,6 +28,8 @@ export const ACTION_ROLES: Readonly<Record<CommandType, RoleRule>> = {
   resubmit: PMO,
   attest: PMO,
   waive: SMO,
+  // Either office may ask for fresh evidence; the probe's result is the worker's.
+  probe: EITHER,
   // Integrations post results and incidents with smo tokens.
   result: SMO,
   record_incident: SMO,

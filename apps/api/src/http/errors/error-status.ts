@@ -30,6 +30,8 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.QuorumNotReached:
     case HandoverErrorCode.ElsExitCriteriaUnmet:
     case HandoverErrorCode.FreezeWindow:
+    case HandoverErrorCode.CriterionExpired:
+    case HandoverErrorCode.NotProbeable:
       return 409;
     // Stored data this code cannot read: a fault to alert on, not the caller's doing.
     case HandoverErrorCode.SnapshotVersionUnknown:
