@@ -90,14 +90,9 @@ export function applyToRestored(
 /** The action the audit log and the status-change event name: a timer by what it did. */
 function auditAction(command: HandoverCommand): string {
   if (command.type !== 'timer_due') return command.type;
-  switch (command.timer.kind) {
-    case 'els_period_end':
-      return 'els_period_elapsed';
-    case 'attestation_expiry':
-      return 'attestation_expired';
-    default:
-      return command.type;
-  }
+  const { kind } = command.timer;
+  if (kind === 'els_period_end') return 'els_period_elapsed';
+  return kind === 'attestation_expiry' ? 'attestation_expired' : command.type;
 }
 
 function auditData(

@@ -29,7 +29,10 @@ export const criterionResponse = z
     waiverReason: z.string().optional(),
     updatedAt: timeOut.nullable(),
     updatedBy: uuidOut.nullable().describe('null for the system (the worker)'),
-    validFor: z.string().optional().describe('a pass expires this long after it was given (ISO 8601 duration)'),
+    validFor: z
+      .string()
+      .optional()
+      .describe('a pass expires this long after it was given (ISO 8601 duration)'),
     expiresAt: timeOut
       .optional()
       .describe('when the current pass expires (a criterion with validFor, passed, before go-live)'),
