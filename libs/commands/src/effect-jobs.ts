@@ -104,7 +104,13 @@ export function planEffects(
         plan.outbox.push(
           outboxJob(
             JobName.ProbeCriterion,
-            { deliverableId, key: effect.key, round: effect.round, url: effect.url },
+            {
+              deliverableId,
+              key: effect.key,
+              round: effect.round,
+              url: effect.url,
+              requestedAt: effect.requestedAt,
+            },
             null,
             newId(),
           ),

@@ -163,7 +163,7 @@ describe('submit and readiness', () => {
     ]);
     const outcome = driver.submit();
     expect(outcome.effects.filter((effect) => effect.type === 'probe')).toEqual([
-      { type: 'probe', key: 'health', round: 1, url: 'https://svc/health' },
+      { type: 'probe', key: 'health', round: 1, url: 'https://svc/health', requestedAt: expect.any(String) },
     ]);
   });
 

@@ -14,7 +14,7 @@ import type { JsonObject } from './json.types.js';
  */
 export type Effect =
   /** Probe an automated criterion (HTTP GET to `url`, 2xx passes) and report back a `result` with `round`. */
-  | { type: 'probe'; key: string; round: number; url: string }
+  | { type: 'probe'; key: string; round: number; url: string; requestedAt: string }
   /**
    * Start a durable timer `delay` after the command's time. els_period_end carries `period`, to be sent back
    * in `els_period_elapsed`; `repeat` timers fire every `delay` until cancelled; readiness reminders say
@@ -41,8 +41,8 @@ export function toEffects(actions: readonly { type: string; params?: unknown }[]
   return actions.flatMap((action): Effect[] => {
     switch (action.type) {
       case 'probe': {
-        const { round, criteria } = action.params as ProbeParams;
-        return criteria.map(({ key, url }) => ({ type: 'probe', key, round, url }));
+        const { round, criteria, requestedAt } = action.params as ProbeParams;
+        return criteria.map(({ key, url }) => ({ type: 'probe', key, round, url, requestedAt }));
       }
       case 'scheduleTimers':
         return (action.params as ScheduleTimersParams).timers.map((timer) => ({

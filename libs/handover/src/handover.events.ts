@@ -129,6 +129,8 @@ export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export interface ProbeParams {
   round: number;
+  /** When the probes were asked for: the worker's job is answered by a result given after it. */
+  requestedAt: string;
   criteria: { key: string; url: string }[];
 }
 export interface ScheduleTimersParams {

@@ -44,7 +44,7 @@ describe('handoverMachine on its own', () => {
     });
     expect(statusOf(next)).toBe('readiness');
     const named = actions.map((action) => ({ type: action.type, params: action.params }));
-    expect(named).toContainEqual({ type: 'probe', params: { round: 1, criteria: [] } });
+    expect(named).toContainEqual({ type: 'probe', params: { round: 1, requestedAt: at, criteria: [] } });
     expect(named).toContainEqual({
       type: 'scheduleTimers',
       params: { timers: [{ kind: 'readiness', delay: 'PT23H', before: 'PT1H' }] },

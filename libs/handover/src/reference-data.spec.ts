@@ -121,13 +121,20 @@ describe('toEffects', () => {
       toEffects([
         { type: 'xstate.assign', params: undefined },
         { type: 'startRound' },
-        { type: 'probe', params: { round: 2, criteria: [{ key: 'k', url: 'https://x' }] } },
+        {
+          type: 'probe',
+          params: {
+            round: 2,
+            requestedAt: '2030-01-01T00:00:00.000Z',
+            criteria: [{ key: 'k', url: 'https://x' }],
+          },
+        },
         { type: 'cancelTimers', params: { kinds: ['readiness'] } },
         { type: 'scheduleTimers', params: { timers: [{ kind: 'els_period_end', delay: 'P1D', period: 3 }] } },
         { type: 'notify', params: { event: 'els.extended', data: { period: 3 } } },
       ]),
     ).toEqual([
-      { type: 'probe', key: 'k', round: 2, url: 'https://x' },
+      { type: 'probe', key: 'k', round: 2, url: 'https://x', requestedAt: '2030-01-01T00:00:00.000Z' },
       { type: 'cancel_timers', kinds: ['readiness'] },
       { type: 'schedule_timer', kind: 'els_period_end', delay: 'P1D', period: 3 },
       { type: 'notify', event: 'els.extended', data: { period: 3 } },

@@ -40,6 +40,11 @@ export interface ProbeCriterionPayload {
   key: string;
   round: number;
   url: string;
+  /**
+   * When the probe was asked for (a submission, or POST .../probe): a result given after it answers this job.
+   * Absent in jobs from before probes could be asked for again: a criterion not pending has answered.
+   */
+  requestedAt?: string;
 }
 
 export interface FireTimerPayload {

@@ -27,15 +27,20 @@ export class ProbeCriterionProcessor implements JobHandler<JobName.ProbeCriterio
   ) {}
 
   async handle(job: Job<ProbeCriterionPayload>): Promise<JobOutcomes[JobName.ProbeCriterion]> {
-    const { deliverableId, key, round, url: target } = job.data;
+    const { deliverableId, key, round, url: target, requestedAt } = job.data;
     // A job that ran before (a worker killed after reporting, a relay that published twice) finds the
     // criterion reported for this round and does nothing: one result per probe.
     const row = await this.db.deliverables.findById(deliverableId);
     if (!row) return 'deliverable gone';
     const view = describeHandover({ snapshot: row.snapshot, machineVersion: row.machineVersion });
     if (view.round !== round) return 'stale';
-    if (view.criteria.find((criterion) => criterion.key === key)?.status !== 'pending')
-      return 'already reported';
+    const criterion = view.criteria.find((candidate) => candidate.key === key);
+    // Reported since the probe was asked for (a submission resets the criterion with that very time).
+    const reported =
+      requestedAt === undefined
+        ? criterion?.status !== 'pending'
+        : criterion?.updatedAt != null && Date.parse(criterion.updatedAt) > Date.parse(requestedAt);
+    if (criterion === undefined || reported) return 'already reported';
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     let passed: boolean;
     let detail: string;

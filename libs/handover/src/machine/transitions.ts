@@ -28,8 +28,9 @@ export const scheduleTimers = (timers: (args: Args) => TimerSpec[]) =>
 /** Probes for the automated criteria still pending, in the round just opened. */
 const probePending = {
   type: 'probe',
-  params: ({ context }: Args): ProbeParams => ({
+  params: ({ context, event }: Args): ProbeParams => ({
     round: context.round,
+    requestedAt: event.at,
     criteria: context.criteria.flatMap((criterion) =>
       criterion.kind === 'automated' && criterion.status === 'pending' && criterion.probeUrl !== undefined
         ? [{ key: criterion.key, url: criterion.probeUrl }]
@@ -75,6 +76,7 @@ const probeOne = {
     const criterion = findCriterion(context, event.key);
     return {
       round: context.round,
+      requestedAt: event.at,
       criteria: criterion?.probeUrl === undefined ? [] : [{ key: criterion.key, url: criterion.probeUrl }],
     };
   },

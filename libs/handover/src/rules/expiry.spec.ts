@@ -128,7 +128,13 @@ describe('attestations that expire', () => {
     const driver = driverAt('scheduled');
     const outcome = driver.run({ type: 'probe', key: 'tests' }, pmo);
     expect(outcome.effects).toEqual([
-      { type: 'probe', key: 'tests', round: 1, url: 'https://ci.example/tests' },
+      {
+        type: 'probe',
+        key: 'tests',
+        round: 1,
+        url: 'https://ci.example/tests',
+        requestedAt: expect.any(String),
+      },
     ]);
     expect(outcome.audit).toEqual({ action: 'probe', data: { key: 'tests' } });
     expect(refusal(() => driver.run({ type: 'probe', key: 'runbook' }, pmo)).code).toBe(
