@@ -3,8 +3,9 @@ import { verifyChain } from '@baton/commands';
 import { STATUSES, type HandoverCommand, type Policy } from '@baton/handover';
 import {
   ACTORS,
-  FIXTURE_CRITERIA,
   FIXTURE_POLICY,
+  PATH_CRITERIA,
+  PATH_VALID_FOR,
   handoverPaths,
   type HandoverPath,
   type HandoverPathStep,
@@ -36,10 +37,16 @@ import { scratchDatabase } from '../support/scratch-database.js';
  * fire there (with PT2S, a path ending in early_life_support would otherwise gain a timer event before its
  * history is read). On the fast tier, whatever a path does between two timer steps (record or resolve an
  * incident, decide) is one HTTP call, sent as soon as the previous step is seen: well inside the 2 s.
+ *
+ * The other timer, `attestation_expiry`, fires PATH_VALID_FOR (5 s) after the runbook was attested. Paths that
+ * take it run on the EXPIRY tier, whose checklist gives the runbook that validFor; between the attestation and
+ * the expiry those paths send two to four calls. Every other tier's checklist gives it a day: the model's
+ * rules are the same (the runbook expires), but no expiry comes due while a test runs.
  */
 
 const FAST_TIER = 1;
 const SLOW_TIER = 2;
+const EXPIRY_TIER = 3;
 const CONCURRENCY = 16;
 const TIMER_POLL_MS = 200;
 const TIMER_TIMEOUT_MS = 15_000;
@@ -58,6 +65,7 @@ const POLICIES: Record<number, Policy> = {
     elsFollowUpEvery: FIXTURE_POLICY.elsFollowUpEvery,
   },
   [SLOW_TIER]: { ...basePolicy, elsDuration: 'PT1H', elsFollowUpEvery: 'PT1H' },
+  [EXPIRY_TIER]: { ...basePolicy, elsDuration: 'PT1H', elsFollowUpEvery: 'PT1H' },
 };
 
 type FixtureActor = keyof typeof ACTORS;
@@ -179,8 +187,18 @@ function describeStep(step: HandoverPathStep): string {
 const describePath = (path: HandoverPath, index: number): string =>
   `#${index} [${path.steps.map((step) => step.command.type).join(', ')}] -> ${path.status}`;
 
-const usesTimer = (path: HandoverPath): boolean =>
-  path.steps.some((step) => step.command.type === 'timer_due');
+const timerKind = (step: HandoverPathStep): string | null =>
+  step.command.type === 'timer_due' ? step.command.timer.kind : null;
+
+const usesTimer = (path: HandoverPath, kind = 'els_period_end'): boolean =>
+  path.steps.some((step) => timerKind(step) === kind);
+
+/** What the history calls a step: its command, or a timer by what it did. */
+const auditActionOf = (step: HandoverPathStep): string => {
+  const kind = timerKind(step);
+  if (kind === null) return step.command.type;
+  return kind === 'attestation_expiry' ? 'attestation_expired' : 'els_period_elapsed';
+};
 
 const problem = (response: ApiResponse): string =>
   `HTTP ${response.status}: ${typeof response.body === 'string' ? response.body : JSON.stringify(response.body, null, 2)}`;
@@ -208,6 +226,8 @@ describe('model-based end to end: every shortest path of the handover machine ov
   /** Per timer step: how late after elsDuration it fired, and how long until this test saw it (ms). */
   const timerDelays: number[] = [];
   const timerSeenAfter: number[] = [];
+  /** Per attestation_expiry step: how late after the pass's expiresAt the criterion expired (ms). */
+  const expiryDelays: number[] = [];
 
   beforeAll(async () => {
     scratch = await scratchDatabase();
@@ -230,23 +250,36 @@ describe('model-based end to end: every shortest path of the handover machine ov
     for (const [name, { id }] of made) ids.set(ACTORS[name].principalId, id);
     principals = { clients, ids };
 
-    for (const tier of [FAST_TIER, SLOW_TIER]) {
+    for (const tier of [FAST_TIER, SLOW_TIER, EXPIRY_TIER]) {
       const put = await clients.smo.request('PUT', `/v1/policies/${tier}`, POLICIES[tier]);
       if (put.status !== 200) throw new Error(`policy ${tier}: ${problem(put)}`);
       expect(put.body).toMatchObject({ tier, ...POLICIES[tier], source: 'custom' });
     }
     // No probeUrl: the paths post the automated results themselves (result steps), and a probe would
     // add commands the model does not take.
-    const checklist = await clients.smo.post('/v1/checklists', {
-      name: unique('model-paths'),
-      changeTypes: ['new_service'],
-      tiers: [FAST_TIER, SLOW_TIER],
-      criteria: FIXTURE_CRITERIA,
-    });
-    if (checklist.status !== 201) throw new Error(`checklist: ${problem(checklist)}`);
+    const checklists = await Promise.all([
+      clients.smo.post('/v1/checklists', {
+        name: unique('model-paths'),
+        changeTypes: ['new_service'],
+        tiers: [FAST_TIER, SLOW_TIER],
+        criteria: PATH_CRITERIA.map((criterion) =>
+          criterion.validFor === undefined ? criterion : { ...criterion, validFor: 'P1D' },
+        ),
+      }),
+      clients.smo.post('/v1/checklists', {
+        name: unique('model-paths-expiring'),
+        changeTypes: ['new_service'],
+        tiers: [EXPIRY_TIER],
+        criteria: PATH_CRITERIA,
+      }),
+    ]);
+    for (const checklist of checklists) {
+      if (checklist.status !== 201) throw new Error(`checklist: ${problem(checklist)}`);
+    }
     projectId = await createProject(clients.pmo);
     serviceIds[FAST_TIER] = await createService(clients.smo, FAST_TIER);
     serviceIds[SLOW_TIER] = await createService(clients.smo, SLOW_TIER);
+    serviceIds[EXPIRY_TIER] = await createService(clients.smo, EXPIRY_TIER);
   }, 60_000);
 
   afterAll(async () => {
@@ -285,7 +318,7 @@ describe('model-based end to end: every shortest path of the handover machine ov
     }
   });
 
-  /** Waits for the worker to fire the ELS timer: the version moves on by one, with no call from us. */
+  /** Waits for the worker to fire the timer: the version moves on by one, with no call from us. */
   async function awaitTimer(id: string, before: any, label: string): Promise<any> {
     const deadline = Date.now() + TIMER_TIMEOUT_MS;
     for (;;) {
@@ -294,7 +327,7 @@ describe('model-based end to end: every shortest path of the handover machine ov
       if (response.body.version > before.version) return response.body;
       if (Date.now() > deadline) {
         throw new Error(
-          `${label}: the ELS timer did not fire within ${TIMER_TIMEOUT_MS} ms; last seen status ` +
+          `${label}: the timer did not fire within ${TIMER_TIMEOUT_MS} ms; last seen status ` +
             `${response.body.status}, version ${response.body.version}, els ${JSON.stringify(response.body.els)}`,
         );
       }
@@ -305,7 +338,11 @@ describe('model-based end to end: every shortest path of the handover machine ov
   /** Replays one path on a new deliverable; throws, naming the path and the step, at the first difference. */
   async function replay(path: HandoverPath, index: number): Promise<void> {
     const name = describePath(path, index);
-    const tier = usesTimer(path) ? FAST_TIER : SLOW_TIER;
+    const tier = usesTimer(path)
+      ? FAST_TIER
+      : usesTimer(path, 'attestation_expiry')
+        ? EXPIRY_TIER
+        : SLOW_TIER;
     const { clients, ids } = principals;
     const created = await createDeliverable(clients.pmo, { projectId, serviceId: serviceIds[tier] });
     const id: string = created.id;
@@ -320,7 +357,7 @@ describe('model-based end to end: every shortest path of the handover machine ov
       })),
     }).toEqual({
       path: name,
-      criteria: FIXTURE_CRITERIA.map(({ key, mandatory, kind }) => ({ key, mandatory, kind })),
+      criteria: PATH_CRITERIA.map(({ key, mandatory, kind }) => ({ key, mandatory, kind })),
     });
 
     let current = fetched.body;
@@ -330,19 +367,31 @@ describe('model-based end to end: every shortest path of the handover machine ov
       let next: any;
       if (call === null) {
         next = await awaitTimer(id, current, label);
-        // The period's timer started with the command before (confirm, an extension, a decision).
         const firedAt = Date.parse(next.updatedAt);
-        timerDelays.push(firedAt - Date.parse(current.updatedAt) - ELS_MS);
-        timerSeenAfter.push(Date.now() - firedAt);
-        const els =
-          step.expectedStatus === 'early_life_support'
-            ? { ...current.els, period: current.els.period + 1, extensions: current.els.extensions + 1 }
-            : { ...current.els, exitRound: current.els.exitRound + 1 };
-        expect({ step: label, status: next.status, els: next.els }).toEqual({
-          step: label,
-          status: step.expectedStatus,
-          els,
-        });
+        if (timerKind(step) === 'attestation_expiry') {
+          // The runbook's pass lapsed: pending again, when it was due, whatever status the path is in.
+          const before = current.readiness.criteria.find((c: { key: string }) => c.key === 'runbook');
+          const after = next.readiness.criteria.find((c: { key: string }) => c.key === 'runbook');
+          expiryDelays.push(Date.parse(after.expiredAt) - Date.parse(before.expiresAt));
+          expect({ step: label, status: next.status, runbook: after.status }).toEqual({
+            step: label,
+            status: step.expectedStatus,
+            runbook: 'pending',
+          });
+        } else {
+          // The period's timer started with the command before (confirm, an extension, a decision).
+          timerDelays.push(firedAt - Date.parse(current.updatedAt) - ELS_MS);
+          timerSeenAfter.push(Date.now() - firedAt);
+          const els =
+            step.expectedStatus === 'early_life_support'
+              ? { ...current.els, period: current.els.period + 1, extensions: current.els.extensions + 1 }
+              : { ...current.els, exitRound: current.els.exitRound + 1 };
+          expect({ step: label, status: next.status, els: next.els }).toEqual({
+            step: label,
+            status: step.expectedStatus,
+            els,
+          });
+        }
       } else {
         const client = clients[actorName(step) as Exclude<FixtureActor, 'system'>];
         const response = await client.request(call.method, call.path, call.body);
@@ -371,8 +420,8 @@ describe('model-based end to end: every shortest path of the handover machine ov
       events: [
         ['create', ids.get(ACTORS.pmo.principalId), 'draft'],
         ...path.steps.map((step) => [
-          // The history names the end of an ELS period by what it did.
-          step.command.type === 'timer_due' ? 'els_period_elapsed' : step.command.type,
+          // The history names a timer by what it did.
+          auditActionOf(step),
           ids.get(step.actor.principalId),
           step.expectedStatus,
         ]),
@@ -391,6 +440,7 @@ describe('model-based end to end: every shortest path of the handover machine ov
     // Longest first (timer paths wait for the clock), so the pool does not end on one slow path.
     const weight = (path: HandoverPath): number =>
       path.steps.filter((step) => step.command.type === 'timer_due').length * 100 + path.steps.length;
+    const expiring = paths.filter((path) => usesTimer(path, 'attestation_expiry')).length;
     const ordered = paths
       .map((path, index) => ({ path, index }))
       .sort((a, b) => weight(b.path) - weight(a.path));
@@ -408,10 +458,11 @@ describe('model-based end to end: every shortest path of the handover machine ov
         : `mean ${Math.round(values.reduce((sum, value) => sum + value, 0) / values.length)} ms, ` +
           `max ${Math.max(...values)} ms`;
     console.info(
-      `model paths over HTTP: ${paths.length} paths, ${steps} steps (${timerSteps} ELS timer firings), ` +
+      `model paths over HTTP: ${paths.length} paths, ${steps} steps (${timerSteps} timer firings), ` +
         `${CONCURRENCY} at a time, in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `${failures.length} failed\nELS timers fired after elsDuration + ${stats(timerDelays)}; ` +
-        `seen by the test ${stats(timerSeenAfter)} after firing`,
+        `seen by the test ${stats(timerSeenAfter)} after firing\n${expiring} paths let the runbook expire ` +
+        `(validFor ${PATH_VALID_FOR}): expired ${stats(expiryDelays)} after expiresAt`,
     );
     if (failures.length > 0) {
       throw new Error(

@@ -57,6 +57,16 @@ export const FIXTURE_CRITERIA: CriterionSpec[] = [
   },
 ];
 
+/**
+ * The model's checklist (handoverPaths): the fixture's, the runbook's attestation good for 5 seconds, so the
+ * paths take its expiry too. Over HTTP the seconds are real: only paths that take the expiry run on a tier
+ * whose checklist says so (test/e2e/model-paths.spec.ts).
+ */
+export const PATH_VALID_FOR = 'PT5S';
+export const PATH_CRITERIA: CriterionSpec[] = FIXTURE_CRITERIA.map((criterion) =>
+  criterion.key === 'runbook' ? { ...criterion, validFor: PATH_VALID_FOR } : criterion,
+);
+
 /** A timer of `kind` come due, as the command path reads it from its row (an ELS timer of `period`). */
 export function dueTimer(kind: TimerKind, fields: Partial<DueTimer> = {}): DueTimer {
   return {

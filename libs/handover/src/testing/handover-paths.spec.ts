@@ -6,7 +6,7 @@ import { toHandoverEvent } from '../handover.commands.js';
 import { handoverMachine, MACHINE_VERSION } from '../handover.machine.js';
 import { createHandover, persist, restoreHandover, statusOf } from '../handover.snapshot.js';
 import { STATUSES, type StoredHandover } from '../handover.types.js';
-import { FIXTURE_CRITERIA } from './handover-fixtures.js';
+import { PATH_CRITERIA } from './handover-fixtures.js';
 import { handoverPaths, representativeCommands, serializeHandoverState } from './handover-paths.js';
 
 const paths = handoverPaths();
@@ -21,7 +21,7 @@ describe('model-based: every shortest path of the machine, replayed through appl
 
   it('replays each path with save, JSON text and restore between steps, in the expected status', () => {
     for (const path of paths) {
-      const created = createHandover({ criteria: FIXTURE_CRITERIA });
+      const created = createHandover({ criteria: PATH_CRITERIA });
       let text = JSON.stringify({ snapshot: created.snapshot, machineVersion: created.machineVersion });
       for (const [index, step] of path.steps.entries()) {
         const stored = JSON.parse(text) as StoredHandover;
@@ -49,7 +49,7 @@ describe('model-based: every shortest path of the machine, replayed through appl
 describe('model-based: the command rules and the machine agree in every reachable state', () => {
   it('accepts a representative command exactly when the machine takes its event', () => {
     const adjacency = getAdjacencyMap(handoverMachine, {
-      input: { criteria: FIXTURE_CRITERIA },
+      input: { criteria: PATH_CRITERIA },
       serializeState: (snapshot) => serializeHandoverState(snapshot),
       events: (snapshot) =>
         representativeCommands(snapshot.context).map(({ command, actor }) => toHandoverEvent(command, actor)),

@@ -1,5 +1,5 @@
 import { getShortestPaths } from '@xstate/graph';
-import type { HandoverContext } from '../handover.context.js';
+import { findCriterion, type HandoverContext } from '../handover.context.js';
 import { toHandoverEvent, type HandoverCommand } from '../handover.commands.js';
 import type { HandoverEvent } from '../handover.events.js';
 import { handoverMachine } from '../handover.machine.js';
@@ -13,7 +13,7 @@ import {
   type StoredHandover,
 } from '../handover.types.js';
 import { applyCommand } from '../loaded-handover.js';
-import { ACTORS, dueTimer, FIXTURE_CRITERIA, FIXTURE_POLICY } from './handover-fixtures.js';
+import { ACTORS, dueTimer, FIXTURE_POLICY, PATH_CRITERIA } from './handover-fixtures.js';
 
 /** One command of a path, with who sends it and the status the deliverable must then be in. */
 export interface HandoverPathStep {
@@ -57,6 +57,8 @@ export function representativeCommands(
     { command: { type: 'waive', at, key: 'tests', reason: 'Tested by the vendor' }, actor: smo },
     { command: { type: 'result', at, key: 'tests', passed: true, detail: 'CI green' }, actor: smo },
     { command: { type: 'result', at, key: 'tests', passed: false, detail: 'CI red' }, actor: smo },
+    // Refused in every state (no criterion of the fixture has a probe URL): the rules and the machine agree.
+    { command: { type: 'probe', at, key: 'tests' }, actor: smo },
     decide('acceptance', 'service_owner', 'approve', approverA),
     decide('acceptance', 'change_manager', 'approve', approverB),
     decide('acceptance', 'service_owner', 'request_changes', approverA),
@@ -76,6 +78,18 @@ export function representativeCommands(
     { command: { type: 'resolve_incident', at, reference: 'INC-1' }, actor: smo },
     {
       command: { type: 'timer_due', at, timer: dueTimer('els_period_end', { period: context.elsPeriod }) },
+      actor: system,
+    },
+    // The expiry of the runbook's current pass (when it has one: else a stale timer, which nothing takes).
+    {
+      command: {
+        type: 'timer_due',
+        at,
+        timer: dueTimer('attestation_expiry', {
+          subject: 'runbook',
+          dueAt: findCriterion(context, 'runbook')?.expiresAt ?? at,
+        }),
+      },
       actor: system,
     },
     { command: { type: 'hold', at, reason: 'Waiting for a supplier' }, actor: pmo },
@@ -122,15 +136,15 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
 }
 
 /**
- * Every shortest path through the handover machine, from a new deliverable (FIXTURE_CRITERIA, draft) to each
+ * Every shortest path through the handover machine, from a new deliverable (PATH_CRITERIA, draft) to each
  * distinct state the representative commands reach, as commands with actors and expected statuses.
  * Replay them through applyCommand, or against the HTTP API with FIXTURE_POLICY as the service tier's
- * policy, FIXTURE_CRITERIA as the checklist and one principal per ACTORS entry.
+ * policy, PATH_CRITERIA as the checklist and one principal per ACTORS entry.
  */
 export function handoverPaths(): HandoverPath[] {
   const sent = new Map<string, { command: HandoverCommand; actor: Actor }>();
   const paths = getShortestPaths(handoverMachine, {
-    input: { criteria: FIXTURE_CRITERIA },
+    input: { criteria: PATH_CRITERIA },
     serializeState: (snapshot) => serializeHandoverState(snapshot),
     events: (snapshot): HandoverEvent[] =>
       representativeCommands(snapshot.context).map(({ command, actor }) => {
@@ -156,10 +170,10 @@ export interface ReplayedStep extends HandoverPathStep {
   after: StoredHandover;
 }
 
-/** Every step of the given paths, replayed through applyCommand from a new deliverable (FIXTURE_CRITERIA). */
+/** Every step of the given paths, replayed through applyCommand from a new deliverable (PATH_CRITERIA). */
 export function replayHandoverPaths(paths: HandoverPath[] = handoverPaths()): ReplayedStep[] {
   return paths.flatMap((path) => {
-    const created = createHandover({ criteria: FIXTURE_CRITERIA });
+    const created = createHandover({ criteria: PATH_CRITERIA });
     let before = storedCopy({ snapshot: created.snapshot, machineVersion: created.machineVersion });
     return path.steps.map((step) => {
       const outcome = applyCommand(before, step.command, step.actor);

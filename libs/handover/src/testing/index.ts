@@ -5,6 +5,8 @@ export {
   FIXTURE_CRITERIA,
   FIXTURE_POLICY,
   HandoverDriver,
+  PATH_CRITERIA,
+  PATH_VALID_FOR,
   refusal,
   type CommandInput,
 } from './handover-fixtures.js';
