@@ -12,11 +12,20 @@
 import { type Api } from './api.js';
 
 export const ELS_SECONDS = 8;
+/** Retirements on tier 3 get a checklist whose attestation lapses this soon (the expiry journey). */
+export const EXPIRING_SECONDS = 6;
 export const SCALE_ROLE = 'bulk_approver';
 
 export const JOURNEY_CRITERIA = [
   { key: 'runbooks', title: 'Runbooks published', practice: 'knowledge management', mandatory: true },
-  { key: 'service-desk', title: 'Service desk briefed', practice: 'service desk', mandatory: true },
+  {
+    key: 'service-desk',
+    title: 'Service desk briefed',
+    practice: 'service desk',
+    mandatory: true,
+    // A briefing goes stale: the page shows when it expires.
+    validFor: 'P30D',
+  },
   {
     key: 'training',
     title: 'Users trained',
@@ -57,6 +66,22 @@ export async function setUpScene(admin: Api): Promise<void> {
     changeTypes: CHANGE_TYPES,
     tiers: [2, 3, 4],
     criteria: JOURNEY_CRITERIA.map((criterion) => ({ ...criterion, kind: 'manual' })),
+  });
+  // After the journeys' checklist, so it is the one retirements on tier 3 get.
+  await admin.post('/v1/checklists', {
+    name: 'console expiring',
+    changeTypes: ['retirement'],
+    tiers: [3],
+    criteria: [
+      {
+        key: 'backup-restored',
+        title: 'Backup restore rehearsed',
+        practice: 'service continuity management',
+        mandatory: true,
+        kind: 'manual',
+        validFor: `PT${EXPIRING_SECONDS}S`,
+      },
+    ],
   });
   await admin.post('/v1/checklists', {
     name: 'console scale',

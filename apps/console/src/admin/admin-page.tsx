@@ -517,10 +517,12 @@ const EVENT_TYPE_SET: Record<WebhookEventType, true> = {
   'deliverable.status_changed': true,
   'deliverable.updated': true,
   'schedule.conflict': true,
+  'criterion.expired': true,
   'els.extended': true,
   'reminder.readiness': true,
   'reminder.decision_overdue': true,
   'reminder.decision_escalation': true,
+  'reminder.action_due': true,
   'els.follow_up': true,
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as WebhookEventType[];

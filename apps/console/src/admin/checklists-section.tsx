@@ -6,7 +6,7 @@ import type { ChangeType, Checklist, ChecklistCriterion, ChecklistRequest } from
 import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
 import { refresh, useResource } from '../lib/store';
-import { formatDate } from '../lib/time';
+import { durationWords, formatDate } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { Loaded, ProblemMessage, TextField } from '../ui/components';
 
@@ -24,7 +24,7 @@ const loadChecklists = async () => {
 
 const describe = (criterion: ChecklistCriterion | undefined) =>
   criterion
-    ? `${criterion.title} · ${humanize(criterion.practice)} · ${criterion.mandatory ? 'mandatory' : 'advisory'} · ${criterion.kind}${criterion.probeUrl ? ` (${criterion.probeUrl})` : ''}`
+    ? `${criterion.title} · ${humanize(criterion.practice)} · ${criterion.mandatory ? 'mandatory' : 'advisory'} · ${criterion.kind}${criterion.probeUrl ? ` (${criterion.probeUrl})` : ''}${criterion.validFor ? ` · valid for ${durationWords(criterion.validFor)}` : ''}`
     : '';
 
 export function ChecklistsSection() {
@@ -159,15 +159,18 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
     setValue({ ...value, criteria: value.criteria.map((c, i) => (i === index ? { ...c, ...patch } : c)) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const criteria = value.criteria.map(({ key, title, practice, mandatory, kind, probeUrl, blocks }) => ({
-      key,
-      title,
-      practice,
-      mandatory,
-      kind,
-      ...(kind === 'automated' && probeUrl ? { probeUrl } : {}),
-      ...(blocks ? { blocks } : {}),
-    }));
+    const criteria = value.criteria.map(
+      ({ key, title, practice, mandatory, kind, probeUrl, blocks, validFor }) => ({
+        key,
+        title,
+        practice,
+        mandatory,
+        kind,
+        ...(kind === 'automated' && probeUrl ? { probeUrl } : {}),
+        ...(blocks ? { blocks } : {}),
+        ...(validFor?.trim() ? { validFor: validFor.trim() } : {}),
+      }),
+    );
     void action.run(async () => {
       await ok(api.POST('/v1/checklists', { body: { ...value, name: value.name.trim(), criteria } }));
       refresh('checklists');
@@ -271,6 +274,13 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
                   onChange={(e) => setCriterion(index, { probeUrl: e.target.value })}
                 />
               ) : null}
+              <TextField
+                label="Valid for"
+                value={criterion.validFor ?? ''}
+                error={errors[`criteria.${index}.validFor`]}
+                hint="Optional, ISO 8601: P90D. A pass expires this long after it was given."
+                onChange={(e) => setCriterion(index, { validFor: e.target.value })}
+              />
               <label className="toggle">
                 <input
                   type="checkbox"

@@ -6,7 +6,7 @@ import { api, ifMatch, ok } from '../api/client';
 import type { Criterion } from '../api/types';
 import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
-import { formatDateTime, relative } from '../lib/time';
+import { countdown, durationWords, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { usePrincipalName } from '../shell/principal-names';
 import { ProblemMessage, Progress, Term, TextArea, TextField } from '../ui/components';
@@ -65,13 +65,49 @@ export function ReadinessSection() {
 
 type Mode = null | 'attest' | 'waive' | 'result';
 
+/** When the current pass expires, or when the last one did: a pass of a criterion with validFor lapses. */
+function Expiry({ criterion }: { criterion: Criterion }) {
+  if (criterion.expiredAt) {
+    return (
+      <p className="small expiry expiry-lapsed">
+        <strong>Expired</strong> {relative(criterion.expiredAt)} ({formatDateTime(criterion.expiredAt)}):
+        attest{criterion.probeUrl ? ', probe' : ''} or waive it again before the go-live is confirmed.
+      </p>
+    );
+  }
+  if (!criterion.expiresAt) return null;
+  const left = countdown(criterion.expiresAt);
+  return (
+    <p className={`small expiry${left.soon ? ' expiry-soon' : ''}`}>
+      {left.soon ? <strong>Expires soon: </strong> : 'Expires '}
+      {left.text.replace(/^due in /, 'in ')} ({formatDateTime(criterion.expiresAt)})
+    </p>
+  );
+}
+
 function CriterionRow({ criterion }: { criterion: Criterion }) {
   const { deliverable } = useDeliverable();
   const nameOf = usePrincipalName();
+  const command = useCommand();
+  const base = useBaseVersion();
   const [mode, setMode] = useState<Mode>(null);
-  const can = (action: 'attest' | 'waive' | 'result') => deliverable.allowedActions.includes(action);
+  const can = (action: 'attest' | 'waive' | 'result' | 'probe') =>
+    deliverable.allowedActions.includes(action);
   const settled = criterion.status === 'passed' || criterion.status === 'waived';
-  const showAttest = can('attest') && criterion.kind === 'manual' && criterion.status !== 'passed';
+  // A pass that expires may be given again before it lapses (renewed), as well as after.
+  const renewable = criterion.validFor !== undefined && criterion.status === 'passed';
+  const showAttest =
+    can('attest') && criterion.kind === 'manual' && (criterion.status !== 'passed' || renewable);
+  const showProbe = can('probe') && criterion.kind === 'automated' && criterion.probeUrl !== undefined;
+  const probe = () =>
+    void command.run(() =>
+      ok(
+        api.POST('/v1/deliverables/{id}/readiness/{key}/probe', {
+          params: { path: { id: deliverable.id, key: criterion.key }, header: ifMatch(base) },
+          body: {},
+        }),
+      ),
+    );
   const showWaive = can('waive') && !settled;
   const showResult = can('result') && criterion.kind === 'automated';
   return (
@@ -90,12 +126,16 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
               {criterion.blocks ? (
                 <span className="tag">Before {humanize(criterion.blocks).toLowerCase()}</span>
               ) : null}
+              {criterion.validFor ? (
+                <span className="tag">Valid for {durationWords(criterion.validFor)}</span>
+              ) : null}
             </span>
           </p>
           {criterion.evidence ? <p className="small">Evidence: {criterion.evidence}</p> : null}
           {criterion.note ? <p className="small">Note: {criterion.note}</p> : null}
           {criterion.detail ? <p className="small">Result: {criterion.detail}</p> : null}
           {criterion.waiverReason ? <p className="small">Waived because: {criterion.waiverReason}</p> : null}
+          <Expiry criterion={criterion} />
           {criterion.status === 'failed' && criterion.kind === 'automated' ? (
             <p className="small hint-fix">
               To fix: make {criterion.probeUrl ? <code>{criterion.probeUrl}</code> : 'the check'} answer 2xx;
@@ -117,7 +157,18 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
               aria-label={`Attest: ${criterion.title}`}
               onClick={() => setMode(mode === 'attest' ? null : 'attest')}
             >
-              Attest
+              {criterion.status === 'passed' ? 'Attest again' : 'Attest'}
+            </button>
+          ) : null}
+          {showProbe ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Probe again: ${criterion.title}`}
+              disabled={command.busy}
+              onClick={probe}
+            >
+              Probe again
             </button>
           ) : null}
           {showWaive ? (
@@ -144,6 +195,7 @@ function CriterionRow({ criterion }: { criterion: Criterion }) {
           ) : null}
         </div>
       </div>
+      {command.error ? <ProblemMessage error={command.error} /> : null}
       {mode ? <CriterionForm criterion={criterion} mode={mode} onDone={() => setMode(null)} /> : null}
     </li>
   );

@@ -47,6 +47,9 @@ const PLAIN: Record<string, string> = {
   'HANDOVER.INVALID_WINDOW': 'The go-live window is not valid: it must end after it starts.',
   'HANDOVER.FREEZE_WINDOW':
     'This go-live window falls in a change freeze. Choose another window, or override the freeze with a reason if your role allows it.',
+  'HANDOVER.CRITERION_EXPIRED':
+    'A mandatory readiness criterion expired (or failed) since the acceptance: attest, probe or waive it again, then confirm the go-live.',
+  'HANDOVER.NOT_PROBEABLE': 'This criterion has no probe URL: an integration posts its result.',
   'HANDOVER.DUPLICATE_INCIDENT': 'An incident with this reference is already recorded.',
   'HANDOVER.INCIDENT_ALREADY_RESOLVED': 'This incident is already resolved.',
   'HANDOVER.UNKNOWN_CRITERION': 'This readiness criterion does not exist on the deliverable.',
