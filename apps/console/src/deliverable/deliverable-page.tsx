@@ -208,7 +208,7 @@ function DeliverableView() {
           <ProblemMessage error={history.error} />
         </div>
         <aside className="col-side" aria-label="Reminders and details">
-          <RemindersCard reminders={reminders.data} />
+          <RemindersCard reminders={reminders.data} criteria={deliverable.readiness.criteria} />
           <section className="card section" aria-labelledby="facts-title">
             <h2 id="facts-title" className="h3">
               Details
@@ -335,15 +335,38 @@ const REMINDER_WORDS: Record<string, string> = {
   decision_escalation: 'Decision escalation',
   els_follow_up: 'ELS follow-up',
   els_period_end: 'ELS period ends',
+  attestation_expiry: 'Attestation expires',
+  action_due: 'Action due',
+};
+
+type Reminder = {
+  id: string;
+  kind: string;
+  dueAt: string;
+  status: string;
+  sentAt: string | null;
+  subject?: string;
 };
 
 function RemindersCard({
   reminders,
+  criteria,
 }: {
-  reminders: { id: string; kind: string; dueAt: string; status: string; sentAt: string | null }[] | undefined;
+  reminders: Reminder[] | undefined;
+  criteria: { key: string; title: string; expiresAt?: string }[];
 }) {
+  const byKey = new Map(criteria.map((criterion) => [criterion.key, criterion]));
+  // An expiry timer of a pass given again since is still scheduled until it comes due and is dropped: only
+  // the current pass's is upcoming.
+  const current = (reminder: Reminder) =>
+    reminder.kind !== 'attestation_expiry' || byKey.get(reminder.subject ?? '')?.expiresAt === reminder.dueAt;
+  const what = (reminder: Reminder) => {
+    const words = REMINDER_WORDS[reminder.kind] ?? humanize(reminder.kind);
+    const criterion = reminder.kind === 'attestation_expiry' ? byKey.get(reminder.subject ?? '') : undefined;
+    return criterion ? `${words}: ${criterion.title}` : words;
+  };
   const upcoming = (reminders ?? [])
-    .filter((reminder) => reminder.status === 'scheduled')
+    .filter((reminder) => reminder.status === 'scheduled' && current(reminder))
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   const past = (reminders ?? []).filter((reminder) => reminder.status === 'sent').slice(-3);
   return (
@@ -358,7 +381,7 @@ function RemindersCard({
           const c = countdown(reminder.dueAt);
           return (
             <li key={reminder.id}>
-              <strong>{REMINDER_WORDS[reminder.kind] ?? humanize(reminder.kind)}</strong>
+              <strong>{what(reminder)}</strong>
               <br />
               <span className={`small ${c.overdue ? 'sla-overdue' : ''}`}>
                 {formatDateTime(reminder.dueAt)} ({c.overdue ? c.text : relative(reminder.dueAt)})
@@ -373,8 +396,7 @@ function RemindersCard({
           <ul className="compact-list small muted">
             {past.map((reminder) => (
               <li key={reminder.id}>
-                {REMINDER_WORDS[reminder.kind] ?? humanize(reminder.kind)} ·{' '}
-                {reminder.sentAt ? relative(reminder.sentAt) : ''}
+                {what(reminder)} · {reminder.sentAt ? relative(reminder.sentAt) : ''}
               </li>
             ))}
           </ul>
