@@ -283,6 +283,35 @@ describe('freeze windows', () => {
       }
     });
 
+    it('takes back the conflicts a freeze noted when it is lifted, and only those', async () => {
+      const own = { ...refs, serviceId: await createService(actors.smo, 4) };
+      const id = await deliverableIn({ pmo: actors.pmo, smo: actors.smo, owner }, own, 'scheduled');
+      const { goLiveWindow: scheduled } = (await actors.smo.get(`/v1/deliverables/${id}`)).body;
+      const window = { windowStart: scheduled.start, windowEnd: scheduled.end };
+      const [lifted, kept] = [
+        await freezeOver(window, { serviceIds: [own.serviceId] }),
+        await freezeOver(window, { serviceIds: [own.serviceId] }),
+      ];
+      const noted = (await actors.smo.get(`/v1/deliverables/${id}`)).body;
+      expect(noted.conflicts.map((c: { freezeWindowId: string }) => c.freezeWindowId)).toEqual([
+        lifted.id,
+        kept.id,
+      ]);
+
+      expect((await actors.smo.request('DELETE', `/v1/freeze-windows/${lifted.id}`)).status).toBe(204);
+      const after = (await actors.smo.get(`/v1/deliverables/${id}`)).body;
+      expect(after).toMatchObject({ status: 'scheduled', version: noted.version + 1 });
+      expect(after.conflicts.map((c: { freezeWindowId: string }) => c.freezeWindowId)).toEqual([kept.id]);
+      const history = await actors.smo.get(`/v1/deliverables/${id}/history`);
+      expect(history.body.items.at(-1)).toMatchObject({
+        action: 'freeze_lifted',
+        principalId: null,
+        data: { freezeWindowId: lifted.id },
+      });
+      expect((await actors.smo.request('DELETE', `/v1/freeze-windows/${kept.id}`)).status).toBe(204);
+      expect((await actors.smo.get(`/v1/deliverables/${id}`)).body.conflicts).toEqual([]);
+    });
+
     it("reads who may override from the tier's policy", async () => {
       const policy = await actors.smo.get('/v1/policies/4');
       const { tier: _tier, source: _source, updatedAt: _updatedAt, ...current } = policy.body;

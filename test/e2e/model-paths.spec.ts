@@ -155,6 +155,8 @@ function httpCallOf(id: string, command: HandoverCommand): HttpCall | null {
       return { method: 'POST', path: `${base}/cancel`, body: { reason: command.reason } };
     case 'timer_due':
       return null;
+    case 'freeze_lifted':
+      throw new Error('freeze_lifted is not replayed here (DELETE /v1/freeze-windows/:id raises it)');
     case 'freeze_conflict':
       // Raised by laying a freeze over the window (POST /v1/freeze-windows), not by a call on the deliverable;
       // test/e2e/freeze-windows.spec.ts drives it. The model's representative commands do not send it.

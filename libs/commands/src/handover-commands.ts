@@ -306,6 +306,24 @@ export class HandoverCommands {
     return noted;
   }
 
+  /**
+   * A change freeze was lifted: every deliverable that noted a conflict with it takes the conflict back (the
+   * system's freeze_lifted command, audited). One that moved on meanwhile (confirmed, held) keeps what it
+   * noted: the machine takes the command only while the go-live is scheduled. Answers the ids it changed.
+   */
+  async liftFreezeConflicts(freezeWindowId: string): Promise<string[]> {
+    const lifted: string[] = [];
+    for (const id of await this.db.deliverables.notingConflictsOf(freezeWindowId)) {
+      try {
+        await this.execute(id, { type: 'freeze_lifted', freezeWindowId }, SYSTEM);
+        lifted.push(id);
+      } catch (error) {
+        if (!isHandoverError(error, HandoverErrorCode.ActionNotAllowed)) throw error;
+      }
+    }
+    return lifted;
+  }
+
   /** The policy governing a service's tier: the stored one, else the built-in default. */
   async policyForTier(
     tier: number,

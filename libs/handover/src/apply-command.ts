@@ -116,6 +116,8 @@ function auditData(
     }
     case 'freeze_conflict':
       return { conflicts: command.conflicts.map((conflict) => ({ ...conflict })) };
+    case 'freeze_lifted':
+      return { freezeWindowId: command.freezeWindowId };
     case 'timer_due': {
       if (command.timer.kind === 'attestation_expiry') {
         return { key: command.timer.subject, expiresAt: command.timer.dueAt, timerId: command.timer.id };

@@ -4,6 +4,7 @@ import type { RestoredHandover } from './handover.snapshot.js';
 import type { Actor } from './handover.types.js';
 import { eventsHandledIn } from './machine-nodes.js';
 import {
+  conflictNoted,
   criterionAutomated,
   criterionKnown,
   criterionProbeable,
@@ -117,6 +118,8 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
         windowValid(command.windowStart, command.windowEnd) ??
         freezeAllows(command.freeze, command.override, actor.roles)
       );
+    case 'freeze_lifted':
+      return conflictNoted(context, command.freezeWindowId);
     case 'record_incident':
       return incidentNew(context, command.reference);
     case 'resolve_incident':

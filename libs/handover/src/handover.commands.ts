@@ -48,6 +48,8 @@ export type HandoverCommand =
   | { type: 'timer_due'; at: string; timer: DueTimer }
   /** A change freeze was laid over the scheduled go-live window: these occurrences of it meet the window. */
   | { type: 'freeze_conflict'; at: string; conflicts: FreezeConflict[] }
+  /** The change freeze was lifted (DELETE /v1/freeze-windows/:id): the conflicts it noted no longer stand. */
+  | { type: 'freeze_lifted'; at: string; freezeWindowId: string }
   | { type: 'hold'; at: string; reason: string }
   | { type: 'resume'; at: string }
   | { type: 'cancel'; at: string; reason: string };
@@ -134,6 +136,8 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
       };
     case 'freeze_conflict':
       return { type: 'FREEZE_CONFLICT', at, conflicts: command.conflicts };
+    case 'freeze_lifted':
+      return { type: 'FREEZE_LIFTED', at, freezeWindowId: command.freezeWindowId };
     case 'confirm':
       return { type: 'CONFIRM_GO_LIVE', at };
     case 'rollback':
@@ -256,6 +260,9 @@ function commandProblems(command: HandoverCommand): string[] {
       )
         problems.push('conflicts must list the freeze occurrences met');
       break;
+    case 'freeze_lifted':
+      text('freezeWindowId', command.freezeWindowId);
+      break;
     case 'record_incident':
       text('reference', command.reference);
       if (!isOneOf(PRIORITIES, command.priority))
@@ -317,6 +324,7 @@ export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverComman
   SCHEDULE_GO_LIVE: 'schedule',
   CONFIRM_GO_LIVE: 'confirm',
   FREEZE_CONFLICT: 'freeze_conflict',
+  FREEZE_LIFTED: 'freeze_lifted',
   ROLLBACK: 'rollback',
   RECORD_INCIDENT: 'record_incident',
   RESOLVE_INCIDENT: 'resolve_incident',

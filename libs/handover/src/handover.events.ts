@@ -61,6 +61,8 @@ export type HandoverEvent =
     }
   | { type: 'CONFIRM_GO_LIVE'; at: string }
   | { type: 'FREEZE_CONFLICT'; at: string; conflicts: FreezeConflict[] }
+  /** A freeze noted over the window was lifted: its conflicts are taken back. */
+  | { type: 'FREEZE_LIFTED'; at: string; freezeWindowId: string }
   | { type: 'ROLLBACK'; at: string; reason: string }
   | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'RESOLVE_INCIDENT'; at: string; reference: string }
@@ -87,6 +89,7 @@ export const HANDOVER_EVENT_TYPES = [
   'SCHEDULE_GO_LIVE',
   'CONFIRM_GO_LIVE',
   'FREEZE_CONFLICT',
+  'FREEZE_LIFTED',
   'ROLLBACK',
   'RECORD_INCIDENT',
   'RESOLVE_INCIDENT',

@@ -143,6 +143,7 @@ export const handoverMachine = setup({
             ROLLBACK: { target: 'rework', actions: stopTimersForRework },
             TIMER_DUE: [attestationExpires, notices('scheduled', ['readiness'])],
             FREEZE_CONFLICT: freezeLaidOver,
+            FREEZE_LIFTED: { guard: 'conflictNoted', actions: 'dropConflicts' },
           },
         },
         early_life_support: {

@@ -50,7 +50,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 /** Commands only the system actor (worker, timers) sends. */
-export const SYSTEM_ACTIONS = ['timer_due', 'freeze_conflict'] as const;
+export const SYSTEM_ACTIONS = ['timer_due', 'freeze_conflict', 'freeze_lifted'] as const;
 export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
 
 export const CRITERION_STATUSES = ['pending', 'passed', 'failed', 'waived'] as const;

@@ -161,9 +161,14 @@ export class FreezeWindowsController {
   @Delete(':id')
   @HttpCode(204)
   @Roles('smo')
-  @ApiOperation({ summary: 'Lift a freeze window (smo)' })
+  @ApiOperation({
+    summary: 'Lift a freeze window (smo)',
+    description:
+      'Scheduled go-lives that noted a conflict with it take the conflict back (audited as freeze_lifted).',
+  })
   @Responds(204, 'Lifted')
   async remove(@UuidParam() id: string): Promise<void> {
     if (!(await this.db.freezeWindows.delete(id))) throw AppError.notFound('Freeze window', id);
+    await this.commands.liftFreezeConflicts(id);
   }
 }

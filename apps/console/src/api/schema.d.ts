@@ -717,7 +717,10 @@ export interface paths {
     get?: never;
     put?: never;
     post?: never;
-    /** Lift a freeze window (smo) */
+    /**
+     * Lift a freeze window (smo)
+     * @description Scheduled go-lives that noted a conflict with it take the conflict back (audited as freeze_lifted).
+     */
     delete: operations['FreezeWindowsController_remove'];
     options?: never;
     head?: never;
@@ -861,6 +864,7 @@ export interface components {
           | 'SCHEDULE_GO_LIVE'
           | 'CONFIRM_GO_LIVE'
           | 'FREEZE_CONFLICT'
+          | 'FREEZE_LIFTED'
           | 'ROLLBACK'
           | 'RECORD_INCIDENT'
           | 'RESOLVE_INCIDENT'
@@ -889,6 +893,7 @@ export interface components {
           | 'cancel'
           | 'timer_due'
           | 'freeze_conflict'
+          | 'freeze_lifted'
         )[];
         pmo: string;
         smo: string;
@@ -908,6 +913,7 @@ export interface components {
         | 'SCHEDULE_GO_LIVE'
         | 'CONFIRM_GO_LIVE'
         | 'FREEZE_CONFLICT'
+        | 'FREEZE_LIFTED'
         | 'ROLLBACK'
         | 'RECORD_INCIDENT'
         | 'RESOLVE_INCIDENT'

@@ -161,6 +161,15 @@ export const actions = {
     };
   }),
   // Live: nothing expires any more (the expiry timers are cancelled with this).
+  /** The conflicts a lifted freeze had noted, taken back (others stay). */
+  dropConflicts: typed.assign(({ context, event }) => {
+    assertEvent(event, 'FREEZE_LIFTED');
+    return {
+      conflicts: (context.conflicts ?? []).filter(
+        (conflict) => conflict.freezeWindowId !== event.freezeWindowId,
+      ),
+    };
+  }),
   startEls: typed.assign(({ context }) => ({
     elsPeriod: context.elsPeriod + 1,
     elsExtensions: 0,

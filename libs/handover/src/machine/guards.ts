@@ -1,6 +1,7 @@
 import type { HandoverEvent, DecisionEvent } from '../handover.events.js';
 import type { Gate, TimerKind } from '../handover.types.js';
 import {
+  conflictNoted,
   criterionAutomated,
   criterionKnown,
   criterionProbeable,
@@ -80,6 +81,8 @@ export const guards = {
     event.type === 'SCHEDULE_GO_LIVE' &&
     windowValid(event.windowStart, event.windowEnd) === null &&
     freezeAllows(event.freeze ?? undefined, event.override ?? undefined, event.principalRoles) === null,
+  conflictNoted: ({ context, event }: GuardArgs) =>
+    event.type === 'FREEZE_LIFTED' && conflictNoted(context, event.freezeWindowId) === null,
   incidentNew: ({ context, event }: GuardArgs) =>
     event.type === 'RECORD_INCIDENT' && incidentNew(context, event.reference) === null,
   incidentOpen: ({ context, event }: GuardArgs) =>

@@ -27,6 +27,7 @@ export { firstRefusal, notAllowed, type Refusal } from './refusal.js';
 export { ACTION_ROLES, holdsAnyRole, holdsRole, isSystemActor, roleRefusal, type RoleRule } from './roles.js';
 export { notOnHold, staleTimer, timerCurrent, type DueTimer } from './timers.js';
 export {
+  conflictNoted,
   DEFAULT_FREEZE_OVERRIDE_ROLES,
   freezeAllows,
   windowValid,

@@ -43,6 +43,7 @@ export const ACTION_ROLES: Readonly<Record<CommandType, RoleRule>> = {
   decide: { kind: 'approver' },
   timer_due: { kind: 'system' },
   freeze_conflict: { kind: 'system' },
+  freeze_lifted: { kind: 'system' },
 };
 
 /**

@@ -311,6 +311,19 @@ export class DeliverableStore {
     return rows.map(toRow);
   }
 
+  /**
+   * Deliverables that still note a conflict with this freeze window (their snapshot's context lists it), in
+   * any status: the command path asks each to take it back, and the machine says where that applies.
+   */
+  async notingConflictsOf(freezeWindowId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.sql.query(
+      `SELECT id FROM deliverables
+       WHERE snapshot->'context'->'conflicts' @> jsonb_build_array(jsonb_build_object('freezeWindowId', $1::text))`,
+      [freezeWindowId],
+    );
+    return rows.map(({ id }) => id);
+  }
+
   /** The row without its handover state: a read that has the state of this version already needs no more. */
   async findHead(id: string): Promise<DeliverableHead | null> {
     const rows: RawDeliverable[] = await this.sql.query(
