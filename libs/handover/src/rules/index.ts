@@ -3,6 +3,8 @@
 export { criterionAutomated, criterionKnown, mandatoryCriteriaMet, resultCurrent } from './criteria.js';
 export {
   GATE_AWAITED_IN,
+  decidingFor,
+  delegationInForce,
   gateOpen,
   mayDecide,
   notYetDecided,
@@ -11,6 +13,15 @@ export {
   separationOfDuties,
   type DecisionRequest,
 } from './decisions.js';
+export {
+  MAX_DELEGATION_DAYS,
+  UNDELEGABLE_ROLES,
+  delegationCycle,
+  delegationProblems,
+  delegationValid,
+  type DelegationProblem,
+  type DelegationSpec,
+} from './delegations.js';
 export { elsExitCriteriaMet, quorumReached } from './gates.js';
 export { incidentNew, incidentOpen } from './incidents.js';
 export { policyValid } from './policy.js';
