@@ -5,7 +5,7 @@
 // force: 403); the inbox and /v1/me with delegated work; the delegation events; reminders to delegates.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
-import { createPrincipal, unique } from '../support/fixtures.js';
+import { unique } from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
 import { Mailbox } from '../support/mailbox.js';
 import { Receiver } from '../support/receiver.js';
