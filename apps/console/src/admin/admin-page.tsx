@@ -19,6 +19,7 @@ import { durationWords, formatDateTime } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
 import { Empty, Loaded, ProblemMessage, TextField } from '../ui/components';
+import { DelegationsPanel } from '../out-of-office/delegations-panel';
 import { ChecklistsSection } from './checklists-section';
 
 const SECTIONS = [
@@ -142,6 +143,8 @@ const COMMON_ROLES = ['pmo', 'smo', 'admin', 'service_owner', 'change_manager', 
 function PrincipalsSection() {
   const principals = useResource('principals', loadPrincipals);
   const [shown, setShown] = useState<PrincipalWithToken | null>(null);
+  /** The principal whose delegations (out of office) are open below the table. */
+  const [away, setAway] = useState<Principal | null>(null);
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>(['pmo']);
   const [other, setOther] = useState('');
@@ -247,6 +250,16 @@ function PrincipalsSection() {
                           : 'Active'}
                     </td>
                     <td className="actions-cell">
+                      {principal.revoked ? null : (
+                        <button
+                          type="button"
+                          className="button button-small"
+                          aria-expanded={away?.id === principal.id}
+                          onClick={() => setAway(away?.id === principal.id ? null : principal)}
+                        >
+                          Out of office<span className="visually-hidden"> of {principal.name}</span>
+                        </button>
+                      )}
                       {principal.revoked || principal.oidc ? null : (
                         <>
                           <button
@@ -295,6 +308,23 @@ function PrincipalsSection() {
                 ))}
               </tbody>
             </table>
+            {away ? (
+              <section className="card section" aria-labelledby="away-title">
+                <div className="section-head">
+                  <h3 id="away-title" className="h3">
+                    Out of office: {away.name}
+                  </h3>
+                  <button
+                    type="button"
+                    className="button button-small button-ghost"
+                    onClick={() => setAway(null)}
+                  >
+                    Close
+                  </button>
+                </div>
+                <DelegationsPanel key={away.id} principal={away} directory={list} />
+              </section>
+            ) : null}
           </div>
         )}
       </Loaded>
