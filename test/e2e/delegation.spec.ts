@@ -353,6 +353,14 @@ describe('deciding on behalf of a delegator', () => {
     expect([notFromCarol.status, notFromCarol.body.code]).toEqual([403, 'HANDOVER.DELEGATION_NOT_ACTIVE']);
     const notLent = await decide(clients.bob, id, 'change_manager', ids.alice);
     expect([notLent.status, notLent.body.code]).toEqual([403, 'HANDOVER.ROLE_NOT_HELD']);
+    // A delegate deciding for the delegator decides only with the roles lent, not with its own.
+    const toCarol = await ok(
+      clients.alice.post(`/v1/principals/${ids.alice}/delegations`, lend(ids.carol, ['service_owner'])),
+      'lend to carol',
+    );
+    const ownRole = await decide(clients.carol, id, 'change_manager', ids.alice);
+    expect([ownRole.status, ownRole.body.code]).toEqual([403, 'HANDOVER.ROLE_NOT_HELD']);
+    expect((await clients.alice.request('DELETE', `/v1/delegations/${toCarol.id}`)).status).toBe(204);
     const nobody = await decide(clients.bob, id, 'service_owner', '00000000-0000-4000-8000-000000000000');
     expect([nobody.status, nobody.body.errors?.[0]?.path]).toEqual([404, 'onBehalfOf']);
     expect((await decide(clients.bob, id, 'service_owner', 'alice')).status).toBe(400);
