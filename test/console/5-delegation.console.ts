@@ -71,7 +71,9 @@ test('a person delegates their approver role; the delegate approves on their beh
   await adminPage.goto('/admin/principals');
   await adminPage.getByRole('button', { name: `Out of office of ${alice.name}` }).click();
   await expect(adminPage.getByRole('heading', { name: `Out of office: ${alice.name}` })).toBeVisible();
-  await expect(adminPage.getByRole('row').filter({ hasText: bob.name })).toContainText('Revoked');
+  await expect(adminPage.getByRole('row').filter({ hasText: `Lent to ${bob.name}` })).toContainText(
+    'Revoked',
+  );
   await adminPage.screenshot({ path: join(SHOTS, 'admin-out-of-office.png'), fullPage: true });
   await adminPage.context().close();
 });

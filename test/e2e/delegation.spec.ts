@@ -79,6 +79,7 @@ const decide = (client: ApiClient, id: string, role: string, onBehalfOf?: string
     ...(onBehalfOf ? { onBehalfOf } : {}),
   });
 
+/** The whole inbox, a row a page: every page but the last is full (the query and the answer agree). */
 async function inboxOf(client: ApiClient): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | null = null;
@@ -87,6 +88,7 @@ async function inboxOf(client: ApiClient): Promise<any[]> {
       client.get(`/v1/inbox?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
       'inbox',
     );
+    if (page.nextCursor !== null) expect(page.items).toHaveLength(1);
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -171,7 +173,9 @@ describe('delegations', () => {
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       principalId: ids.alice,
+      principalName: expect.stringMatching(/^alice-/),
       delegateId: ids.bob,
+      delegateName: expect.stringMatching(/^bob-/),
       roles: ['service_owner'],
       from: body.from,
       until: body.until,
@@ -299,6 +303,8 @@ describe('delegations', () => {
 describe('deciding on behalf of a delegator', () => {
   it('counts the delegate’s decision as the delegator’s: in the inbox, the decisions, the audit and the quorum', async () => {
     const id = await atAcceptance(clients.pmo, slowService);
+    // A second one waits behind it (a later SLA): the inbox pages past a decided item must stay full.
+    const behind = await atAcceptance(clients.pmo, slowService);
     const entry = entryOf(await inboxOf(clients.bob), id, ids.alice);
     expect(entry).toMatchObject({
       onBehalfOf: ids.alice,
@@ -331,6 +337,7 @@ describe('deciding on behalf of a delegator', () => {
     expect([twice.status, twice.body.code]).toEqual([409, 'HANDOVER.ALREADY_DECIDED']);
     expect(entryOf(await inboxOf(clients.alice), id)).toBeUndefined();
     expect(entryOf(await inboxOf(clients.bob), id, ids.alice)).toBeUndefined();
+    expect(entryOf(await inboxOf(clients.bob), behind, ids.alice)).toBeDefined();
     // The quorum of 2 counts alice (through bob) and carol.
     const approved = await decide(clients.carol, id, 'change_manager');
     expect(approved.body.status).toBe('approved');
@@ -439,7 +446,7 @@ describe('reminders and escalations', () => {
       mail.subject.includes(kind) && mail.subject.includes(title);
     const mails = await mailbox.waitFor(
       (all) => all.some((mail) => about(mail, 'Escalation')) && all.some((mail) => about(mail, 'overdue')),
-      20_000,
+      45_000,
     );
     const overdue = mails.filter((mail) => about(mail, 'overdue'));
     const recipients = overdue.flatMap((mail) => mail.to);
@@ -450,5 +457,5 @@ describe('reminders and escalations', () => {
     expect(escalation.flatMap((mail) => mail.to)).toEqual(
       expect.arrayContaining(['smo@example.test', 'dora@example.test']),
     );
-  }, 30_000);
+  }, 60_000);
 });

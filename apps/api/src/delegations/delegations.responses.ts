@@ -5,7 +5,9 @@ export const delegationResponse = z
   .object({
     id: uuidOut,
     principalId: uuidOut.describe('the delegator: whose roles are lent, and for whom decisions count'),
+    principalName: z.string().describe("the delegator's name"),
     delegateId: uuidOut.describe('who decides for the delegator, sending onBehalfOf'),
+    delegateName: z.string().describe("the delegate's name"),
     roles: z.array(z.string()).describe('the approver roles lent'),
     from: timeOut,
     until: timeOut.describe('exclusive'),

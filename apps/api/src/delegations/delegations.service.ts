@@ -15,6 +15,7 @@ import {
   Database,
   type DelegationInForce,
   type DelegationRow,
+  type NamedDelegationRow,
   type Page,
   type PageRequest,
 } from '@baton/persistence';
@@ -52,7 +53,7 @@ function eventData(row: DelegationRow): Record<string, unknown> {
 export class DelegationsService {
   constructor(private readonly db: Database) {}
 
-  async create(by: Principal, delegatorId: string, body: CreateDelegationBody): Promise<DelegationRow> {
+  async create(by: Principal, delegatorId: string, body: CreateDelegationBody): Promise<NamedDelegationRow> {
     assertSelfOrAdmin(by, delegatorId, 'delegate the roles of this principal');
     const delegator = await this.db.principals.findById(delegatorId);
     if (!delegator || delegator.revokedAt) throw AppError.notFound('Principal', delegatorId);
@@ -84,14 +85,14 @@ export class DelegationsService {
         },
       ],
     );
-    return row;
+    return { ...row, principalName: delegator.name, delegateName: delegate.name };
   }
 
   /**
    * The delegations `principalId` gave or received. Itself and admins see them all; another principal sees
    * those between it and `principalId` (the delegate of one), and is refused when there are none.
    */
-  async list(by: Principal, principalId: string, page: PageRequest): Promise<Page<DelegationRow>> {
+  async list(by: Principal, principalId: string, page: PageRequest): Promise<Page<NamedDelegationRow>> {
     const everything = by.id === principalId || holdsRole(by.roles, 'admin');
     if (everything && !(await this.db.principals.findById(principalId)))
       throw AppError.notFound('Principal', principalId);

@@ -219,95 +219,99 @@ function PrincipalsSection() {
       <ProblemMessage error={row.error} />
       <Loaded resource={principals} what="principals">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Principals</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">State</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((principal) => (
-                  <tr key={principal.id}>
-                    <td>
-                      {principal.name}
-                      {principal.email ? <div className="small muted">{principal.email}</div> : null}
-                    </td>
-                    <td>{principal.roles.map(humanize).join(', ')}</td>
-                    <td>{formatDateTime(principal.createdAt)}</td>
-                    <td>
-                      {principal.revoked
-                        ? `Revoked ${formatDateTime(principal.revokedAt)}`
-                        : principal.oidc
-                          ? 'Signs in with SSO'
-                          : 'Active'}
-                    </td>
-                    <td className="actions-cell">
-                      {principal.revoked ? null : (
-                        <button
-                          type="button"
-                          className="button button-small"
-                          aria-expanded={away?.id === principal.id}
-                          onClick={() => setAway(away?.id === principal.id ? null : principal)}
-                        >
-                          Out of office<span className="visually-hidden"> of {principal.name}</span>
-                        </button>
-                      )}
-                      {principal.revoked || principal.oidc ? null : (
-                        <>
+          <>
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Principals</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Roles</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">State</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((principal) => (
+                    <tr key={principal.id}>
+                      <td>
+                        {principal.name}
+                        {principal.email ? <div className="small muted">{principal.email}</div> : null}
+                      </td>
+                      <td>{principal.roles.map(humanize).join(', ')}</td>
+                      <td>{formatDateTime(principal.createdAt)}</td>
+                      <td>
+                        {principal.revoked
+                          ? `Revoked ${formatDateTime(principal.revokedAt)}`
+                          : principal.oidc
+                            ? 'Signs in with SSO'
+                            : 'Active'}
+                      </td>
+                      <td className="actions-cell">
+                        {principal.revoked ? null : (
                           <button
                             type="button"
                             className="button button-small"
-                            disabled={row.busy}
-                            onClick={() =>
-                              void row.run(async () => {
-                                const rotated = await ok(
-                                  api.POST('/v1/principals/{id}/token', {
-                                    params: { path: { id: principal.id } },
-                                    body: {},
-                                  }),
-                                );
-                                setShown(rotated);
-                              })
-                            }
+                            aria-expanded={away?.id === principal.id}
+                            onClick={() => setAway(away?.id === principal.id ? null : principal)}
                           >
-                            Rotate token<span className="visually-hidden"> of {principal.name}</span>
+                            Out of office<span className="visually-hidden"> of {principal.name}</span>
                           </button>
-                          <button
-                            type="button"
-                            className="button button-small button-danger-ghost"
-                            disabled={row.busy}
-                            onClick={() => {
-                              if (
-                                !window.confirm(`Revoke ${principal.name}? Its token stops working at once.`)
-                              )
-                                return;
-                              void row.run(async () => {
-                                await ok(
-                                  api.DELETE('/v1/principals/{id}', {
-                                    params: { path: { id: principal.id } },
-                                  }),
-                                );
-                                refresh('principals');
-                              });
-                            }}
-                          >
-                            Revoke<span className="visually-hidden"> {principal.name}</span>
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                        )}
+                        {principal.revoked || principal.oidc ? null : (
+                          <>
+                            <button
+                              type="button"
+                              className="button button-small"
+                              disabled={row.busy}
+                              onClick={() =>
+                                void row.run(async () => {
+                                  const rotated = await ok(
+                                    api.POST('/v1/principals/{id}/token', {
+                                      params: { path: { id: principal.id } },
+                                      body: {},
+                                    }),
+                                  );
+                                  setShown(rotated);
+                                })
+                              }
+                            >
+                              Rotate token<span className="visually-hidden"> of {principal.name}</span>
+                            </button>
+                            <button
+                              type="button"
+                              className="button button-small button-danger-ghost"
+                              disabled={row.busy}
+                              onClick={() => {
+                                if (
+                                  !window.confirm(
+                                    `Revoke ${principal.name}? Its token stops working at once.`,
+                                  )
+                                )
+                                  return;
+                                void row.run(async () => {
+                                  await ok(
+                                    api.DELETE('/v1/principals/{id}', {
+                                      params: { path: { id: principal.id } },
+                                    }),
+                                  );
+                                  refresh('principals');
+                                });
+                              }}
+                            >
+                              Revoke<span className="visually-hidden"> {principal.name}</span>
+                            </button>
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             {away ? (
               <section className="card section" aria-labelledby="away-title">
                 <div className="section-head">
@@ -325,7 +329,7 @@ function PrincipalsSection() {
                 <DelegationsPanel key={away.id} principal={away} directory={list} />
               </section>
             ) : null}
-          </div>
+          </>
         )}
       </Loaded>
     </section>

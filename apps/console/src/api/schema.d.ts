@@ -1702,11 +1702,15 @@ export interface components {
        * @description the delegator: whose roles are lent, and for whom decisions count
        */
       principalId: string;
+      /** @description the delegator's name */
+      principalName: string;
       /**
        * Format: uuid
        * @description who decides for the delegator, sending onBehalfOf
        */
       delegateId: string;
+      /** @description the delegate's name */
+      delegateName: string;
       /** @description the approver roles lent */
       roles: string[];
       /** Format: date-time */

@@ -8,7 +8,6 @@ import { fieldErrorsOf } from '../lib/problem';
 import { refresh, useResource } from '../lib/store';
 import { formatDateTime, fromLocalInput, toLocalInput } from '../lib/time';
 import { useAction } from '../lib/use-action';
-import { usePrincipalName } from '../shell/principal-names';
 import { Empty, Loaded, ProblemMessage, SelectField, TextArea, TextField } from '../ui/components';
 
 /** Roles that are not decided with at a gate: the API refuses to lend them, so they are not offered. */
@@ -32,7 +31,6 @@ export function DelegationsPanel({
   /** Every principal, for an admin to pick the delegate by name; without it the delegate's id is typed. */
   directory?: Principal[];
 }) {
-  const nameOf = usePrincipalName();
   const delegations = useResource(keyOf(principal.id), () =>
     allPages<Delegation>((cursor) =>
       ok(
@@ -52,7 +50,6 @@ export function DelegationsPanel({
   const create = useAction();
   const revoke = useAction();
   const errors = fieldErrorsOf(create.error);
-  const nameIn = (id: string) => candidates.find((other) => other.id === id)?.name ?? nameOf(id);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -183,13 +180,13 @@ export function DelegationsPanel({
                 <tbody>
                   {list.map((delegation) => {
                     const given = delegation.principalId === principal.id;
-                    const other = given ? delegation.delegateId : delegation.principalId;
+                    const other = given ? delegation.delegateName : delegation.principalName;
                     const open = !delegation.revokedAt && Date.parse(delegation.until) > now;
                     return (
                       <tr key={delegation.id} className={delegation.inForce ? 'delegation-live' : ''}>
                         <td>
                           {given ? 'Lent to ' : 'Lent by '}
-                          <strong>{nameIn(other)}</strong>
+                          <strong>{other}</strong>
                           {delegation.reason ? <div className="small muted">{delegation.reason}</div> : null}
                         </td>
                         <td>{delegation.roles.map(humanize).join(', ')}</td>
@@ -215,7 +212,7 @@ export function DelegationsPanel({
                               }
                             >
                               Revoke
-                              <span className="visually-hidden"> the delegation to {nameIn(other)}</span>
+                              <span className="visually-hidden"> the delegation to {other}</span>
                             </button>
                           ) : null}
                         </td>

@@ -18,6 +18,12 @@ export interface DelegationRow {
   revokedBy: string | null;
 }
 
+/** A delegation as lists show it: with the names of the delegator and the delegate. */
+export interface NamedDelegationRow extends DelegationRow {
+  principalName: string;
+  delegateName: string;
+}
+
 /** A delegation in force for its delegate: the roles the delegator lends and still holds. */
 export interface DelegationInForce {
   id: string;
@@ -99,13 +105,16 @@ export class DelegationStore {
     principalId: string,
     page: PageRequest,
     counterpart: string | null = null,
-  ): Promise<Page<DelegationRow>> {
-    const rows: DelegationRow[] = await this.sql.query(
-      `SELECT ${DELEGATION} FROM delegations
-       WHERE (principal_id = $1 OR delegate_id = $1)
-         AND ($5::uuid IS NULL OR principal_id = $5 OR delegate_id = $5)
-         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
-       ORDER BY created_at DESC, id DESC LIMIT $2`,
+  ): Promise<Page<NamedDelegationRow>> {
+    const rows: NamedDelegationRow[] = await this.sql.query(
+      `SELECT dl.*, p.name AS "principalName", q.name AS "delegateName"
+       FROM (SELECT ${DELEGATION} FROM delegations
+         WHERE (principal_id = $1 OR delegate_id = $1)
+           AND ($5::uuid IS NULL OR principal_id = $5 OR delegate_id = $5)
+           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+         ORDER BY created_at DESC, id DESC LIMIT $2) dl
+       JOIN principals p ON p.id = dl."principalId" JOIN principals q ON q.id = dl."delegateId"
+       ORDER BY dl."createdAt" DESC, dl.id DESC`,
       [principalId, page.limit + 1, page.cursor?.createdAt ?? null, page.cursor?.id ?? null, counterpart],
     );
     return toPage(rows, page.limit);
