@@ -313,7 +313,7 @@ function PrincipalsSection() {
               </table>
             </div>
             {away ? (
-              <section className="card section" aria-labelledby="away-title">
+              <section className="card section away-panel" aria-labelledby="away-title">
                 <div className="section-head">
                   <h3 id="away-title" className="h3">
                     Out of office: {away.name}
