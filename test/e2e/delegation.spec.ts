@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import { unique } from '../support/fixtures.js';
 import { ApiClient } from '../support/http-client.js';
+import { openEventStream } from '../support/event-stream.js';
 import { Mailbox } from '../support/mailbox.js';
 import { Receiver } from '../support/receiver.js';
 import { ok } from '../support/scene.js';
@@ -21,6 +22,7 @@ const receiver = new Receiver();
 const mailbox = new Mailbox();
 let admin: ApiClient;
 const clients: Record<string, ApiClient> = {};
+const tokenOf: Record<string, string> = {};
 const ids: Record<string, string> = {};
 let projectId: string;
 /** tier 3: acceptance by service_owner and change_manager, quorum 2, SLA an hour */
@@ -151,6 +153,7 @@ beforeAll(async () => {
     });
     expect(response.status).toBe(201);
     clients[name] = admin.as(response.body.token);
+    tokenOf[name] = response.body.token;
     ids[name] = response.body.id;
   }
   slowService = (await ok(admin.post('/v1/services', { name: unique('slow'), tier: 3 }), 'service')).id;
@@ -281,6 +284,13 @@ describe('delegations', () => {
   });
 
   it('are announced: delegation.created and delegation.revoked, about no deliverable', async () => {
+    // The live stream carries them to the two principals (and admins), to nobody else.
+    const streams = {
+      c3: await openEventStream(baton.url, tokenOf.c3),
+      eve: await openEventStream(baton.url, tokenOf.eve),
+      admin: await openEventStream(baton.url, baton.adminToken),
+      carol: await openEventStream(baton.url, tokenOf.carol),
+    };
     const made = await ok(
       clients.c3.post(`/v1/principals/${ids.c3}/delegations`, lend(ids.eve, ['security'])),
       'create',
@@ -296,6 +306,23 @@ describe('delegations', () => {
       deliverableId: null,
       data: { principalId: ids.c3, delegateId: ids.eve, roles: ['security'] },
     });
+    const about = (stream: (typeof streams)['c3']) =>
+      stream.events().filter((event) => event.data.data?.delegationId === made.id);
+    for (const stream of [streams.c3, streams.eve, streams.admin])
+      await stream.until((open) => about(open).length === 2, 'both delegation events', 10_000);
+    expect(about(streams.eve).map((event) => event.event)).toEqual([
+      'delegation.created',
+      'delegation.revoked',
+    ]);
+    // A deliverable's event after them reaches carol's stream: the delegation's were left out, not late.
+    const later = await atAcceptance(clients.pmo, slowService);
+    await streams.carol.until(
+      (open) => open.events().some((event) => event.data.deliverableId === later),
+      'a later deliverable event',
+      10_000,
+    );
+    expect(about(streams.carol)).toEqual([]);
+    for (const stream of Object.values(streams)) stream.close();
   });
 });
 
