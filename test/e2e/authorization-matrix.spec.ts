@@ -154,6 +154,29 @@ const FREEZE = () => ({
   scope: { tiers: [1] },
 });
 
+/** A week of service_owner lent to the principal that is none of the callers. */
+const DELEGATION = () => ({
+  delegateId: shared.otherId,
+  roles: ['service_owner'],
+  from: new Date().toISOString(),
+  until: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+});
+
+/**
+ * A fresh principal with the caller's roles and an approver role to lend (delegating spends nothing, but a
+ * delegation needs a role it may lend); callers without a principal get a spare's path.
+ */
+async function delegator(caller: Caller): Promise<{ id: string; client: ApiClient; as?: ApiClient }> {
+  const roles = ROLES_OF[caller];
+  const self = await spare([...(roles ?? []), 'service_owner']);
+  return { ...self, as: roles ? self.client : undefined };
+}
+
+async function delegationBy(client: ApiClient, principalId: string): Promise<string> {
+  return ok(await client.post(`/v1/principals/${principalId}/delegations`, DELEGATION()), 201, 'delegation')
+    .id;
+}
+
 /** Every route, keyed as /docs-json names it. */
 const ROUTES: Route[] = (
   [
@@ -372,6 +395,67 @@ const ROUTES: Route[] = (
         call: async () => ({
           path: `/v1/freeze-windows/${ok(await fx.smo.post('/v1/freeze-windows', FREEZE()), 201, 'freeze').id}`,
         }),
+      },
+    ],
+    [
+      'POST /v1/principals/{id}/delegations',
+      {
+        allowed: ADMIN,
+        success: 201,
+        variant: 'another',
+        call: async () => ({
+          path: `/v1/principals/${(await spare(['service_owner'])).id}/delegations`,
+          body: DELEGATION(),
+        }),
+      },
+    ],
+    [
+      'POST /v1/principals/{id}/delegations',
+      {
+        allowed: EVERYONE,
+        success: 201,
+        variant: 'self',
+        call: async (caller) => {
+          const self = await delegator(caller);
+          return { path: `/v1/principals/${self.id}/delegations`, body: DELEGATION(), as: self.as };
+        },
+      },
+    ],
+    [
+      'GET /v1/principals/{id}/delegations',
+      { ...read(() => `/v1/principals/${shared.otherId}/delegations`, ADMIN), variant: 'another' },
+    ],
+    [
+      'GET /v1/principals/{id}/delegations',
+      {
+        allowed: EVERYONE,
+        success: 200,
+        variant: 'self',
+        call: (caller) => ({ path: `/v1/principals/${callerIds[caller]}/delegations` }),
+      },
+    ],
+    [
+      'DELETE /v1/delegations/{id}',
+      {
+        allowed: ADMIN,
+        success: 204,
+        variant: 'another',
+        call: async () => {
+          const lender = await spare(['service_owner']);
+          return { path: `/v1/delegations/${await delegationBy(lender.client, lender.id)}` };
+        },
+      },
+    ],
+    [
+      'DELETE /v1/delegations/{id}',
+      {
+        allowed: EVERYONE,
+        success: 204,
+        variant: 'delegator',
+        call: async (caller) => {
+          const self = await delegator(caller);
+          return { path: `/v1/delegations/${await delegationBy(self.client, self.id)}`, as: self.as };
+        },
       },
     ],
     [

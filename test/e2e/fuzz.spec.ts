@@ -445,6 +445,24 @@ async function principalSnapshot(fixture: Fixture): Promise<unknown> {
   return { principal: principal.body, tokenWorks: me.status };
 }
 
+/** A principal with an approver role to lend, and one to lend it to. */
+async function delegatorAndDelegate(): Promise<Fixture> {
+  const [delegator, delegate] = await Promise.all([
+    admin.post('/v1/principals', { name: unique('delegator'), roles: ['service_owner'] }),
+    admin.post('/v1/principals', { name: unique('delegate'), roles: ['auditor'] }),
+  ]);
+  expect([delegator.status, delegate.status]).toEqual([201, 201]);
+  return { params: { id: delegator.body.id, delegateId: delegate.body.id } };
+}
+
+const delegationBody = (fixture: Fixture) => ({
+  delegateId: fixture.params.delegateId,
+  roles: ['service_owner'],
+  from: '2040-01-01T00:00:00Z',
+  until: '2040-01-15T00:00:00Z',
+  reason: 'fuzz',
+});
+
 async function sparePrincipal(): Promise<Fixture> {
   const response = await admin.post('/v1/principals', { name: unique('spare'), roles: ['pmo'] });
   expect(response.status).toBe(201);
@@ -502,6 +520,25 @@ const TARGETS: Record<string, Target> = {
     fixture: sparePrincipal,
     body: () => ({}),
     snapshot: principalSnapshot,
+  },
+  'POST /v1/principals/{id}/delegations': {
+    as: () => admin,
+    fixture: delegatorAndDelegate,
+    body: delegationBody,
+    snapshot: (fixture) => listSnapshot(`/v1/principals/${fixture.params.id}/delegations`),
+  },
+  'DELETE /v1/delegations/{id}': {
+    as: () => admin,
+    fixture: async () => {
+      const principals = await delegatorAndDelegate();
+      const made = await admin.post(
+        `/v1/principals/${principals.params.id}/delegations`,
+        delegationBody(principals),
+      );
+      expect(made.status).toBe(201);
+      return { params: { id: made.body.id, delegatorId: principals.params.id } };
+    },
+    snapshot: (fixture) => listSnapshot(`/v1/principals/${fixture.params.delegatorId}/delegations`),
   },
   'POST /v1/admin/queues/session': {
     as: () => admin,
@@ -665,6 +702,7 @@ const LISTS = [
   '/v1/checklists',
   '/v1/webhooks',
   '/v1/webhooks/{id}/deliveries',
+  `/v1/principals/${ADMIN_PRINCIPAL_ID}/delegations`,
 ];
 
 const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;

@@ -150,6 +150,7 @@ describe('GET /v1/inbox', () => {
     expect(waiting.decisions).toEqual([
       {
         principalId: ids.owner,
+        onBehalfOf: null,
         role: 'service_owner',
         decision: 'approve',
         comment: null,

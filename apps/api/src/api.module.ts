@@ -8,6 +8,8 @@ import { PrincipalsController } from './catalogue/principals.controller.js';
 import { ProjectsController } from './catalogue/projects.controller.js';
 import { MeController } from './catalogue/me.controller.js';
 import { ServicesController } from './catalogue/services.controller.js';
+import { DelegationsController } from './delegations/delegations.controller.js';
+import { DelegationsService } from './delegations/delegations.service.js';
 import { DeliverablesController } from './deliverables/deliverables.controller.js';
 import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
@@ -40,6 +42,7 @@ const controllers = [
   EventsController,
   GovernanceController,
   FreezeWindowsController,
+  DelegationsController,
   WebhooksController,
   QueueBoardController,
 ];
@@ -51,6 +54,7 @@ const providers = [
   CatalogueService,
   DeliverablesService,
   InboxService,
+  DelegationsService,
   EventHub,
   QueueBoardSessions,
 ];

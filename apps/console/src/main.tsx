@@ -10,6 +10,7 @@ import { CalendarPage } from './calendar/calendar-page';
 import { ProjectsPage, ServicesPage } from './catalogue/catalogue-pages';
 import { DeliverablePage } from './deliverable/deliverable-page';
 import { InboxPage } from './inbox/inbox-page';
+import { OutOfOfficePage } from './out-of-office/out-of-office-page';
 import { ApiError } from './lib/problem';
 import { match, navigate, useLocation } from './lib/router';
 import { clearAll, useResource } from './lib/store';
@@ -30,6 +31,7 @@ function Routes() {
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/projects') return <ProjectsPage />;
   if (path === '/services') return <ServicesPage />;
+  if (path === '/out-of-office') return <OutOfOfficePage />;
   const admin = match('/admin/:section', path);
   if (path === '/admin' || admin) return <AdminPage section={admin?.section ?? 'principals'} />;
   return (

@@ -174,7 +174,26 @@ function completeCommand(input: CommandInput, loaded: LoadedDeliverable, at: str
     const freeze = freezeCheck(loaded, input.windowStart, input.windowEnd);
     return { ...command, at, ...(freeze ? { freeze } : {}) };
   }
+  if (input.type === 'decide') {
+    // The delegation is the path's to find, never the caller's to say: the one in force that lends the role.
+    const { delegation: _given, ...command } = input;
+    if (input.onBehalfOf !== undefined && !loaded.delegatorKnown)
+      throw AppError.notFound('Principal', input.onBehalfOf, 'onBehalfOf');
+    const delegation = delegationFor(loaded, input.role);
+    return { ...command, at, ...(input.onBehalfOf !== undefined && delegation ? { delegation } : {}) };
+  }
   return { ...(input as PlainInput), at };
+}
+
+/**
+ * Of the delegations in force from the delegator to the decider, the first that lends `role`; else, if there
+ * is one at all, all their roles together (the domain then refuses the role as not held); null when none.
+ */
+function delegationFor(loaded: LoadedDeliverable, role: string): { id: string; roles: string[] } | null {
+  const lending = loaded.delegations.find((delegation) => delegation.roles.includes(role));
+  if (lending) return { id: lending.id, roles: [...lending.roles] };
+  const first = loaded.delegations[0];
+  return first ? { id: first.id, roles: loaded.delegations.flatMap((delegation) => delegation.roles) } : null;
 }
 
 /**

@@ -14,7 +14,8 @@ export function outboxJob<N extends JobName>(
 
 /** A domain event for subscribers; its outbox id is the event id. */
 export function eventJob(
-  deliverableId: string,
+  /** Null for an event about no deliverable (a delegation). */
+  deliverableId: string | null,
   type: string,
   data: Record<string, unknown>,
   at: Date,

@@ -220,6 +220,10 @@ export class HandoverCommands {
         dueBy: input.type === 'resume' ? now : null,
         heldVersion: held?.version ?? null,
         freezesFrom: input.type === 'schedule' ? new Date(input.windowStart) : null,
+        delegation:
+          input.type === 'decide' && input.onBehalfOf !== undefined && actor.principalId !== null
+            ? { delegateId: actor.principalId, delegatorId: input.onBehalfOf, at: now }
+            : null,
       });
       if (!loaded) throw AppError.notFound('Deliverable', id);
       if (options.ifMatch !== undefined && options.ifMatch !== loaded.row.version) {

@@ -23,6 +23,6 @@ export {
   type TimerOutcome,
 } from './handover-commands.js';
 export { decide, tierPolicy, type CommandInput, type CommittedDeliverable, type Decision } from './decide.js';
-export { EVENT_TYPES } from './event-types.js';
+export { DELEGATION_CREATED_EVENT, DELEGATION_REVOKED_EVENT, EVENT_TYPES } from './event-types.js';
 export { notificationFor, type Notification, type NotifiedDeliverable } from './notification-audience.js';
 export { HandoverCache, type HandoverAnswers, type HeldHandover } from './handover-cache.js';

@@ -9,8 +9,11 @@ export interface NotifiedDeliverable {
 }
 
 export interface Notification {
-  /** Principals named directly, and roles whose holders are told. */
-  audience: { ids: string[]; roles: string[] };
+  /**
+   * Principals named directly, roles whose holders are told, and roles whose active delegates are told too
+   * (API.md: reminders and escalations for a gate go to the delegates of its approver roles).
+   */
+  audience: { ids: string[]; roles: string[]; delegatesOf: string[] };
   subject: string;
   text: string;
 }
@@ -35,7 +38,11 @@ export function notificationFor(
       // Approvers hear of a deliverable when it reaches their gate, not of every step before.
       const atGate = data.to === 'acceptance' || data.to === 'els_review';
       return {
-        audience: { ids: owners(deliverable), roles: atGate ? deliverable.awaitingRoles : [] },
+        audience: {
+          ids: owners(deliverable),
+          roles: atGate ? deliverable.awaitingRoles : [],
+          delegatesOf: atGate ? deliverable.awaitingRoles : [],
+        },
         subject: `[Baton] ${name}: ${String(data.from)} -> ${String(data.to)}`,
         text: `${name} moved from ${String(data.from)} to ${String(data.to)}.\n${
           deliverable.awaitingRoles.length
@@ -46,26 +53,27 @@ export function notificationFor(
     }
     case 'reminder.readiness':
       return {
-        audience: { ids: owners(deliverable), roles: [] },
+        audience: { ids: owners(deliverable), roles: [], delegatesOf: [] },
         subject: `[Baton] Reminder: ${name} is not yet approved${typeof data.before === 'string' ? ` (${data.before} before go-live)` : ''}`,
         text: `${name} is not yet approved for go-live. Readiness criteria or decisions are still open.\n${link}`,
       };
     case 'reminder.decision_overdue':
       return {
-        audience: { ids: [], roles: deliverable.awaitingRoles },
+        audience: { ids: [], roles: deliverable.awaitingRoles, delegatesOf: deliverable.awaitingRoles },
         subject: `[Baton] Decision overdue: ${name}`,
         text: `${name} has waited longer than the decision SLA for: ${deliverable.awaitingRoles.join(', ')}.\n${link}`,
       };
     case 'reminder.decision_escalation':
       return {
-        audience: { ids: [], roles: ['smo'] },
+        // The SMO escalates; the delegates standing in for the missing approvers hear of it too.
+        audience: { ids: [], roles: ['smo'], delegatesOf: deliverable.awaitingRoles },
         subject: `[Baton] Escalation: decision on ${name} is twice overdue`,
         text: `${name} has waited twice the decision SLA for: ${deliverable.awaitingRoles.join(', ')}.\n${link}`,
       };
     case 'els.follow_up':
     case 'els.extended':
       return {
-        audience: { ids: owners(deliverable), roles: ['smo'] },
+        audience: { ids: owners(deliverable), roles: ['smo'], delegatesOf: [] },
         subject:
           type === 'els.extended'
             ? `[Baton] Early life support extended: ${name}`
@@ -79,7 +87,7 @@ export function notificationFor(
       const conflicts = Array.isArray(data.conflicts) ? (data.conflicts as { name?: unknown }[]) : [];
       const names = [...new Set(conflicts.map((conflict) => String(conflict.name)))].join(', ');
       return {
-        audience: { ids: owners(deliverable), roles: ['smo'] },
+        audience: { ids: owners(deliverable), roles: ['smo'], delegatesOf: [] },
         subject: `[Baton] Change freeze over the go-live of ${name}`,
         text: `A change freeze (${names}) now covers the scheduled go-live window of ${name} (${String(data.windowStart)} to ${String(data.windowEnd)}). Move the window, or confirm the go-live knowingly.\n${link}`,
       };
@@ -87,7 +95,7 @@ export function notificationFor(
     case 'criterion.expired':
       // The project re-attests; the SMO confirms the go-live and must know readiness lapsed.
       return {
-        audience: { ids: owners(deliverable), roles: ['smo'] },
+        audience: { ids: owners(deliverable), roles: ['smo'], delegatesOf: [] },
         subject: `[Baton] Readiness expired: ${String(data.title ?? data.key)} on ${name}`,
         text: `The attestation of "${String(data.title ?? data.key)}" on ${name} expired at ${String(data.expiredAt)} (valid for ${String(data.validFor)}).${
           data.mandatory === true

@@ -107,8 +107,11 @@ function auditData(
       return { ...commandData(command), round: after.round };
     case 'decide': {
       const policy = gatePolicy(after, command.gate);
+      // A decision for a delegator keeps onBehalfOf, and the delegation it went through by its id.
+      const { delegation: _delegation, ...decided } = commandData(command);
       return {
-        ...commandData(command),
+        ...decided,
+        ...(command.delegation ? { delegationId: command.delegation.id } : {}),
         round: command.gate === 'acceptance' ? after.round : after.elsRound,
         approvals: approversInRound(after, command.gate).length,
         quorum: policy?.quorum ?? null,

@@ -111,6 +111,8 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
           principalId: actor.principalId ?? '',
           role: command.role,
           principalRoles: actor.roles,
+          onBehalfOf: command.onBehalfOf ?? null,
+          delegatedRoles: command.delegation?.roles ?? null,
         })
       );
     case 'schedule':

@@ -63,6 +63,7 @@ describe('describeHandover', () => {
         gate: 'acceptance',
         round: 1,
         principalId: 'approver-a',
+        onBehalfOf: null,
         role: 'service_owner',
         decision: 'approve',
         comment: 'Fine',

@@ -1,6 +1,7 @@
 import {
   approversInRound,
   currentRound,
+  decidedFor,
   decisionsInRound,
   gatePolicy,
   openIncidents,
@@ -44,7 +45,17 @@ export interface CriterionView {
 }
 
 /** One decision at a gate, as API.md lists approvals (with the round it counted in). */
-export type Approval = DecisionRecord;
+export interface Approval {
+  gate: DecisionRecord['gate'];
+  round: number;
+  principalId: string;
+  /** The delegator it was taken for; null: for itself. */
+  onBehalfOf: string | null;
+  role: string;
+  decision: DecisionRecord['decision'];
+  comment: string | null;
+  at: string;
+}
 
 export interface GateView {
   gate: Gate;
@@ -53,7 +64,7 @@ export interface GateView {
   quorum: number;
   /** Distinct principals who approved in this round. */
   approvedBy: string[];
-  /** Everyone who decided in this round, whatever they decided: they may not decide again. */
+  /** Everyone who decided in this round (a delegator when its delegate decided for it): they may not decide again. */
   decidedBy: string[];
 }
 
@@ -109,7 +120,10 @@ export function describeState(state: DescribableState): HandoverView {
     policy: context.policy,
     criteria: context.criteria.map(criterionView),
     mandatoryCriteriaMet: mandatoryCriteriaMet(context) === null,
-    approvals: context.decisions.map((decision) => ({ ...decision })),
+    approvals: context.decisions.map((decision) => ({
+      ...decision,
+      onBehalfOf: decision.onBehalfOf ?? null,
+    })),
     gate,
     awaitingRoles: gate === null ? [] : [...gate.roles],
     goLiveWindow: context.window === null ? null : { ...context.window },
@@ -133,7 +147,7 @@ function gateView({ context, status }: DescribableState): GateView | null {
     roles: [...policy.roles],
     quorum: policy.quorum,
     approvedBy: approversInRound(context, gate),
-    decidedBy: [...new Set(decisionsInRound(context, gate).map(({ principalId }) => principalId))],
+    decidedBy: [...new Set(decisionsInRound(context, gate).map(decidedFor))],
   };
 }
 

@@ -30,7 +30,21 @@ export type HandoverCommand =
   /** Probe an automated criterion again (POST .../readiness/:key/probe): its result comes as `result`. */
   | { type: 'probe'; at: string; key: string }
   | { type: 'result'; at: string; key: string; passed: boolean; detail?: string; round?: number }
-  | { type: 'decide'; at: string; gate: Gate; role: string; decision: Decision; comment?: string }
+  | {
+      type: 'decide';
+      at: string;
+      gate: Gate;
+      role: string;
+      decision: Decision;
+      comment?: string;
+      /** The delegator this decision is taken for (API.md, Delegation). */
+      onBehalfOf?: string;
+      /**
+       * The delegation from `onBehalfOf` to the actor in force now, as the command path found it (never the
+       * caller's to say); absent: none.
+       */
+      delegation?: { id: string; roles: string[] };
+    }
   | {
       type: 'schedule';
       at: string;
@@ -121,6 +135,8 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
         // applyCommand refuses decisions without a principal before this matters.
         principalId: actor.principalId ?? '',
         principalRoles: actor.roles,
+        onBehalfOf: command.onBehalfOf ?? null,
+        delegatedRoles: command.delegation?.roles ?? null,
         role: command.role,
         comment: command.comment ?? null,
       };
@@ -244,6 +260,17 @@ function commandProblems(command: HandoverCommand): string[] {
         problems.push(`decision must be one of ${DECISIONS.join(', ')}`);
       text('role', command.role);
       text('comment', command.comment, true);
+      text('onBehalfOf', command.onBehalfOf, true);
+      if (
+        command.delegation !== undefined &&
+        !(
+          isPlainObject(command.delegation) &&
+          typeof command.delegation.id === 'string' &&
+          Array.isArray(command.delegation.roles) &&
+          command.delegation.roles.every((role) => typeof role === 'string')
+        )
+      )
+        problems.push('delegation must name its id and roles');
       break;
     case 'schedule':
       time('windowStart', command.windowStart);

@@ -28,11 +28,19 @@ export interface CriterionState extends CriterionSpec {
 export interface DecisionRecord {
   gate: Gate;
   round: number;
+  /** Who acted. */
   principalId: string;
+  /** The delegator it acted for (absent in decisions from before delegation, and null when for itself). */
+  onBehalfOf?: string | null;
   role: string;
   decision: Decision;
   comment: string | null;
   at: string;
+}
+
+/** Whom a decision counts for: the delegator when it was taken on its behalf, else who took it. */
+export function decidedFor(decision: Pick<DecisionRecord, 'principalId' | 'onBehalfOf'>): string {
+  return decision.onBehalfOf ?? decision.principalId;
 }
 
 export interface IncidentRecord {
@@ -142,16 +150,17 @@ export function decisionsInRound(context: HandoverContext, gate: Gate): Decision
   return context.decisions.filter((decision) => decision.gate === gate && decision.round === round);
 }
 
-/** Distinct principals who approved in the gate's current round. */
+/** Distinct principals who approved in the gate's current round: a delegate's approval counts for its delegator. */
 export function approversInRound(context: HandoverContext, gate: Gate): string[] {
   const approvers = decisionsInRound(context, gate)
     .filter((decision) => decision.decision === 'approve')
-    .map((decision) => decision.principalId);
+    .map(decidedFor);
   return [...new Set(approvers)];
 }
 
+/** Whether `principalId` decided in the gate's round, itself or through a delegate. */
 export function hasDecided(context: HandoverContext, gate: Gate, principalId: string): boolean {
-  return decisionsInRound(context, gate).some((decision) => decision.principalId === principalId);
+  return decisionsInRound(context, gate).some((decision) => decidedFor(decision) === principalId);
 }
 
 export function isSubmitter(context: HandoverContext, principalId: string): boolean {

@@ -13,6 +13,9 @@ import type { JsonObject } from './json.types.js';
  * | ROLE_NOT_IN_POLICY          | 403  | the role named is not one the gate's policy lets decide         |
  * | ROLE_NOT_HELD               | 403  | the actor does not hold the role it decides with                |
  * | ALREADY_DECIDED             | 409  | one decision per principal per gate round                       |
+ * | DELEGATION_NOT_ACTIVE       | 403  | a decision on behalf of someone with no delegation in force to the actor |
+ * | INVALID_DELEGATION          | 400  | a delegation to oneself, of a role not held, too long, ending before it starts |
+ * | DELEGATION_CYCLE            | 409  | a delegation that would close a cycle of delegations of one role |
  * | UNKNOWN_CRITERION           | 404  | the criterion key names nothing on this deliverable             |
  * | NOT_AUTOMATED               | 400  | a result was posted for a manual criterion                      |
  * | STALE_RESULT                | 409  | a probe result for an earlier round (the worker drops it)       |
@@ -42,6 +45,9 @@ export enum HandoverErrorCode {
   RoleNotInPolicy = 'HANDOVER.ROLE_NOT_IN_POLICY',
   RoleNotHeld = 'HANDOVER.ROLE_NOT_HELD',
   AlreadyDecided = 'HANDOVER.ALREADY_DECIDED',
+  DelegationNotActive = 'HANDOVER.DELEGATION_NOT_ACTIVE',
+  InvalidDelegation = 'HANDOVER.INVALID_DELEGATION',
+  DelegationCycle = 'HANDOVER.DELEGATION_CYCLE',
   UnknownCriterion = 'HANDOVER.UNKNOWN_CRITERION',
   NotAutomated = 'HANDOVER.NOT_AUTOMATED',
   StaleResult = 'HANDOVER.STALE_RESULT',

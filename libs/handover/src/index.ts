@@ -111,6 +111,15 @@ export {
   type RoleRule,
 } from './rules/index.js';
 export {
+  MAX_DELEGATION_DAYS,
+  UNDELEGABLE_ROLES,
+  delegationCycle,
+  delegationProblems,
+  delegationValid,
+  type DelegationProblem,
+  type DelegationSpec,
+} from './rules/index.js';
+export {
   DEFAULT_FREEZE_OVERRIDE_ROLES,
   freezeAllows,
   type FreezeCheck,

@@ -14,7 +14,15 @@ SELECT d.id, d.checklist_id, d.awaiting_roles, d.project_id, d.service_id, d.tit
        WHERE $5::timestamptz IS NOT NULL AND (rrule IS NOT NULL OR ends_at > $5)
          AND ((scope_tiers IS NULL AND scope_service_ids IS NULL)
            OR s.tier = ANY(scope_tiers) OR d.service_id = ANY(scope_service_ids))) f)
-      AS freeze_windows
+      AS freeze_windows,
+    (SELECT coalesce(json_agg(g ORDER BY g.created_at, g.id), '[]'::json) FROM (
+       SELECT dl.id, dl.created_at, ARRAY(SELECT r FROM unnest(dl.roles) AS r WHERE r = ANY(pr.roles)) AS roles
+       FROM delegations dl JOIN principals pr ON pr.id = dl.principal_id
+       WHERE $7::uuid IS NOT NULL AND dl.principal_id = $7 AND dl.delegate_id = $6::uuid
+         AND dl.revoked_at IS NULL AND pr.revoked_at IS NULL
+         AND dl.starts_at <= $8::timestamptz AND dl.ends_at > $8::timestamptz) g)
+      AS delegations,
+    $7::uuid IS NULL OR EXISTS (SELECT 1 FROM principals WHERE id = $7) AS delegator_known
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id
   LEFT JOIN policies p ON p.tier = s.tier

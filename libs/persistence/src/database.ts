@@ -6,6 +6,7 @@ import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { EventStore } from './stores/event.store.js';
+import { DelegationStore } from './stores/delegation.store.js';
 import { FreezeWindowStore } from './stores/freeze-window.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
 import { IdempotencyStore } from './stores/idempotency.store.js';
@@ -32,6 +33,7 @@ export class Database {
   readonly webhooks: WebhookStore;
   readonly idempotency: IdempotencyStore;
   readonly freezeWindows: FreezeWindowStore;
+  readonly delegations: DelegationStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -51,6 +53,7 @@ export class Database {
     this.webhooks = new WebhookStore(sql);
     this.idempotency = new IdempotencyStore(sql);
     this.freezeWindows = new FreezeWindowStore(sql);
+    this.delegations = new DelegationStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

@@ -8,6 +8,7 @@ export type { PolicyRow } from './stores/policy.store.js';
 export type { TimerRow } from './stores/timer.store.js';
 export type { WebhookDeliveryRow, WebhookRow } from './stores/webhook.store.js';
 export type { FreezeWindowRow } from './stores/freeze-window.store.js';
+export type { DelegationInForce, DelegationRow, NamedDelegationRow } from './stores/delegation.store.js';
 export type {
   AuditAppend,
   CriterionRow,

@@ -58,6 +58,32 @@ export class Sql {
     }
   }
 
+  /**
+   * Runs `work` on one connection, each statement committed on its own: for a session-level advisory lock
+   * around statements that must each stand alone (event rows are never written by a transaction of several).
+   */
+  async session<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      return await work(async <R>(text: string, values: readonly unknown[] = []) => {
+        const answer = await client.query({ name: this.nameOf(text), text, values: [...values] });
+        return answer.rows as R[];
+      });
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      // A connection that failed is closed (and its session's locks with it) rather than given back.
+      client.release(broken);
+    }
+  }
+
   private nameOf(text: string): string {
     let name = this.names.get(text);
     if (name === undefined) {

@@ -31,7 +31,8 @@ export interface DeliverEventPayload {
   eventId: string;
   type: string;
   occurredAt: string;
-  deliverableId: string;
+  /** Null for an event about no deliverable (delegation.created, delegation.revoked). */
+  deliverableId: string | null;
   data: Record<string, unknown>;
 }
 

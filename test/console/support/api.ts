@@ -177,7 +177,14 @@ export interface Deliverable {
   readiness: {
     criteria: { key: string; title: string; mandatory: boolean; kind: string; status: string }[];
   };
-  approvals: { gate: string; principalId: string; role: string; decision: string; comment?: string }[];
+  approvals: {
+    gate: string;
+    principalId: string;
+    onBehalfOf: string | null;
+    role: string;
+    decision: string;
+    comment?: string;
+  }[];
   allowedActions: string[];
   els?: { extensions: number } | null;
   [more: string]: unknown;

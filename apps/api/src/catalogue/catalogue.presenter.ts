@@ -1,5 +1,10 @@
 import { type Principal } from '@baton/access';
-import { type PrincipalRow, type ProjectRow, type ServiceRow } from '@baton/persistence';
+import {
+  type DelegationInForce,
+  type PrincipalRow,
+  type ProjectRow,
+  type ServiceRow,
+} from '@baton/persistence';
 import { type z } from 'zod';
 import { oneOf } from '../http/openapi/response-schemas.js';
 import { METHODOLOGIES } from './catalogue.schemas.js';
@@ -48,11 +53,20 @@ export const presentPrincipal = (
   createdAt: row.createdAt.toISOString(),
 });
 
-/** The caller. Delegation (API.md) is not built yet: nobody holds delegated roles. */
-export const presentMe = (principal: Principal): z.input<typeof meResponse> => ({
+/** The caller, with the delegations to it in force now. */
+export const presentMe = (
+  principal: Principal,
+  delegations: readonly DelegationInForce[],
+): z.input<typeof meResponse> => ({
   id: principal.id,
   name: principal.name,
   roles: principal.roles,
   email: principal.email,
-  delegatedRoles: [],
+  delegatedRoles: delegations.map((delegation) => ({
+    roles: delegation.roles,
+    onBehalfOf: delegation.principalId,
+    onBehalfOfName: delegation.principalName,
+    delegationId: delegation.id,
+    until: delegation.endsAt.toISOString(),
+  })),
 });

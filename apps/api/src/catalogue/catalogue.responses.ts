@@ -62,6 +62,8 @@ export const delegatedRolesResponse = z
   .object({
     roles: z.array(z.string()).describe('the approver roles delegated'),
     onBehalfOf: uuidOut.describe('the principal who delegated them: send it as onBehalfOf in a decision'),
+    onBehalfOfName: z.string().describe("the delegator's name"),
+    delegationId: uuidOut.describe('the delegation that lends them'),
     until: timeOut.describe('when the delegation ends'),
   })
   .meta({
@@ -77,6 +79,6 @@ export const meResponse = z
     email: z.string().nullable(),
     delegatedRoles: z
       .array(delegatedRolesResponse)
-      .describe('delegations to the caller in force now (API.md, Delegation); empty until delegation exists'),
+      .describe('delegations to the caller in force now (API.md, Delegation), each with the roles lent'),
   })
   .meta({ id: 'Me', description: 'The principal the token belongs to' });

@@ -57,8 +57,8 @@ export class PrincipalsController {
   @Get('me')
   @ApiOperation({ summary: 'The principal this token belongs to (the same as GET /v1/me)' })
   @Responds(200, 'The caller', meResponse)
-  me(@CurrentPrincipal() principal: Principal): z.input<typeof meResponse> {
-    return presentMe(principal);
+  async me(@CurrentPrincipal() principal: Principal): Promise<z.input<typeof meResponse>> {
+    return presentMe(principal, await this.db.delegations.inForceFor(principal.id, new Date()));
   }
 
   @Get(':id')

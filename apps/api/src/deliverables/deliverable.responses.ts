@@ -46,7 +46,10 @@ export const approvalResponse = z
   .object({
     gate: z.enum(GATES),
     round: z.number().int().describe('the round of the gate it counted in'),
-    principalId: uuidOut,
+    principalId: uuidOut.describe('who decided'),
+    onBehalfOf: uuidOut
+      .nullable()
+      .describe('the delegator it decided for (its decision counts as theirs); null: for itself'),
     role: z.string(),
     decision: z.enum(DECISIONS),
     comment: z.string().nullable(),

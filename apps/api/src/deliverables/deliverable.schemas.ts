@@ -80,6 +80,11 @@ export const decisionSchema = z
     role,
     decision: z.enum(DECISIONS),
     comment: text(0, 10_000).optional(),
+    onBehalfOf: uuid
+      .optional()
+      .describe(
+        'decide for this delegator, through a delegation from it to the caller in force now (role: one it lent)',
+      ),
   })
   .meta({ id: 'DecisionRequest' });
 export type DecisionBody = z.output<typeof decisionSchema>;

@@ -7,7 +7,11 @@ export const eventResponse = z
     id: uuidOut.describe("the event's id: the stream's `id:` and a webhook's X-Baton-Event-Id"),
     type: z.enum(EVENT_TYPES).describe("the event's type: the stream's `event:`"),
     occurredAt: timeOut,
-    deliverableId: uuidOut,
+    deliverableId: uuidOut
+      .nullable()
+      .describe(
+        'the deliverable it is about; null for an event about none (delegation.created, delegation.revoked)',
+      ),
     data: z
       .record(z.string(), z.unknown())
       .describe(

@@ -23,7 +23,9 @@ export class InboxController {
     summary:
       'What waits for the caller to decide, most urgent first (decision SLA due, then target go-live): ' +
       'deliverables at a gate where one of its roles decides, that it did not submit and has not decided ' +
-      'on in the current round (any token; none for a principal without an approver role)',
+      'on in the current round (any token; none for a principal without an approver role); and, marked ' +
+      'onBehalfOf, those it may decide for a delegator through a delegation in force now, that the delegator ' +
+      'did not submit and has not decided (itself or through a delegate) in the current round',
   })
   @Responds(200, 'A page of the inbox', inboxPageResponse)
   async list(
@@ -33,7 +35,9 @@ export class InboxController {
     const now = new Date();
     const page = await this.inbox.inbox(by, query.limit, decodedCursor(query.cursor, decodeInboxCursor));
     return {
-      items: page.items.flatMap(({ read, slaDueAt }) => presentInboxItem(read, slaDueAt, by, now) ?? []),
+      items: page.items.flatMap(
+        ({ read, slaDueAt, decidingFor }) => presentInboxItem(read, slaDueAt, by, decidingFor, now) ?? [],
+      ),
       nextCursor: page.next ? encodeInboxCursor(page.next) : null,
     };
   }

@@ -6,6 +6,7 @@ import { deliverableResponse } from '../deliverables/deliverable.responses.js';
 export const inboxDecisionResponse = z
   .object({
     principalId: uuidOut.describe('who decided'),
+    onBehalfOf: uuidOut.nullable().describe('the delegator it decided for; null: for itself'),
     role: z.string().describe('the role it decided with'),
     decision: z.enum(DECISIONS),
     comment: z.string().nullable(),
@@ -18,11 +19,19 @@ export const inboxItemResponse = z
     deliverable: deliverableResponse.describe(
       'the deliverable as GET /v1/deliverables serves it, with what the caller may do (decide)',
     ),
+    onBehalfOf: uuidOut
+      .nullable()
+      .describe(
+        'the delegator the caller may decide for here (send it as onBehalfOf in POST .../decisions); null: for itself',
+      ),
+    onBehalfOfName: z.string().nullable().describe("the delegator's name; null when onBehalfOf is"),
     gate: z.enum(GATES).describe('the gate it waits at: POST .../decisions with this gate'),
     round: z.number().int().describe("the gate's current round: decisions of earlier rounds do not count"),
     roles: z
       .array(z.string())
-      .describe("the caller's roles that may decide here: send one as role in POST .../decisions"),
+      .describe(
+        "the caller's roles (with onBehalfOf: those the delegator lends it) that may decide here: send one as role in POST .../decisions",
+      ),
     awaitingRoles: z
       .array(z.string())
       .describe('every role that may decide at this gate: whom the gate waits for'),

@@ -19,6 +19,7 @@ import { durationWords, formatDateTime } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
 import { Empty, Loaded, ProblemMessage, TextField } from '../ui/components';
+import { DelegationsPanel } from '../out-of-office/delegations-panel';
 import { ChecklistsSection } from './checklists-section';
 
 const SECTIONS = [
@@ -142,6 +143,8 @@ const COMMON_ROLES = ['pmo', 'smo', 'admin', 'service_owner', 'change_manager', 
 function PrincipalsSection() {
   const principals = useResource('principals', loadPrincipals);
   const [shown, setShown] = useState<PrincipalWithToken | null>(null);
+  /** The principal whose delegations (out of office) are open below the table. */
+  const [away, setAway] = useState<Principal | null>(null);
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>(['pmo']);
   const [other, setOther] = useState('');
@@ -216,86 +219,117 @@ function PrincipalsSection() {
       <ProblemMessage error={row.error} />
       <Loaded resource={principals} what="principals">
         {(list) => (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">Principals</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">State</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((principal) => (
-                  <tr key={principal.id}>
-                    <td>
-                      {principal.name}
-                      {principal.email ? <div className="small muted">{principal.email}</div> : null}
-                    </td>
-                    <td>{principal.roles.map(humanize).join(', ')}</td>
-                    <td>{formatDateTime(principal.createdAt)}</td>
-                    <td>
-                      {principal.revoked
-                        ? `Revoked ${formatDateTime(principal.revokedAt)}`
-                        : principal.oidc
-                          ? 'Signs in with SSO'
-                          : 'Active'}
-                    </td>
-                    <td className="actions-cell">
-                      {principal.revoked || principal.oidc ? null : (
-                        <>
+          <>
+            <div className="table-wrap">
+              <table className="table">
+                <caption className="visually-hidden">Principals</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Roles</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">State</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((principal) => (
+                    <tr key={principal.id}>
+                      <td>
+                        {principal.name}
+                        {principal.email ? <div className="small muted">{principal.email}</div> : null}
+                      </td>
+                      <td>{principal.roles.map(humanize).join(', ')}</td>
+                      <td>{formatDateTime(principal.createdAt)}</td>
+                      <td>
+                        {principal.revoked
+                          ? `Revoked ${formatDateTime(principal.revokedAt)}`
+                          : principal.oidc
+                            ? 'Signs in with SSO'
+                            : 'Active'}
+                      </td>
+                      <td className="actions-cell">
+                        {principal.revoked ? null : (
                           <button
                             type="button"
                             className="button button-small"
-                            disabled={row.busy}
-                            onClick={() =>
-                              void row.run(async () => {
-                                const rotated = await ok(
-                                  api.POST('/v1/principals/{id}/token', {
-                                    params: { path: { id: principal.id } },
-                                    body: {},
-                                  }),
-                                );
-                                setShown(rotated);
-                              })
-                            }
+                            aria-expanded={away?.id === principal.id}
+                            onClick={() => setAway(away?.id === principal.id ? null : principal)}
                           >
-                            Rotate token<span className="visually-hidden"> of {principal.name}</span>
+                            Out of office<span className="visually-hidden"> of {principal.name}</span>
                           </button>
-                          <button
-                            type="button"
-                            className="button button-small button-danger-ghost"
-                            disabled={row.busy}
-                            onClick={() => {
-                              if (
-                                !window.confirm(`Revoke ${principal.name}? Its token stops working at once.`)
-                              )
-                                return;
-                              void row.run(async () => {
-                                await ok(
-                                  api.DELETE('/v1/principals/{id}', {
-                                    params: { path: { id: principal.id } },
-                                  }),
-                                );
-                                refresh('principals');
-                              });
-                            }}
-                          >
-                            Revoke<span className="visually-hidden"> {principal.name}</span>
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                        )}
+                        {principal.revoked || principal.oidc ? null : (
+                          <>
+                            <button
+                              type="button"
+                              className="button button-small"
+                              disabled={row.busy}
+                              onClick={() =>
+                                void row.run(async () => {
+                                  const rotated = await ok(
+                                    api.POST('/v1/principals/{id}/token', {
+                                      params: { path: { id: principal.id } },
+                                      body: {},
+                                    }),
+                                  );
+                                  setShown(rotated);
+                                })
+                              }
+                            >
+                              Rotate token<span className="visually-hidden"> of {principal.name}</span>
+                            </button>
+                            <button
+                              type="button"
+                              className="button button-small button-danger-ghost"
+                              disabled={row.busy}
+                              onClick={() => {
+                                if (
+                                  !window.confirm(
+                                    `Revoke ${principal.name}? Its token stops working at once.`,
+                                  )
+                                )
+                                  return;
+                                void row.run(async () => {
+                                  await ok(
+                                    api.DELETE('/v1/principals/{id}', {
+                                      params: { path: { id: principal.id } },
+                                    }),
+                                  );
+                                  refresh('principals');
+                                });
+                              }}
+                            >
+                              Revoke<span className="visually-hidden"> {principal.name}</span>
+                            </button>
+                          </>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {away ? (
+              <section className="card section away-panel" aria-labelledby="away-title">
+                <div className="section-head">
+                  <h3 id="away-title" className="h3">
+                    Out of office: {away.name}
+                  </h3>
+                  <button
+                    type="button"
+                    className="button button-small button-ghost"
+                    onClick={() => setAway(null)}
+                  >
+                    Close
+                  </button>
+                </div>
+                <DelegationsPanel key={away.id} principal={away} directory={list} />
+              </section>
+            ) : null}
+          </>
         )}
       </Loaded>
     </section>
@@ -524,6 +558,8 @@ const EVENT_TYPE_SET: Record<WebhookEventType, true> = {
   'reminder.decision_escalation': true,
   'reminder.action_due': true,
   'els.follow_up': true,
+  'delegation.created': true,
+  'delegation.revoked': true,
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as WebhookEventType[];
 

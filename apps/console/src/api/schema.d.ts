@@ -592,7 +592,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** What waits for the caller to decide, most urgent first (decision SLA due, then target go-live): deliverables at a gate where one of its roles decides, that it did not submit and has not decided on in the current round (any token; none for a principal without an approver role) */
+    /** What waits for the caller to decide, most urgent first (decision SLA due, then target go-live): deliverables at a gate where one of its roles decides, that it did not submit and has not decided on in the current round (any token; none for a principal without an approver role); and, marked onBehalfOf, those it may decide for a delegator through a delegation in force now, that the delegator did not submit and has not decided (itself or through a delegate) in the current round */
     get: operations['InboxController_list'];
     put?: never;
     post?: never;
@@ -722,6 +722,41 @@ export interface paths {
      * @description Scheduled go-lives that noted a conflict with it take the conflict back (audited as freeze_lifted).
      */
     delete: operations['FreezeWindowsController_remove'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/principals/{id}/delegations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The delegations this principal gave and received, revoked ones too, newest first (the principal, admin; a delegate sees those between the two) */
+    get: operations['DelegationsController_list'];
+    put?: never;
+    /** Delegate approver roles this principal holds to another principal, for at most 90 days (the principal, or admin) */
+    post: operations['DelegationsController_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/delegations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a delegation at once (the delegator, or admin) */
+    delete: operations['DelegationsController_revoke'];
     options?: never;
     head?: never;
     patch?: never;
@@ -973,7 +1008,7 @@ export interface components {
       /** @description the principal's own roles */
       roles: string[];
       email: string | null;
-      /** @description delegations to the caller in force now (API.md, Delegation); empty until delegation exists */
+      /** @description delegations to the caller in force now (API.md, Delegation), each with the roles lent */
       delegatedRoles: components['schemas']['DelegatedRoles'][];
     };
     /** @description Roles another principal delegated to the caller, in force now */
@@ -985,6 +1020,13 @@ export interface components {
        * @description the principal who delegated them: send it as onBehalfOf in a decision
        */
       onBehalfOf: string;
+      /** @description the delegator's name */
+      onBehalfOfName: string;
+      /**
+       * Format: uuid
+       * @description the delegation that lends them
+       */
+      delegationId: string;
       /**
        * Format: date-time
        * @description when the delegation ends
@@ -1244,8 +1286,13 @@ export interface components {
       gate: 'acceptance' | 'els_exit';
       /** @description the round of the gate it counted in */
       round: number;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description who decided
+       */
       principalId: string;
+      /** @description the delegator it decided for (its decision counts as theirs); null: for itself */
+      onBehalfOf: string | null;
       role: string;
       /** @enum {string} */
       decision: 'approve' | 'request_changes' | 'reject' | 'reject_final';
@@ -1416,6 +1463,11 @@ export interface components {
       /** @enum {string} */
       decision: 'approve' | 'request_changes' | 'reject' | 'reject_final';
       comment?: string;
+      /**
+       * Format: uuid
+       * @description decide for this delegator, through a delegation from it to the caller in force now (role: one it lent)
+       */
+      onBehalfOf?: string;
     };
     ScheduleRequest: {
       /** Format: date-time */
@@ -1442,6 +1494,10 @@ export interface components {
     InboxItem: {
       /** @description the deliverable as GET /v1/deliverables serves it, with what the caller may do (decide) */
       deliverable: components['schemas']['Deliverable'];
+      /** @description the delegator the caller may decide for here (send it as onBehalfOf in POST .../decisions); null: for itself */
+      onBehalfOf: string | null;
+      /** @description the delegator's name; null when onBehalfOf is */
+      onBehalfOfName: string | null;
       /**
        * @description the gate it waits at: POST .../decisions with this gate
        * @enum {string}
@@ -1449,7 +1505,7 @@ export interface components {
       gate: 'acceptance' | 'els_exit';
       /** @description the gate's current round: decisions of earlier rounds do not count */
       round: number;
-      /** @description the caller's roles that may decide here: send one as role in POST .../decisions */
+      /** @description the caller's roles (with onBehalfOf: those the delegator lends it) that may decide here: send one as role in POST .../decisions */
       roles: string[];
       /** @description every role that may decide at this gate: whom the gate waits for */
       awaitingRoles: string[];
@@ -1473,6 +1529,8 @@ export interface components {
        * @description who decided
        */
       principalId: string;
+      /** @description the delegator it decided for; null: for itself */
+      onBehalfOf: string | null;
       /** @description the role it decided with */
       role: string;
       /** @enum {string} */
@@ -1658,6 +1716,68 @@ export interface components {
       /** Format: date-time */
       to: string;
     };
+    CreateDelegationRequest: {
+      /**
+       * Format: uuid
+       * @description the principal who decides for the delegator meanwhile
+       */
+      delegateId: string;
+      /** @description approver roles the delegator holds (never admin, pmo or smo) */
+      roles: string[];
+      /**
+       * Format: date-time
+       * @description when it comes into force
+       */
+      from: string;
+      /**
+       * Format: date-time
+       * @description when it ends (exclusive): after from, at most 90 days later
+       */
+      until: string;
+      reason?: string;
+    };
+    /** @description Out of office: approver roles lent to another principal for a time */
+    Delegation: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description the delegator: whose roles are lent, and for whom decisions count
+       */
+      principalId: string;
+      /** @description the delegator's name */
+      principalName: string;
+      /**
+       * Format: uuid
+       * @description who decides for the delegator, sending onBehalfOf
+       */
+      delegateId: string;
+      /** @description the delegate's name */
+      delegateName: string;
+      /** @description the approver roles lent */
+      roles: string[];
+      /** Format: date-time */
+      from: string;
+      /**
+       * Format: date-time
+       * @description exclusive
+       */
+      until: string;
+      reason: string | null;
+      /** @description the delegator, or the admin who created it for it */
+      createdBy: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description when it was revoked; from then on it is not used */
+      revokedAt: string | null;
+      /** @description from <= now < until and not revoked: the delegate may use it now */
+      inForce: boolean;
+    };
+    DelegationPage: {
+      items: components['schemas']['Delegation'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
     CreateWebhookRequest: {
       /** Format: uri */
       url: string;
@@ -1673,6 +1793,8 @@ export interface components {
         | 'criterion.expired'
         | 'reminder.action_due'
         | 'deliverable.updated'
+        | 'delegation.created'
+        | 'delegation.revoked'
       )[];
       /** @description the HMAC-SHA256 key, at least 16 characters; never served back */
       secret: string;
@@ -1794,11 +1916,13 @@ export interface components {
         | 'schedule.conflict'
         | 'criterion.expired'
         | 'reminder.action_due'
-        | 'deliverable.updated';
+        | 'deliverable.updated'
+        | 'delegation.created'
+        | 'delegation.revoked';
       /** Format: date-time */
       occurredAt: string;
-      /** Format: uuid */
-      deliverableId: string;
+      /** @description the deliverable it is about; null for an event about none (delegation.created, delegation.revoked) */
+      deliverableId: string | null;
       /** @description what happened: for deliverable.status_changed the statuses from and to, for reminders the due time */
       data: {
         [key: string]: unknown;
@@ -7511,6 +7635,364 @@ export interface operations {
     requestBody?: never;
     responses: {
       /** @description Lifted */
+      204: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  DelegationsController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of delegations */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DelegationPage'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  DelegationsController_create: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateDelegationRequest'];
+      };
+    };
+    responses: {
+      /** @description The delegation */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Delegation'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  DelegationsController_revoke: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
       204: {
         headers: {
           'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];

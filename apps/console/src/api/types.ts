@@ -50,3 +50,4 @@ export type Methodology = Project['methodology'];
 export type CreateWebhookRequest = Schemas['CreateWebhookRequest'];
 export type WebhookEventType = CreateWebhookRequest['events'][number];
 export type FreezeWindow = Schemas['FreezeWindow'];
+export type Delegation = Schemas['Delegation'];

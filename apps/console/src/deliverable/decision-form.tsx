@@ -20,10 +20,16 @@ export function DecisionForm({
   handle,
   compact,
   roles: offered,
+  onBehalfOf,
 }: {
   deliverable: Deliverable;
   /** The caller's roles that may decide here (the inbox says); else those of the gate the caller holds. */
   roles?: string[];
+  /**
+   * The delegator the caller decides for (the inbox's item says it may, through a delegation in force), with
+   * its name: the decision counts as the delegator's.
+   */
+  onBehalfOf?: { id: string; name: string };
   onDecided?: (updated: Deliverable, decision: Decision) => void;
   handle?: Ref<DecisionFormHandle>;
   compact?: boolean;
@@ -54,6 +60,7 @@ export function DecisionForm({
             role: role || (roles[0] ?? ''),
             decision,
             ...(comment.trim() ? { comment: comment.trim() } : {}),
+            ...(onBehalfOf ? { onBehalfOf: onBehalfOf.id } : {}),
           },
         }),
       ).catch((error: unknown) => {
@@ -89,7 +96,8 @@ export function DecisionForm({
   }, [handle]);
 
   if (!gate) return null;
-  if (!deliverable.allowedActions.includes('decide'))
+  // allowedActions speaks of the caller's own roles; a delegated decision is offered by the inbox item.
+  if (!onBehalfOf && !deliverable.allowedActions.includes('decide'))
     return <p className="muted">You cannot decide on this deliverable now.</p>;
   return (
     <form
@@ -99,6 +107,7 @@ export function DecisionForm({
     >
       <p className="decision-gate">
         Deciding at <Term words={app.gate(gate.gate)} /> (round {gate.round})
+        {onBehalfOf ? <> on behalf of {onBehalfOf.name}</> : null}
       </p>
       {roles.length > 1 ? (
         <SelectField

@@ -65,7 +65,8 @@ export function DecisionsSection() {
                   className={`decision decision-${approval.decision}`}
                 >
                   <span aria-hidden="true">{DECISION_ICON[approval.decision]} </span>
-                  <strong>{humanize(approval.decision)}</strong> by {nameOf(approval.principalId)} as{' '}
+                  <strong>{humanize(approval.decision)}</strong> by {nameOf(approval.principalId)}
+                  {approval.onBehalfOf ? ` on behalf of ${nameOf(approval.onBehalfOf)}` : ''} as{' '}
                   {humanize(approval.role).toLowerCase()} · {formatDateTime(approval.at)}
                   {approval.comment ? <p className="quote">“{approval.comment}”</p> : null}
                 </li>

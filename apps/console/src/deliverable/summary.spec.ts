@@ -40,7 +40,16 @@ describe('what a card says', () => {
         approvals: 1,
         quorum: 2,
         awaitingRoles: ['service_owner', 'change_manager'],
-        decisions: [{ principalId: 'p', role: 'service_owner', decision: 'approve', comment: null, at: '' }],
+        decisions: [
+          {
+            principalId: 'p',
+            onBehalfOf: null,
+            role: 'service_owner',
+            decision: 'approve',
+            comment: null,
+            at: '',
+          },
+        ],
       }),
     ).toBe('1 of 2 approvals: change manager pending');
     expect(
@@ -52,6 +61,7 @@ describe('what a card says', () => {
             gate: 'acceptance',
             round: 1,
             principalId: 'p',
+            onBehalfOf: null,
             role: 'change_manager',
             decision: 'approve',
             comment: null,

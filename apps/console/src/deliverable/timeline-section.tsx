@@ -104,7 +104,7 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
                   #{event.seq} · <time dateTime={event.at}>{at(event.at)}</time> · {nameOf(event.principalId)}
                   {broken ? <strong className="text-danger"> · the chain breaks here</strong> : null}
                 </p>
-                <EventData data={event.data} />
+                <EventData data={event.data} nameOf={nameOf} />
               </div>
             </li>
           );
@@ -114,10 +114,13 @@ export function TimelineSection({ events }: { events: AuditEvent[] | undefined }
   );
 }
 
-function EventData({ data }: { data: Record<string, unknown> }) {
+function EventData({ data, nameOf }: { data: Record<string, unknown>; nameOf: (id: string) => string }) {
   const entries = Object.entries(data).filter(
     ([, value]) => value !== null && value !== undefined && value !== '',
   );
+  // A decision taken for a delegator says so first, by name (only six members are shown).
+  const delegator = entries.findIndex(([key]) => key === 'onBehalfOf');
+  if (delegator > 0) entries.unshift(...entries.splice(delegator, 1));
   if (entries.length === 0) return null;
   return (
     <dl className="event-data small">
@@ -125,9 +128,11 @@ function EventData({ data }: { data: Record<string, unknown> }) {
         <div key={key}>
           <dt>{humanize(key)}</dt>
           <dd>
-            {typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-              ? String(value)
-              : JSON.stringify(value)}
+            {key === 'onBehalfOf' && typeof value === 'string'
+              ? nameOf(value)
+              : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+                ? String(value)
+                : JSON.stringify(value)}
           </dd>
         </div>
       ))}

@@ -17,6 +17,12 @@ import { prime } from '../lib/store';
 
 const PAGE = 100;
 
+/**
+ * A row's key: one deliverable may wait twice, for me and for a delegator I stand in for (each decision
+ * counts for its own principal).
+ */
+const keyOf = (item: InboxItem): string => `${item.deliverable.id}:${item.onBehalfOf ?? 'me'}`;
+
 interface Row {
   item: InboxItem;
   /** Set once the row no longer waits for me: why. */
@@ -81,10 +87,10 @@ export function InboxPage() {
     try {
       const page = await ok(api.GET('/v1/inbox', { params: { query: { limit: PAGE, cursor } } }));
       const current = rowsRef.current ?? [];
-      const known = new Set(current.map((row) => row.item.deliverable.id));
+      const known = new Set(current.map((row) => keyOf(row.item)));
       setRows([
         ...current,
-        ...page.items.filter((item) => !known.has(item.deliverable.id)).map((item) => ({ item })),
+        ...page.items.filter((item) => !known.has(keyOf(item))).map((item) => ({ item })),
       ]);
       setCursor(page.nextCursor ?? null);
     } catch (caught) {
@@ -102,12 +108,12 @@ export function InboxPage() {
       (page) => {
         const current = rowsRef.current;
         if (!current) return;
-        const waiting = new Map(page.items.map((item) => [item.deliverable.id, item]));
+        const waiting = new Map(page.items.map((item) => [keyOf(item), item]));
         const complete = !page.nextCursor;
         let changed = false;
         const next = current.map((row) => {
           const id = row.item.deliverable.id;
-          const still = waiting.get(id);
+          const still = waiting.get(keyOf(row.item));
           if (still && !row.gone) {
             if (
               still.deliverable.version === row.item.deliverable.version &&
@@ -129,11 +135,10 @@ export function InboxPage() {
           return row;
         });
         if (changed) setRows(next);
-        const known = new Set(current.map((row) => row.item.deliverable.id));
-        const arrivals = page.items.filter((item) => !known.has(item.deliverable.id));
+        const known = new Set(current.map((row) => keyOf(row.item)));
+        const arrivals = page.items.filter((item) => !known.has(keyOf(item)));
         setFresh((before) =>
-          before.length === arrivals.length &&
-          before.every((item, i) => item.deliverable.id === arrivals[i].deliverable.id)
+          before.length === arrivals.length && before.every((item, i) => keyOf(item) === keyOf(arrivals[i]))
             ? before
             : arrivals,
         );
@@ -161,10 +166,10 @@ export function InboxPage() {
   };
 
   const visible = rows ?? [];
-  const decided = (id: string, updated: Deliverable, decision: Decision) => {
+  const decided = (key: string, updated: Deliverable, decision: Decision) => {
     setRows(
       (rowsRef.current ?? []).map((row) =>
-        row.item.deliverable.id === id
+        keyOf(row.item) === key
           ? { item: { ...row.item, deliverable: updated }, gone: `${DECIDED[decision]}.` }
           : row,
       ),
@@ -179,8 +184,8 @@ export function InboxPage() {
       const row = visible[selected];
       const key = event.key.toLowerCase();
       const focusRow = (index: number) => {
-        const id = visible[index]?.item.deliverable.id;
-        if (id) rowRefs.current.get(id)?.focus();
+        const item = visible[index]?.item;
+        if (item) rowRefs.current.get(keyOf(item))?.focus();
       };
       if (key === 'j' || key === 'k') {
         event.preventDefault();
@@ -190,13 +195,13 @@ export function InboxPage() {
       } else if (
         key === 'enter' &&
         row &&
-        (event.target === document.body || event.target === rowRefs.current.get(row.item.deliverable.id))
+        (event.target === document.body || event.target === rowRefs.current.get(keyOf(row.item)))
       ) {
         event.preventDefault();
         navigate(`/deliverables/${row.item.deliverable.id}`);
       } else if ((key === 'a' || key === 'r') && row && !row.gone) {
         event.preventDefault();
-        const id = row.item.deliverable.id;
+        const id = keyOf(row.item);
         setOpen(id);
         // The form mounts with the row open.
         // The decision form mounts with the row open: act once it is there.
@@ -212,7 +217,7 @@ export function InboxPage() {
         setTimeout(() => act(40), 0);
       } else if (key === 'x' && row) {
         event.preventDefault();
-        setOpen(open === row.item.deliverable.id ? null : row.item.deliverable.id);
+        setOpen(open === keyOf(row.item) ? null : keyOf(row.item));
       }
     };
     window.addEventListener('keydown', onKey);
@@ -220,7 +225,7 @@ export function InboxPage() {
   });
 
   const waitingCount = visible.filter((row) => !row.gone).length;
-  const pickedRows = visible.filter((row) => picked.has(row.item.deliverable.id) && !row.gone);
+  const pickedRows = visible.filter((row) => picked.has(keyOf(row.item)) && !row.gone);
   return (
     <div className="page">
       <div className="page-head">
@@ -270,8 +275,8 @@ export function InboxPage() {
         <Empty title="Nothing waits for your decision">
           <p>
             Deliverables appear here when they reach a gate where one of your roles (
-            {app.me.roles.map(humanize).join(', ')}) decides, unless you submitted them. New ones show up
-            live, without a reload.
+            {app.me.roles.map(humanize).join(', ')}) decides, or a role someone delegated to you while they
+            are out of office, unless you submitted them. New ones show up live, without a reload.
           </p>
         </Empty>
       ) : null}
@@ -300,33 +305,36 @@ export function InboxPage() {
           aria-label="Waiting for your decision"
           aria-describedby={app.shortcuts ? 'inbox-keys' : undefined}
         >
-          {visible.map((row, index) => (
-            <InboxRow
-              key={row.item.deliverable.id}
-              row={row}
-              now={now}
-              selected={index === selected}
-              expanded={open === row.item.deliverable.id}
-              onToggle={() => setOpen(open === row.item.deliverable.id ? null : row.item.deliverable.id)}
-              onFocus={() => setSelected(index)}
-              rowRef={(element) => {
-                if (element) rowRefs.current.set(row.item.deliverable.id, element);
-                else rowRefs.current.delete(row.item.deliverable.id);
-              }}
-              formRef={(handle) => {
-                if (handle) forms.current.set(row.item.deliverable.id, handle);
-                else forms.current.delete(row.item.deliverable.id);
-              }}
-              onDecided={decided}
-              picked={picked.has(row.item.deliverable.id)}
-              onPick={(on) => {
-                const next = new Set(picked);
-                if (on) next.add(row.item.deliverable.id);
-                else next.delete(row.item.deliverable.id);
-                setPicked(next);
-              }}
-            />
-          ))}
+          {visible.map((row, index) => {
+            const key = keyOf(row.item);
+            return (
+              <InboxRow
+                key={key}
+                row={row}
+                now={now}
+                selected={index === selected}
+                expanded={open === key}
+                onToggle={() => setOpen(open === key ? null : key)}
+                onFocus={() => setSelected(index)}
+                rowRef={(element) => {
+                  if (element) rowRefs.current.set(key, element);
+                  else rowRefs.current.delete(key);
+                }}
+                formRef={(handle) => {
+                  if (handle) forms.current.set(key, handle);
+                  else forms.current.delete(key);
+                }}
+                onDecided={decided}
+                picked={picked.has(key)}
+                onPick={(on) => {
+                  const next = new Set(picked);
+                  if (on) next.add(key);
+                  else next.delete(key);
+                  setPicked(next);
+                }}
+              />
+            );
+          })}
         </ul>
       ) : null}
       {cursor ? (
@@ -369,7 +377,11 @@ function InboxRow({
   const sla = item.slaDueAt ? countdown(item.slaDueAt, now) : null;
   const overdue = item.overdue || sla?.overdue;
   const counts = readinessCount(d.readiness.criteria);
-  const detailId = `inbox-detail-${d.id}`;
+  const key = keyOf(item);
+  const detailId = `inbox-detail-${key.replace(':', '-')}`;
+  const delegator = item.onBehalfOf
+    ? { id: item.onBehalfOf, name: item.onBehalfOfName ?? item.onBehalfOf }
+    : null;
   return (
     <li
       ref={rowRef}
@@ -388,6 +400,7 @@ function InboxRow({
             <Term words={app.gate(item.gate)} />
             {item.round > 1 ? ` · round ${item.round}` : ''}
           </span>
+          {delegator ? <span className="delegated-chip">On behalf of {delegator.name}</span> : null}
           <span className="waiting">{waitingText(item)}</span>
           {sla ? (
             <span className={`sla ${overdue ? 'sla-overdue' : sla.soon ? 'sla-soon' : ''}`}>
@@ -455,6 +468,7 @@ function InboxRow({
                   {item.decisions.map((decision) => (
                     <li key={`${decision.principalId}-${decision.at}`}>
                       {humanize(decision.decision)} as {humanize(decision.role).toLowerCase()}
+                      {decision.onBehalfOf ? ' (by a delegate)' : ''}
                       {decision.comment ? `: “${decision.comment}”` : ''}
                     </li>
                   ))}
@@ -469,7 +483,8 @@ function InboxRow({
               roles={item.roles}
               compact
               handle={formRef}
-              onDecided={(updated, decision) => onDecided(d.id, updated, decision)}
+              onBehalfOf={delegator ?? undefined}
+              onDecided={(updated, decision) => onDecided(key, updated, decision)}
             />
           )}
         </div>
@@ -514,13 +529,14 @@ function BatchApproval({
               role: item.roles[0] ?? '',
               decision: 'approve',
               ...(comment.trim() ? { comment: comment.trim() } : {}),
+              ...(item.onBehalfOf ? { onBehalfOf: item.onBehalfOf } : {}),
             },
           }),
         );
         prime(`deliverable:${d.id}`, updated);
-        onDecided(d.id, updated);
+        onDecided(keyOf(item), updated);
       } catch (error) {
-        problems[d.id] = explain(error).summary;
+        problems[keyOf(item)] = explain(error).summary;
       }
     }
     setRefused(problems);
@@ -555,11 +571,12 @@ function BatchApproval({
           <p className="small">You approve each of these at the gate it waits at:</p>
           <ul className="compact-list">
             {rows.map(({ item }) => (
-              <li key={item.deliverable.id}>
+              <li key={keyOf(item)}>
                 <strong>{item.deliverable.title}</strong> · <Term words={app.gate(item.gate)} /> · as{' '}
                 {humanize(item.roles[0] ?? '').toLowerCase()}
-                {refused[item.deliverable.id] ? (
-                  <span className="field-error"> — not approved: {refused[item.deliverable.id]}</span>
+                {item.onBehalfOf ? ` on behalf of ${item.onBehalfOfName ?? item.onBehalfOf}` : ''}
+                {refused[keyOf(item)] ? (
+                  <span className="field-error"> — not approved: {refused[keyOf(item)]}</span>
                 ) : null}
               </li>
             ))}

@@ -75,13 +75,14 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: '/calendar', label: 'Calendar', show: true },
     { href: '/projects', label: 'Projects', show: true },
     { href: '/services', label: 'Services', show: true },
+    { href: '/out-of-office', label: 'Out of office', show: true },
     { href: '/admin', label: 'Admin', show: app.has('admin') },
   ];
   useEffect(() => setMenu(false), [path]);
   const roles = [
     ...app.me.roles,
-    ...((app.me as { delegatedRoles?: { roles: string[] }[] }).delegatedRoles ?? []).flatMap((d) =>
-      d.roles.map((r) => `${r} (delegated)`),
+    ...app.me.delegatedRoles.flatMap((delegation) =>
+      delegation.roles.map((role) => `${role} (for ${delegation.onBehalfOfName})`),
     ),
   ];
   return (

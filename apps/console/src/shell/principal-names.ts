@@ -1,5 +1,6 @@
 // Who a principal id is, where the reader may know: admins read every principal (GET /v1/principals);
-// everyone knows themselves. Others stay "principal 1a2b3c4d".
+// everyone knows themselves and those who delegated roles to them (GET /v1/me). Others stay
+// "principal 1a2b3c4d".
 import { allPages, api, ok } from '../api/client';
 import type { Principal } from '../api/types';
 import { useResource } from '../lib/store';
@@ -16,6 +17,8 @@ export function usePrincipalName(): (id: string | null) => string {
     if (id === null) return 'Baton (system)';
     if (id === app.me.id) return `${app.me.name} (you)`;
     const known = principals.data?.find((principal) => principal.id === id);
-    return known ? known.name : `principal ${id.slice(0, 8)}`;
+    if (known) return known.name;
+    const delegator = app.me.delegatedRoles.find((delegation) => delegation.onBehalfOf === id);
+    return delegator ? delegator.onBehalfOfName : `principal ${id.slice(0, 8)}`;
   };
 }

@@ -42,13 +42,17 @@ export class DeliverEventProcessor implements JobHandler<JobName.DeliverEvent> {
    * job id names the event and the principal, so a rerun adds none.
    */
   private async queueEmails(event: DeliverEventPayload): Promise<number> {
+    // Only a deliverable's events are mailed; a delegation's are for webhooks and the live stream.
+    if (event.deliverableId === null) return 0;
     const deliverable = await this.db.deliverables.findById(event.deliverableId);
     if (!deliverable) return 0;
     const notification = notificationFor(event.type, event.data, deliverable);
     if (!notification) return 0;
     const recipients = await this.db.principals.recipients(notification.audience);
     await this.db.outbox.append(
-      recipients.map((recipient) => emailJob(event, recipient, notification)),
+      recipients.map((recipient) =>
+        emailJob({ eventId: event.eventId, deliverableId: deliverable.id }, recipient, notification),
+      ),
       new Date(),
     );
     return recipients.length;

@@ -121,6 +121,7 @@ export const actions = {
           gate: event.gate,
           round: event.gate === 'acceptance' ? context.round : context.elsRound,
           principalId: event.principalId,
+          onBehalfOf: event.onBehalfOf ?? null,
           role: event.role,
           decision: DECISION_OF[event.type],
           comment: event.comment,

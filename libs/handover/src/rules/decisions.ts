@@ -8,8 +8,33 @@ export interface DecisionRequest {
   gate: Gate;
   principalId: string;
   role: string;
-  /** The roles the principal holds: it decides only through one of them. */
+  /** The roles the principal holds: it decides only through one of them (unless it acts for a delegator). */
   principalRoles: readonly string[];
+  /** The delegator it decides for (API.md, Delegation); absent or null: for itself. */
+  onBehalfOf?: string | null;
+  /**
+   * The roles `onBehalfOf` delegated to the principal in a delegation in force now, as the command path found
+   * them (the domain reads no clock); null or absent: no delegation in force.
+   */
+  delegatedRoles?: readonly string[] | null;
+}
+
+/** Whom a decision counts for (quorum, one decision per round): the delegator when acting for one. */
+export function decidingFor(request: Pick<DecisionRequest, 'principalId' | 'onBehalfOf'>): string {
+  return request.onBehalfOf ?? request.principalId;
+}
+
+/** A decision for someone else needs a delegation from it to the principal in force now (and not revoked). */
+export function delegationInForce(request: DecisionRequest): Refusal | null {
+  const { onBehalfOf } = request;
+  if (onBehalfOf === undefined || onBehalfOf === null) return null;
+  return onBehalfOf !== request.principalId && request.delegatedRoles
+    ? null
+    : {
+        code: HandoverErrorCode.DelegationNotActive,
+        message: `No delegation from ${onBehalfOf} to this principal is in force now`,
+        details: { onBehalfOf },
+      };
 }
 
 /** The gate a status waits on for decisions (what the approvers' inbox and the decision reminders name). */
@@ -74,10 +99,15 @@ export function notYetDecided(context: HandoverContext, gate: Gate, principalId:
  * machine's states say which gate is open): the machine's guards and refusalOf both ask this.
  */
 export function mayDecide(context: HandoverContext, request: DecisionRequest): Refusal | null {
+  const delegator = request.onBehalfOf ?? null;
   return firstRefusal(
+    () => delegationInForce(request),
+    // Separation of duties binds both: a submitter neither decides through a delegate nor for a delegator.
     () => separationOfDuties(context, request.principalId),
+    () => (delegator === null ? null : separationOfDuties(context, delegator)),
     () => roleDecidesAtGate(context, request.gate, request.role),
-    () => roleHeld(request.principalRoles, request.role),
-    () => notYetDecided(context, request.gate, request.principalId),
+    () =>
+      roleHeld(delegator === null ? request.principalRoles : (request.delegatedRoles ?? []), request.role),
+    () => notYetDecided(context, request.gate, decidingFor(request)),
   );
 }

@@ -3,6 +3,8 @@
 export { criterionAutomated, criterionKnown, mandatoryCriteriaMet, resultCurrent } from './criteria.js';
 export {
   GATE_AWAITED_IN,
+  decidingFor,
+  delegationInForce,
   gateOpen,
   mayDecide,
   notYetDecided,
@@ -20,6 +22,15 @@ export {
   renewalAllowed,
   RENEWAL_STATUSES,
 } from './expiry.js';
+export {
+  MAX_DELEGATION_DAYS,
+  UNDELEGABLE_ROLES,
+  delegationCycle,
+  delegationProblems,
+  delegationValid,
+  type DelegationProblem,
+  type DelegationSpec,
+} from './delegations.js';
 export { elsExitCriteriaMet, quorumReached } from './gates.js';
 export { incidentNew, incidentOpen } from './incidents.js';
 export { policyValid } from './policy.js';

@@ -1,6 +1,7 @@
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
+import { DelegationEntity } from './delegation.entity.js';
 import { FreezeWindowEntity } from './freeze-window.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { InstallationEntity } from './installation.entity.js';
@@ -17,6 +18,7 @@ import { ServiceEntity } from './service.entity.js';
 export {
   AuditEventEntity,
   ChecklistTemplateEntity,
+  DelegationEntity,
   DeliverableCriterionEntity,
   DeliverableEntity,
   FreezeWindowEntity,
@@ -48,4 +50,5 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   InstallationEntity,
   FreezeWindowEntity,
+  DelegationEntity,
 ];

@@ -9,6 +9,7 @@ import { PrincipalChanges1764340000000 } from './1764340000000-principal-changes
 import { EventStream1764350000000 } from './1764350000000-event-stream.js';
 import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
 import { TimerSubject1764370000000 } from './1764370000000-timer-subject.js';
+import { Delegations1764380000000 } from './1764380000000-delegations.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   EventStream1764350000000,
   FreezeWindows1764360000000,
   TimerSubject1764370000000,
+  Delegations1764380000000,
 ];

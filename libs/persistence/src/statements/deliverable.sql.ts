@@ -57,7 +57,9 @@ SELECT d.id, n.notified FROM d, n`;
  * What a command needs, in one round trip: the row, its snapshot unless it is at version $4 (the one the
  * caller holds restored already); the policy of its service's tier (null: the built-in default); the timer
  * it fires ($2), if any; when $3 is set (a resume), the timers due by then; and when $5 is set (a go-live
- * schedule), the change freezes of its service that may occur from then on.
+ * schedule), the change freezes of its service that may occur from then on; when $7 is set (a decision on
+ * behalf of $7 by $6), whether $7 names a principal and the delegations from $7 to $6 in force at $8, each
+ * with the roles $7 still holds.
  */
 export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
     CASE WHEN d.version = $4 THEN NULL ELSE d.snapshot END AS snapshot, s.tier, p.policy AS tier_policy,
@@ -73,7 +75,15 @@ export const LOAD_DELIVERABLE = `SELECT ${HEAD_COLUMNS}, d.machine_version,
        WHERE $5::timestamptz IS NOT NULL AND (rrule IS NOT NULL OR ends_at > $5)
          AND ((scope_tiers IS NULL AND scope_service_ids IS NULL)
            OR s.tier = ANY(scope_tiers) OR d.service_id = ANY(scope_service_ids))) f)
-      AS freeze_windows
+      AS freeze_windows,
+    (SELECT coalesce(json_agg(g ORDER BY g.created_at, g.id), '[]'::json) FROM (
+       SELECT dl.id, dl.created_at, ARRAY(SELECT r FROM unnest(dl.roles) AS r WHERE r = ANY(pr.roles)) AS roles
+       FROM delegations dl JOIN principals pr ON pr.id = dl.principal_id
+       WHERE $7::uuid IS NOT NULL AND dl.principal_id = $7 AND dl.delegate_id = $6::uuid
+         AND dl.revoked_at IS NULL AND pr.revoked_at IS NULL
+         AND dl.starts_at <= $8::timestamptz AND dl.ends_at > $8::timestamptz) g)
+      AS delegations,
+    $7::uuid IS NULL OR EXISTS (SELECT 1 FROM principals WHERE id = $7) AS delegator_known
   FROM deliverables d
   LEFT JOIN services s ON s.id = d.service_id
   LEFT JOIN policies p ON p.tier = s.tier

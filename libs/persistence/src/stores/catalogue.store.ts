@@ -116,15 +116,24 @@ export class PrincipalStore extends CatalogueTable<PrincipalRow> {
   }
 
   /** Principals with an e-mail address, not revoked, named by id or holding one of the roles. */
+  /**
+   * Who an audience names: principals by id, holders of its roles, and (`delegatesOf`) the delegates to whom a
+   * holder of those roles delegated them in a delegation in force now.
+   */
   recipients(audience: {
     ids: string[];
     roles: string[];
+    delegatesOf?: string[];
   }): Promise<{ id: string; name: string; email: string }[]> {
     return this.sql.query(
       `SELECT id, name, email FROM principals
-       WHERE email IS NOT NULL AND revoked_at IS NULL AND (id = ANY($1::uuid[]) OR roles && $2::text[])
+       WHERE email IS NOT NULL AND revoked_at IS NULL AND (id = ANY($1::uuid[]) OR roles && $2::text[]
+         OR id IN (
+           SELECT dl.delegate_id FROM delegations dl JOIN principals p ON p.id = dl.principal_id
+           WHERE dl.revoked_at IS NULL AND p.revoked_at IS NULL AND dl.starts_at <= now() AND dl.ends_at > now()
+             AND (SELECT array_agg(r) FROM unnest(dl.roles) AS r WHERE r = ANY(p.roles)) && $3::text[]))
        ORDER BY id`,
-      [audience.ids, audience.roles],
+      [audience.ids, audience.roles, audience.delegatesOf ?? []],
     );
   }
 }

@@ -117,6 +117,13 @@ export interface LoadedDeliverable {
   dueTimers: Pick<LoadedTimer, 'id' | 'kind' | 'dueAt'>[];
   /** The change freezes of its service that may occur from the time asked for (a go-live schedule reads them). */
   freezeWindows: Pick<FreezeWindowRow, 'id' | 'name' | 'startsAt' | 'endsAt' | 'rrule' | 'timeZone'>[];
+  /**
+   * For a decision on behalf of a delegator: its delegations to the deciding principal in force now, each with
+   * the roles the delegator still holds (none in force: empty).
+   */
+  delegations: { id: string; roles: string[] }[];
+  /** False when a decision's delegator names no principal (true when there is none). */
+  delegatorKnown: boolean;
 }
 
 /** Which deliverables wait for this principal's decision (see DeliverableStore.inbox). */
@@ -128,19 +135,24 @@ export interface InboxQuery {
   gates: readonly { status: string; gate: string; roundOf: string }[];
   /** The timer kind whose due time is the decision SLA. */
   slaTimerKind: string;
+  /** Now: the delegations to the principal in force then add what it may decide for their delegators. */
+  at: Date;
 }
 
 /** A deliverable in an inbox: its row and the due time of its decision (null: no SLA timer). */
 export interface InboxEntry {
   row: DeliverableHead;
   slaDueAt: Date | null;
+  /** The delegator it waits for the principal to decide for; null: for itself. */
+  onBehalfOf: string | null;
 }
 
-/** Inbox pages go by (SLA due, target go-live, id): no SLA sorts last. */
+/** Inbox pages go by (SLA due, target go-live, id, delegator): no SLA sorts last, own decisions first. */
 export interface InboxCursor {
   slaDueAt: Date | null;
   targetGoLive: Date;
   id: string;
+  onBehalfOf: string | null;
 }
 
 export interface DeliverableFilter {
@@ -262,6 +274,8 @@ export class DeliverableStore {
       heldVersion?: number | null;
       /** For a go-live schedule: the change freezes of its service that may occur from then on. */
       freezesFrom?: Date | null;
+      /** For a decision on behalf of a delegator: the delegations from it to the delegate in force at `at`. */
+      delegation?: { delegateId: string; delegatorId: string; at: Date } | null;
     } = {},
   ): Promise<LoadedDeliverable | null> {
     const rows: (RawDeliverable & RawLoaded)[] = await this.sql.query(LOAD_DELIVERABLE, [
@@ -270,6 +284,9 @@ export class DeliverableStore {
       needs.dueBy ?? null,
       needs.heldVersion ?? null,
       needs.freezesFrom ?? null,
+      needs.delegation?.delegateId ?? null,
+      needs.delegation?.delegatorId ?? null,
+      needs.delegation?.at ?? null,
     ]);
     const raw = rows[0];
     if (!raw) return null;
@@ -291,6 +308,8 @@ export class DeliverableStore {
         rrule: window.rrule,
         timeZone: window.time_zone,
       })),
+      delegations: raw.delegations.map(({ id, roles }) => ({ id, roles })),
+      delegatorKnown: raw.delegator_known,
     };
   }
 
@@ -365,38 +384,53 @@ export class DeliverableStore {
    * of the decision SLA timer (the newest not cancelled), the target go-live, then the id.
    */
   async inbox(query: InboxQuery, limit: number, after?: InboxCursor): Promise<InboxEntry[]> {
-    if (query.roles.length === 0) return [];
-    const rows: (RawDeliverable & { sla_due_at: Date | null })[] = await this.sql.query(
-      `SELECT ${HEAD_COLUMNS}, sla.due_at AS sla_due_at
-       FROM deliverables d
-       JOIN unnest($1::text[], $2::text[], $3::text[]) AS g(status, gate, round_of) ON g.status = d.status
-       LEFT JOIN LATERAL (
-         SELECT max(t.due_at) AS due_at FROM timers t
-         WHERE t.deliverable_id = d.id AND t.kind = $4 AND t.status <> 'cancelled') sla ON true
-       WHERE d.awaiting_roles && $5::text[]
-         AND NOT coalesce(d.snapshot->'context'->'submitters', '[]'::jsonb) ? $6
-         AND NOT EXISTS (
-           SELECT 1 FROM jsonb_array_elements(d.snapshot->'context'->'decisions') AS x(decision)
-           WHERE x.decision->>'principalId' = $6 AND x.decision->>'gate' = g.gate
-             AND x.decision->'round' = d.snapshot->'context'->g.round_of)
-         AND ($8::timestamptz IS NULL OR (coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id)
-           > (coalesce($7::timestamptz, 'infinity'::timestamptz), $8::timestamptz, $9::uuid))
-       ORDER BY coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id
-       LIMIT $10`,
-      [
-        query.gates.map((gate) => gate.status),
-        query.gates.map((gate) => gate.gate),
-        query.gates.map((gate) => gate.roundOf),
-        query.slaTimerKind,
-        query.roles,
-        query.principalId,
-        after?.slaDueAt ?? null,
-        after?.targetGoLive ?? null,
-        after?.id ?? null,
-        limit,
-      ],
-    );
-    return rows.map((raw) => ({ row: toHead(raw), slaDueAt: raw.sla_due_at }));
+    const rows: (RawDeliverable & { sla_due_at: Date | null; on_behalf_of: string | null })[] =
+      await this.sql.query(
+        `WITH who AS (
+           SELECT $11::uuid AS as_id, $5::text[] AS roles, NULL::uuid AS on_behalf_of
+           UNION ALL
+           SELECT dl.principal_id, array_agg(DISTINCT r), dl.principal_id
+           FROM delegations dl JOIN principals p ON p.id = dl.principal_id, unnest(dl.roles) AS r
+           WHERE dl.delegate_id = $11 AND dl.revoked_at IS NULL AND p.revoked_at IS NULL
+             AND dl.starts_at <= $12 AND dl.ends_at > $12 AND r = ANY(p.roles)
+           GROUP BY dl.principal_id)
+         SELECT ${HEAD_COLUMNS}, sla.due_at AS sla_due_at, w.on_behalf_of
+         FROM deliverables d
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS g(status, gate, round_of) ON g.status = d.status
+         JOIN who w ON d.awaiting_roles && w.roles
+         LEFT JOIN LATERAL (
+           SELECT max(t.due_at) AS due_at FROM timers t
+           WHERE t.deliverable_id = d.id AND t.kind = $4 AND t.status <> 'cancelled') sla ON true
+         WHERE NOT coalesce(d.snapshot->'context'->'submitters', '[]'::jsonb) ? $6
+           AND NOT coalesce(d.snapshot->'context'->'submitters', '[]'::jsonb) ? w.as_id::text
+           AND NOT EXISTS (
+             SELECT 1 FROM jsonb_array_elements(d.snapshot->'context'->'decisions') AS x(decision)
+             WHERE coalesce(x.decision->>'onBehalfOf', x.decision->>'principalId') = w.as_id::text
+               AND x.decision->>'gate' = g.gate
+               AND x.decision->'round' = d.snapshot->'context'->g.round_of)
+           AND ($8::timestamptz IS NULL OR (coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id,
+               coalesce(w.on_behalf_of::text, ''))
+             > (coalesce($7::timestamptz, 'infinity'::timestamptz), $8::timestamptz, $9::uuid, coalesce($13::text, '')))
+         ORDER BY coalesce(sla.due_at, 'infinity'::timestamptz), d.target_go_live, d.id,
+           coalesce(w.on_behalf_of::text, '')
+         LIMIT $10`,
+        [
+          query.gates.map((gate) => gate.status),
+          query.gates.map((gate) => gate.gate),
+          query.gates.map((gate) => gate.roundOf),
+          query.slaTimerKind,
+          query.roles,
+          query.principalId,
+          after?.slaDueAt ?? null,
+          after?.targetGoLive ?? null,
+          after?.id ?? null,
+          limit,
+          query.principalId,
+          query.at,
+          after?.onBehalfOf ?? null,
+        ],
+      );
+    return rows.map((raw) => ({ row: toHead(raw), slaDueAt: raw.sla_due_at, onBehalfOf: raw.on_behalf_of }));
   }
 
   /** False when nothing was written: the version moved on, or the timer this change fires is no longer scheduled. */
@@ -447,6 +481,8 @@ interface RawLoaded {
     rrule: string | null;
     time_zone: string;
   }[];
+  delegations: { id: string; roles: string[] }[];
+  delegator_known: boolean;
 }
 
 function toTimer(raw: NonNullable<RawLoaded['timer']>): LoadedTimer {

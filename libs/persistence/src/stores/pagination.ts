@@ -45,13 +45,19 @@ export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], lim
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An inbox cursor: (SLA due or null, target go-live, id), opaque to clients like the others. */
-export function encodeInboxCursor(cursor: { slaDueAt: Date | null; targetGoLive: Date; id: string }): string {
+export function encodeInboxCursor(cursor: {
+  slaDueAt: Date | null;
+  targetGoLive: Date;
+  id: string;
+  onBehalfOf: string | null;
+}): string {
   return Buffer.from(
     JSON.stringify([
       'inbox',
       cursor.slaDueAt?.toISOString() ?? null,
       cursor.targetGoLive.toISOString(),
       cursor.id,
+      ...(cursor.onBehalfOf === null ? [] : [cursor.onBehalfOf]),
     ]),
   ).toString('base64url');
 }
@@ -59,17 +65,20 @@ export function encodeInboxCursor(cursor: { slaDueAt: Date | null; targetGoLive:
 /** Null when the text is not an inbox cursor this server made. */
 export function decodeInboxCursor(
   text: string,
-): { slaDueAt: Date | null; targetGoLive: Date; id: string } | null {
+): { slaDueAt: Date | null; targetGoLive: Date; id: string; onBehalfOf: string | null } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 4 || value[0] !== 'inbox') return null;
-    const [, due, target, id] = value as unknown[];
+    // A fifth member names the delegator of an entry decided for one (cursors without it are for oneself).
+    if (!Array.isArray(value) || value.length < 4 || value.length > 5 || value[0] !== 'inbox') return null;
+    const [, due, target, id, delegator] = value as unknown[];
     if ((due !== null && typeof due !== 'string') || typeof target !== 'string') return null;
     if (typeof id !== 'string' || !UUID.test(id)) return null;
+    if (delegator !== undefined && (typeof delegator !== 'string' || !UUID.test(delegator))) return null;
+    const onBehalfOf = typeof delegator === 'string' ? delegator : null;
     const slaDueAt = due === null ? null : new Date(due);
     const targetGoLive = new Date(target);
     if (Number.isNaN(targetGoLive.getTime()) || (slaDueAt && Number.isNaN(slaDueAt.getTime()))) return null;
-    return { slaDueAt, targetGoLive, id };
+    return { slaDueAt, targetGoLive, id, onBehalfOf };
   } catch {
     return null;
   }

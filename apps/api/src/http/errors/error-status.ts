@@ -10,11 +10,13 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.InvalidChecklist:
     case HandoverErrorCode.InvalidCommand:
     case HandoverErrorCode.NotAutomated:
+    case HandoverErrorCode.InvalidDelegation:
       return 400;
     case HandoverErrorCode.RoleRequired:
     case HandoverErrorCode.SeparationOfDuties:
     case HandoverErrorCode.RoleNotInPolicy:
     case HandoverErrorCode.RoleNotHeld:
+    case HandoverErrorCode.DelegationNotActive:
       return 403;
     case HandoverErrorCode.UnknownCriterion:
     case HandoverErrorCode.UnknownIncident:
@@ -32,6 +34,7 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.FreezeWindow:
     case HandoverErrorCode.CriterionExpired:
     case HandoverErrorCode.NotProbeable:
+    case HandoverErrorCode.DelegationCycle:
       return 409;
     // Stored data this code cannot read: a fault to alert on, not the caller's doing.
     case HandoverErrorCode.SnapshotVersionUnknown:
