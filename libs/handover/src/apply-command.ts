@@ -3,8 +3,10 @@ import { refusalOf } from './command-rules.js';
 import { toEffects, type Effect } from './handover.effects.js';
 import {
   approversInRound,
+  followOnActions,
   gatePolicy,
   openIncidentCounts,
+  unownedOpenActions,
   type HandoverContext,
 } from './handover.context.js';
 import { commandData, toHandoverEvent, type HandoverCommand } from './handover.commands.js';
@@ -115,12 +117,16 @@ function auditData(
     }
     case 'freeze_conflict':
       return { conflicts: command.conflicts.map((conflict) => ({ ...conflict })) };
+    case 'create_action':
+      // The key is the machine's to give: the audit names it.
+      return { key: followOnActions(after).at(-1)?.key ?? null, ...commandData(command) };
     case 'timer_due': {
       const open = openIncidentCounts(before.context);
       return {
         period: command.timer.period,
         outcome: toStatus === 'els_review' ? 'els_review' : 'extended',
         openIncidents: { P1: open.P1, P2: open.P2 },
+        actionsWithoutOwner: unownedOpenActions(before.context).map(({ key }) => key),
       };
     }
     case 'schedule': {
@@ -147,6 +153,9 @@ function auditData(
     case 'rollback':
     case 'record_incident':
     case 'resolve_incident':
+    case 'assign_action':
+    case 'close_action':
+    case 'record_lesson':
     case 'hold':
     case 'resume':
     case 'cancel':

@@ -4,7 +4,10 @@ import type { RestoredHandover } from './handover.snapshot.js';
 import type { Actor } from './handover.types.js';
 import { eventsHandledIn } from './machine-nodes.js';
 import {
+  actionOpen,
   criterionAutomated,
+  dueDateAhead,
+  mayCloseAction,
   criterionKnown,
   firstRefusal,
   freezeAllows,
@@ -105,6 +108,13 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
       return incidentNew(context, command.reference);
     case 'resolve_incident':
       return incidentOpen(context, command.reference);
+    case 'create_action':
+      return dueDateAhead(command.dueAt, command.at);
+    case 'assign_action':
+      return actionOpen(context, command.key) ?? dueDateAhead(command.dueAt, command.at);
+    case 'close_action':
+      return actionOpen(context, command.key) ?? mayCloseAction(context, command.key, actor);
+    case 'record_lesson':
     case 'edit':
     case 'confirm':
     case 'rollback':

@@ -8,7 +8,9 @@ import {
   cancelTimers,
   criteriaEvents,
   elsPeriodEnds,
+  followOnActionEvents,
   freezeLaidOver,
+  lessonEvents,
   mayDecideAt,
   moveTargetGoLive,
   notices,
@@ -19,6 +21,7 @@ import {
   sendBackToEls,
   sendBackToRework,
   stopAllTimers,
+  stopHandoverTimers,
   submission,
 } from './machine/transitions.js';
 import type { HandoverInput } from './machine/typed.js';
@@ -29,7 +32,8 @@ export type { HandoverInput } from './machine/typed.js';
 export const MACHINE_VERSION = 1;
 
 /**
- * The handover of one deliverable, from draft to operational. Each state lists what it takes; the rules
+ * The handover of one deliverable, from draft to operational, and the follow-on actions and lessons learned
+ * of the live service after. Each state lists what it takes; the rules
  * behind the guards are in rules/, the actions in machine/actions.ts, the timers in machine/timers.ts, and
  * the transitions several states share in machine/transitions.ts. Effects (probes, timers, notices) are
  * declared, never run: the command path writes them to the outbox with the new snapshot.
@@ -123,30 +127,34 @@ export const handoverMachine = setup({
               ],
             },
             ROLLBACK: { target: 'rework', actions: stopAllTimers },
-            TIMER_DUE: notices('scheduled', ['readiness']),
+            TIMER_DUE: notices('scheduled', ['readiness', 'action_due']),
             FREEZE_CONFLICT: freezeLaidOver,
+            ...followOnActionEvents,
           },
         },
         early_life_support: {
           on: {
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
-            TIMER_DUE: [...elsPeriodEnds, notices('early_life_support', ['els_follow_up'])],
+            TIMER_DUE: [...elsPeriodEnds, notices('early_life_support', ['els_follow_up', 'action_due'])],
             ROLLBACK: { target: 'rework', actions: stopAllTimers },
+            ...followOnActionEvents,
           },
         },
         els_review: {
           always: {
             guard: quorumAt('els_exit'),
             target: '#handover.operational',
-            actions: stopAllTimers,
+            actions: stopHandoverTimers,
           },
           on: {
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
             APPROVE: { guard: mayDecideAt('els_exit'), actions: 'recordDecision' },
             ...sendBackToEls,
-            TIMER_DUE: notices('els_review', ['decision_overdue', 'decision_escalation']),
+            TIMER_DUE: notices('els_review', ['decision_overdue', 'decision_escalation', 'action_due']),
+            ...followOnActionEvents,
+            ...lessonEvents,
           },
         },
         held: { type: 'history' },
@@ -160,7 +168,15 @@ export const handoverMachine = setup({
         CANCEL: { target: 'cancelled', actions: stopAllTimers },
       },
     },
-    operational: { type: 'final' },
+    // The handover has ended (no status follows: FINAL_STATUSES), but the live service's follow-on actions
+    // and lessons learned are still recorded here, so it is not an XState final state.
+    operational: {
+      on: {
+        ...followOnActionEvents,
+        ...lessonEvents,
+        TIMER_DUE: notices('operational', ['action_due']),
+      },
+    },
     cancelled: { type: 'final' },
     rejected: { type: 'final' },
   },

@@ -522,6 +522,10 @@ const EVENT_TYPE_SET: Record<WebhookEventType, true> = {
   'reminder.decision_overdue': true,
   'reminder.decision_escalation': true,
   'els.follow_up': true,
+  'criterion.expired': true,
+  'reminder.action_due': true,
+  'action.created': true,
+  'action.closed': true,
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as WebhookEventType[];
 

@@ -11,7 +11,8 @@ export {
   separationOfDuties,
   type DecisionRequest,
 } from './decisions.js';
-export { elsExitCriteriaMet, quorumReached } from './gates.js';
+export { actionKnown, actionOpen, actionsOwned, dueDateAhead, mayCloseAction } from './actions.js';
+export { elsExitCriteria, elsExitCriteriaMet, incidentsWithinLimits, quorumReached } from './gates.js';
 export { incidentNew, incidentOpen } from './incidents.js';
 export { policyValid } from './policy.js';
 export { firstRefusal, notAllowed, type Refusal } from './refusal.js';

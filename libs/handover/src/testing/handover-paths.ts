@@ -78,6 +78,23 @@ export function representativeCommands(
       command: { type: 'timer_due', at, timer: dueTimer('els_period_end', { period: context.elsPeriod }) },
       actor: system,
     },
+    // One follow-on action, A-1: created unowned during ELS (the ELS exit criterion fails), assigned to
+    // approverA, who may then close it (and may not before). Once only, and only once live, so that the
+    // graph grows by a few states rather than doubling all those before go-live.
+    ...((context.actions ?? []).length === 0 && context.elsPeriod > 0
+      ? [
+          {
+            command: { type: 'create_action' as const, at, title: 'Hand over known defect KD-1' },
+            actor: smo,
+          },
+        ]
+      : []),
+    {
+      command: { type: 'assign_action', at, key: 'A-1', ownerId: approverA.principalId },
+      actor: smo,
+    },
+    { command: { type: 'close_action', at, key: 'A-1', note: 'Fixed in 1.0.1' }, actor: approverA },
+    { command: { type: 'record_lesson', at, text: 'Book the load test earlier' }, actor: pmo },
     { command: { type: 'hold', at, reason: 'Waiting for a supplier' }, actor: pmo },
     { command: { type: 'resume', at }, actor: pmo },
     { command: { type: 'cancel', at, reason: 'Project stopped' }, actor: smo },
@@ -93,7 +110,8 @@ export function representativeCommands(
  */
 export function serializeHandoverState(snapshot: HandoverSnapshot): string {
   const status = statusOf(snapshot);
-  if (isFinalStatus(status)) return JSON.stringify({ status });
+  // Operational has ended the handover but still takes follow-on actions, whose guards read them.
+  if (isFinalStatus(status) && status !== 'operational') return JSON.stringify({ status });
   const { context } = snapshot;
   const history = snapshot.historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
   const heldFrom =
@@ -118,6 +136,14 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
     // No guard reads it, but without it an extension would loop back to the same key and no path
     // would take it.
     extended: where === 'early_life_support' || where === 'els_review' ? context.elsExtensions > 0 : null,
+    // The one action the representative commands make: whether there is one, its owner, open or closed.
+    // Only where follow-on actions are taken: elsewhere no guard reads it. On hold it is left out too (only
+    // RESUME and CANCEL are taken there), so the held variants of each action state do not multiply paths.
+    action: ['scheduled', 'early_life_support', 'els_review', 'operational'].includes(status)
+      ? (context.actions ?? [])
+          .filter((action) => action.key === 'A-1')
+          .map((action) => `${action.status}:${action.ownerId ?? 'unowned'}`)
+      : null,
   });
 }
 
