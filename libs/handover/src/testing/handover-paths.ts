@@ -137,9 +137,11 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
     // would take it.
     extended: where === 'early_life_support' || where === 'els_review' ? context.elsExtensions > 0 : null,
     // The one action the representative commands make: whether there is one, its owner, open or closed.
-    // Only where follow-on actions are taken: elsewhere no guard reads it. On hold it is left out too (only
-    // RESUME and CANCEL are taken there), so the held variants of each action state do not multiply paths.
-    action: ['scheduled', 'early_life_support', 'els_review', 'operational'].includes(status)
+    // Only in early life support, where the end of a period reads it (an open action without an owner
+    // extends ELS). Elsewhere its commands loop back to the same key, so the graph grows by the ELS states
+    // alone; taking actions in the other statuses is covered by follow-on-actions.spec.ts and the one-rulebook
+    // check, which tries every representative command in every reachable state.
+    action: status === 'early_life_support'
       ? (context.actions ?? [])
           .filter((action) => action.key === 'A-1')
           .map((action) => `${action.status}:${action.ownerId ?? 'unowned'}`)
