@@ -141,11 +141,12 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
     // extends ELS). Elsewhere its commands loop back to the same key, so the graph grows by the ELS states
     // alone; taking actions in the other statuses is covered by follow-on-actions.spec.ts and the one-rulebook
     // check, which tries every representative command in every reachable state.
-    action: status === 'early_life_support'
-      ? (context.actions ?? [])
-          .filter((action) => action.key === 'A-1')
-          .map((action) => `${action.status}:${action.ownerId ?? 'unowned'}`)
-      : null,
+    action:
+      status === 'early_life_support'
+        ? (context.actions ?? [])
+            .filter((action) => action.key === 'A-1')
+            .map((action) => `${action.status}:${action.ownerId ?? 'unowned'}`)
+        : null,
   });
 }
 
