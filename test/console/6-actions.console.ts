@@ -27,12 +27,14 @@ test('an SMO adds an action during ELS and assigns it, its owner closes it, and 
   await pmo.api.attestMandatory(created.id);
   await approver.api.decide(created.id, 'acceptance', 'service_owner');
   await smo.api.schedule(created.id);
-  await smo.api.command(created.id, 'go-live/confirm');
 
+  // The page is open when the go-live is confirmed (through the API): the period of ELS_SECONDS starts then.
   await signIn(page, smo);
   await openDeliverable(page, created.id, created.title);
   await markPage(page);
-  const section = page.getByRole('region', { name: /follow-on action/i });
+  await smo.api.command(created.id, 'go-live/confirm');
+  await expect(statusOf(page)).toContainText(await statusPattern(admin, 'early_life_support'));
+  const section = page.getByRole('region', { name: /^Actions/ });
   await expect(section.getByText('No follow-on actions yet.')).toBeVisible();
 
   // The SMO records a known defect as a follow-on action, with nobody owning it yet.
@@ -62,7 +64,7 @@ test('an SMO adds an action during ELS and assigns it, its owner closes it, and 
   const ownerPage = await otherBrowser(browser, owner);
   await openDeliverable(ownerPage, created.id, created.title);
   const ownerRow = ownerPage
-    .getByRole('region', { name: /follow-on action/i })
+    .getByRole('region', { name: /^Actions/ })
     .getByRole('row')
     .filter({ hasText: 'KD-12' });
   await expect(ownerRow).toContainText('You');
@@ -83,10 +85,11 @@ test('an SMO adds an action during ELS and assigns it, its owner closes it, and 
   await expect(statusOf(page)).toContainText(await statusPattern(admin, 'els_review'), {
     timeout: 2 * ELS_SECONDS * 1000 + 10_000,
   });
-  const lessons = page.getByRole('region', { name: /lessons/i });
+  const lessons = page.getByRole('region', { name: /^Lessons learned/ });
+  await lessons.getByRole('button', { name: 'Record a lesson' }).click();
   await lessons.getByLabel('Lesson learned').fill('Run the payroll dry-run a full month before go-live');
   await lessons.getByRole('button', { name: 'Record lesson' }).click();
-  await expect(lessons.getByText('Run the payroll dry-run a full month before go-live')).toBeVisible();
+  await expect(lessons.getByRole('listitem').filter({ hasText: 'Run the payroll dry-run' })).toBeVisible();
   await expectNotReloaded(page);
   const reviewed = await admin.read(created.id);
   expect(reviewed.lessons).toMatchObject([

@@ -35,7 +35,7 @@ export function FollowOnActionsSection() {
   return (
     <section className="card section" aria-labelledby="actions-title">
       <h2 id="actions-title">
-        <Term words={app.term('follow-on actions', 'Follow-on actions')} />
+        Actions · <Term words={app.term('follow-on actions', 'Follow-on actions')} />
       </h2>
       {unowned.length > 0 &&
       ['early_life_support', 'els_review'].includes(deliverable.status) &&
@@ -307,33 +307,12 @@ export function LessonsSection() {
   const app = useApp();
   const { deliverable } = useDeliverable();
   const can = deliverable.allowedActions.includes('record_lesson');
-  const base = useBaseVersion();
-  const command = useCommand();
-  const [text, setText] = useState('');
-  const [local, setLocal] = useState<string | undefined>();
+  const [recording, setRecording] = useState(false);
   if (deliverable.lessons.length === 0 && !can) return null;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) {
-      setLocal('Write the lesson down.');
-      return;
-    }
-    setLocal(undefined);
-    void command.run(
-      () =>
-        ok(
-          api.POST('/v1/deliverables/{id}/lessons', {
-            params: { path: { id: deliverable.id }, header: ifMatch(base) },
-            body: { text: text.trim() },
-          }),
-        ),
-      () => setText(''),
-    );
-  };
   return (
     <section className="card section" aria-labelledby="lessons-title">
       <h2 id="lessons-title">
-        <Term words={app.term('lessons', 'Lessons learned')} />
+        Lessons learned · <Term words={app.term('lessons', 'Lessons')} />
       </h2>
       {deliverable.lessons.length === 0 ? (
         <p className="muted">No lessons recorded yet.</p>
@@ -350,22 +329,61 @@ export function LessonsSection() {
         </ul>
       )}
       {can ? (
-        <form className="inline-form" onSubmit={submit} noValidate aria-label="Record a lesson">
-          <TextArea
-            label="Lesson learned"
-            rows={2}
-            value={text}
-            error={local ?? fieldErrorsOf(command.error).text}
-            onChange={(e) => setText(e.target.value)}
-          />
-          <ProblemMessage error={command.error} />
-          <div className="row">
-            <button type="submit" className="button button-primary" disabled={command.busy}>
-              Record lesson
-            </button>
-          </div>
-        </form>
+        recording ? (
+          <LessonForm onDone={() => setRecording(false)} />
+        ) : (
+          <button type="button" className="button" onClick={() => setRecording(true)}>
+            Record a lesson
+          </button>
+        )
       ) : null}
     </section>
+  );
+}
+
+/** Opened on demand, so it is based on the version the reader saw when opening it. */
+function LessonForm({ onDone }: { onDone: () => void }) {
+  const { deliverable } = useDeliverable();
+  const base = useBaseVersion();
+  const command = useCommand();
+  const [text, setText] = useState('');
+  const [local, setLocal] = useState<string | undefined>();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) {
+      setLocal('Write the lesson down.');
+      return;
+    }
+    setLocal(undefined);
+    void command.run(
+      () =>
+        ok(
+          api.POST('/v1/deliverables/{id}/lessons', {
+            params: { path: { id: deliverable.id }, header: ifMatch(base) },
+            body: { text: text.trim() },
+          }),
+        ),
+      onDone,
+    );
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} noValidate aria-label="Record a lesson">
+      <TextArea
+        label="Lesson learned"
+        rows={2}
+        value={text}
+        error={local ?? fieldErrorsOf(command.error).text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <ProblemMessage error={command.error} />
+      <div className="row">
+        <button type="submit" className="button button-primary" disabled={command.busy}>
+          Record lesson
+        </button>
+        <button type="button" className="button button-ghost" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
