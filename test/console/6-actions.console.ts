@@ -98,3 +98,35 @@ test('an SMO adds an action during ELS and assigns it, its owner closes it, and 
   await page.screenshot({ path: join(tmpdir(), 'baton-actions-page.png'), fullPage: true });
   await smo.api.command(created.id, 'cancel', { reason: 'test over: stop the decision timers' });
 });
+
+test('an admin switches the action-owner exit criterion of a tier off and on again', async ({
+  page,
+  admin,
+}) => {
+  const tier = 3;
+  const {
+    tier: _tier,
+    source: _source,
+    updatedAt: _updatedAt,
+    ...before
+  } = await admin.get(`/v1/policies/${tier}`);
+  expect(before.elsExitRequiresActionOwners).toBe(true);
+  await signIn(page, { token: admin.token, name: 'admin' });
+  await page.goto('/admin/policies');
+  try {
+    await page.getByRole('button', { name: `Edit tier ${tier} policy` }).click();
+    const form = page.getByRole('form', { name: `Edit tier ${tier} policy` });
+    const toggle = form.getByLabel('ELS exit needs an owner for every open follow-on action');
+    await expect(toggle).toBeChecked();
+    await toggle.uncheck();
+    await form.getByRole('button', { name: 'Save policy' }).click();
+    await expect(form).toHaveCount(0);
+    const saved = await admin.get(`/v1/policies/${tier}`);
+    // Only the switch changed: what the form does not edit is kept.
+    expect(saved).toMatchObject({ ...before, elsExitRequiresActionOwners: false });
+  } finally {
+    // The scene's tiers are shared by every test: put it back as it was.
+    expect((await admin.request('PUT', `/v1/policies/${tier}`, before)).status).toBe(200);
+  }
+  expect((await admin.get(`/v1/policies/${tier}`)).elsExitRequiresActionOwners).toBe(true);
+});
