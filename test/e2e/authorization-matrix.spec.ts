@@ -34,8 +34,10 @@ const EVERYONE: Caller[] = ['admin', 'pmo', 'smo', 'approver', 'auditor'];
 /** The service tier the deliverables use; its default policy has service_owner decide alone at both gates. */
 const TIER = 4;
 /** A tier whose checklist is one advisory automated criterion with a probe URL (a dead address: it fails). */
-const PROBE_TIER = 3;
+const PROBE_TIER = 2;
 const PROBED = 'health';
+/** The tier of deliverables that must reach els_review (lessons): tier 4's policy with a half-second ELS. */
+const REVIEW_TIER = 3;
 const REVOCATION = 'DELETE /v1/principals/{id}';
 /** Roles of each caller that has a principal: a fresh principal like it is made where a call would spend it. */
 const ROLES_OF: Partial<Record<Caller, string[]>> = {
@@ -85,6 +87,8 @@ let shared: {
   /** A principal that is none of the callers. */
   otherId: string;
   serviceId: string;
+  /** A service of REVIEW_TIER. */
+  reviewServiceId: string;
   projectId: string;
   checklistId: string;
   webhookId: string;
@@ -106,7 +110,14 @@ const spare = (roles: string[]): Promise<{ id: string; client: ApiClient }> =>
   createPrincipal(admin, unique('spare'), roles);
 
 const deliverableIn = (state: FixtureState): Promise<string> =>
-  deliverableInState(fx, { projectId: shared.projectId, serviceId: shared.serviceId }, state);
+  deliverableInState(
+    fx,
+    {
+      projectId: shared.projectId,
+      serviceId: state === 'els_review' ? shared.reviewServiceId : shared.serviceId,
+    },
+    state,
+  );
 
 /** A deliverable command: a fresh deliverable in `state` per cell; refusals come from the domain. */
 function command(
@@ -353,6 +364,42 @@ const ROUTES: Route[] = (
       'POST /v1/deliverables/{id}/incidents/{reference}/resolve',
       command('/incidents/INC-1/resolve', 'incident_open', SMO),
     ],
+    [
+      'POST /v1/deliverables/{id}/actions',
+      { ...command('/actions', 'early_life_support', PMO_OR_SMO, { title: 'Known defect' }), success: 201 },
+    ],
+    [
+      'POST /v1/deliverables/{id}/actions/{key}/assign',
+      {
+        ...command('/actions/A-1/assign', 'action_open', PMO_OR_SMO),
+        call: async () => ({
+          path: path(await deliverableIn('action_open'), '/actions/A-1/assign'),
+          body: { ownerId: shared.otherId },
+        }),
+      },
+    ],
+    [
+      'POST /v1/deliverables/{id}/actions/{key}/close',
+      command('/actions/A-1/close', 'action_open', PMO_OR_SMO, { note: 'done' }),
+    ],
+    [
+      'POST /v1/deliverables/{id}/actions/{key}/close',
+      {
+        // Its owner closes it too, whatever roles it holds.
+        ...command('/actions/A-1/close', 'action_open', [...PMO_OR_SMO, 'auditor']),
+        variant: 'owned by the auditor',
+        call: async () => {
+          const id = await deliverableIn('action_open');
+          const ownerId = callerIds.auditor;
+          ok(await fx.smo.post(path(id, '/actions/A-1/assign'), { ownerId }), 200, 'assign to the auditor');
+          return { path: path(id, '/actions/A-1/close'), body: {} };
+        },
+      },
+    ],
+    [
+      'POST /v1/deliverables/{id}/lessons',
+      command('/lessons', 'els_review', PMO_OR_SMO, { text: 'Book the load test earlier' }),
+    ],
     ['GET /v1/policies', read(() => '/v1/policies')],
     ['GET /v1/policies/{tier}', read(() => `/v1/policies/${TIER}`)],
     [
@@ -548,7 +595,7 @@ beforeAll(async () => {
     await fx.smo.post('/v1/checklists', {
       name: unique('matrix'),
       changeTypes: ALL_CHANGE_TYPES,
-      tiers: [TIER],
+      tiers: [TIER, REVIEW_TIER],
       criteria: FIXTURE_CRITERIA,
     }),
     201,
@@ -573,8 +620,17 @@ beforeAll(async () => {
     201,
     'probed template',
   );
-  const [service, project, checklist, webhook, probeService] = await Promise.all([
+  ok(
+    await fx.smo.request('PUT', `/v1/policies/${REVIEW_TIER}`, {
+      ...DEFAULT_POLICIES[4],
+      elsDuration: 'PT0.5S',
+    }),
+    200,
+    'review tier policy',
+  );
+  const [service, reviewService, project, checklist, webhook, probeService] = await Promise.all([
     fx.smo.post('/v1/services', { name: unique('service'), tier: TIER }),
+    fx.smo.post('/v1/services', { name: unique('review-service'), tier: REVIEW_TIER }),
     fx.pmo.post('/v1/projects', { key: unique('PRJ'), name: 'Matrix', methodology: 'prince2' }),
     fx.smo.post('/v1/checklists', CHECKLIST()),
     fx.smo.post('/v1/webhooks', WEBHOOK()),
@@ -582,6 +638,7 @@ beforeAll(async () => {
   ]);
   shared = {
     serviceId: ok(service, 201, 'service').id,
+    reviewServiceId: ok(reviewService, 201, 'review service').id,
     projectId: ok(project, 201, 'project').id,
     checklistId: ok(checklist, 201, 'checklist').id,
     webhookId: ok(webhook, 201, 'webhook').id,

@@ -44,7 +44,16 @@ const SEQUENCE_POLICY = {
   elsExitMaxOpenIncidents: { P1: 0, P2: 0 },
   readinessReminders: [] as string[],
 };
+/** Deliverables that must reach els_review for their fixture (lessons): tier 4's policy with a 0.3 s ELS. */
+const REVIEW_TIER = 2;
+const REVIEW_POLICY = { ...DEFAULT_POLICIES[4], elsDuration: 'PT0.3S' };
 const FINAL = new Set(['operational', 'cancelled', 'rejected']);
+/** What a final status still takes: operational records the live service's follow-on actions and lessons. */
+const STILL_TAKEN: Record<string, readonly string[]> = {
+  operational: ['create_action', 'assign_action', 'close_action', 'record_lesson'],
+  cancelled: [],
+  rejected: [],
+};
 
 let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
 let baton: BatonProcess;
@@ -59,7 +68,7 @@ interface Principal {
   client: ApiClient;
 }
 const people: Record<string, Principal> = {};
-const refs = { projectId: '', fuzzServiceId: '', sequenceServiceId: '' };
+const refs = { projectId: '', fuzzServiceId: '', sequenceServiceId: '', reviewServiceId: '' };
 let fuzzed = 0;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -473,7 +482,14 @@ const fixtureIn =
   (state: FixtureState, extra: Record<string, string> = {}) =>
   async (): Promise<Fixture> => ({
     params: {
-      id: await deliverableIn(fx, { projectId: refs.projectId, serviceId: refs.fuzzServiceId }, state),
+      id: await deliverableIn(
+        fx,
+        {
+          projectId: refs.projectId,
+          serviceId: state === 'els_review' ? refs.reviewServiceId : refs.fuzzServiceId,
+        },
+        state,
+      ),
       ...extra,
     },
   });
@@ -659,6 +675,23 @@ const TARGETS: Record<string, Target> = {
     {},
     { reference: 'INC-1' },
   ),
+  'POST /v1/deliverables/{id}/actions': deliverableCommand('early_life_support', () => fx.smo, {
+    title: 'Hand over known defect',
+    dueAt: '2031-01-01T00:00:00Z',
+  }),
+  'POST /v1/deliverables/{id}/actions/{key}/assign': {
+    ...deliverableCommand('action_open', () => fx.smo, {}, { key: 'A-1' }),
+    body: () => ({ ownerId: people.owner1.id, dueAt: '2031-01-01T00:00:00Z' }),
+  },
+  'POST /v1/deliverables/{id}/actions/{key}/close': deliverableCommand(
+    'action_open',
+    () => fx.smo,
+    { note: 'done' },
+    { key: 'A-1' },
+  ),
+  'POST /v1/deliverables/{id}/lessons': deliverableCommand('els_review', () => fx.smo, {
+    text: 'Book the load test earlier',
+  }),
   'POST /v1/webhooks': {
     as: () => fx.smo,
     fixture: noParams,
@@ -843,21 +876,25 @@ beforeAll(async () => {
 
   const policy = await fx.smo.request('PUT', `/v1/policies/${SEQUENCE_TIER}`, SEQUENCE_POLICY);
   expect(policy.status).toBe(200);
+  const review = await fx.smo.request('PUT', `/v1/policies/${REVIEW_TIER}`, REVIEW_POLICY);
+  expect(review.status).toBe(200);
   const template = await fx.smo.post('/v1/checklists', {
     name: unique('fuzz'),
     changeTypes: ALL_CHANGE_TYPES,
-    tiers: [FUZZ_TIER, SEQUENCE_TIER],
+    tiers: [FUZZ_TIER, SEQUENCE_TIER, REVIEW_TIER],
     criteria: FIXTURE_CRITERIA,
   });
   expect(template.status).toBe(201);
-  const [project, fuzzService, sequenceService] = await Promise.all([
+  const [project, fuzzService, sequenceService, reviewService] = await Promise.all([
     fx.pmo.post('/v1/projects', { key: unique('FUZZ'), name: 'Fuzz', methodology: 'agile' }),
     fx.smo.post('/v1/services', { name: unique('fuzz'), tier: FUZZ_TIER }),
     fx.smo.post('/v1/services', { name: unique('sequence'), tier: SEQUENCE_TIER }),
+    fx.smo.post('/v1/services', { name: unique('review'), tier: REVIEW_TIER }),
   ]);
   refs.projectId = project.body.id;
   refs.fuzzServiceId = fuzzService.body.id;
   refs.sequenceServiceId = sequenceService.body.id;
+  refs.reviewServiceId = reviewService.body.id;
 });
 
 afterAll(async () => {
@@ -1017,6 +1054,7 @@ const step = fc.record({
   key: fc.constantFrom(MANUAL, AUTOMATED, ADVISORY, 'no-such-key'),
   passed: fc.boolean(),
   reference: fc.constantFrom('INC-1', 'INC-2', 'INC-3'),
+  actionKey: fc.constantFrom('A-1', 'A-2', 'A-9'),
   priority: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
 });
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
@@ -1070,6 +1108,17 @@ function plan(
       return post('/resume', {});
     case 'cancel':
       return post('/cancel', { reason: 'cancelled' });
+    case 'create_action':
+      return post('/actions', {
+        title: 'follow-on',
+        ...(s.pick % 2 === 0 ? { ownerId: people[pickOf(POOL, s.pick)].id } : {}),
+      });
+    case 'assign_action':
+      return post(`/actions/${s.actionKey}/assign`, { ownerId: people[pickOf(POOL, s.pick)].id });
+    case 'close_action':
+      return post(`/actions/${s.actionKey}/close`, { note: 'done' });
+    case 'record_lesson':
+      return post('/lessons', { text: 'a lesson' });
   }
 }
 
@@ -1116,6 +1165,12 @@ function guided(current: any, s: Step): Planned | null {
         (incident: { resolvedAt: string | null }) => incident.resolvedAt === null,
       );
       if (open) return plan('resolve_incident', smoLike, { ...s, reference: open.reference });
+      // An open action nobody owns holds ELS (an exit criterion): name an owner.
+      const unowned = current.actions.find(
+        (action: { status: string; ownerId: string | null }) =>
+          action.status === 'open' && action.ownerId === null,
+      );
+      if (unowned) return plan('assign_action', smoLike, { ...s, actionKey: unowned.key });
       return { command: 'wait', actor: '', method: 'POST', rest: '', body: null };
     }
     case 'on_hold':
@@ -1185,7 +1240,7 @@ function expectQuorum(before: any, after: any, context: unknown): void {
 }
 
 describe('random event sequences', () => {
-  it('keep final states final, audit every transition and only those, and count approvals per round', async () => {
+  it('keep final states final (operational taking only follow-on actions and lessons), audit every transition and only those, and count approvals per round', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 25 }), async (steps) => {
         sequences++;
@@ -1234,18 +1289,36 @@ describe('random event sequences', () => {
           expectSane(JSON.stringify(context), answer);
           expect({ context, status: answer.status }).toEqual({
             context,
-            status: [200, 400, 403, 404, 409].includes(answer.status)
+            status: [200, 201, 400, 403, 404, 409].includes(answer.status)
               ? answer.status
-              : '200, 400, 403, 404 or 409',
+              : '200, 201, 400, 403, 404 or 409',
           });
-          if (answer.status === 200) accepted.push([who.id, command]);
+          // A created follow-on action answers 201.
+          const took = answer.status === 200 || answer.status === 201;
+          if (took) accepted.push([who.id, command]);
           const after = (await admin.get(`/v1/deliverables/${id}`)).body;
-          if (finalVersion !== null) {
-            // Final: every command is refused as not allowed now (403 first where the role is missing).
-            const roleless = roleRefusal(command, { principalId: who.id, roles: who.roles }) !== null;
-            expect({ context, status: answer.status, version: after.version, state: after.status }).toEqual({
+          if (finalVersion !== null && took) {
+            // Final: only what the status still takes changes it, and never its status.
+            expect({ context, command, state: after.status, version: after.version }).toEqual({
               context,
-              status: roleless && answer.status === 403 ? 403 : 409,
+              command: STILL_TAKEN[current.status].includes(command) ? command : 'a command it still takes',
+              state: current.status,
+              version: finalVersion + 1,
+            });
+            finalVersion = after.version;
+          } else if (finalVersion !== null) {
+            // Else refused as not allowed now (403 first where the role is missing), or, for what it still
+            // takes, by that command's own rules.
+            const roleless = roleRefusal(command, { principalId: who.id, roles: who.roles }) !== null;
+            const still = STILL_TAKEN[current.status].includes(command);
+            expect({
+              context,
+              status: still || (roleless && answer.status === 403) ? 'refused' : answer.status,
+              version: after.version,
+              state: after.status,
+            }).toEqual({
+              context,
+              status: still || (roleless && answer.status === 403) ? 'refused' : 409,
               version: finalVersion,
               state: current.status,
             });
@@ -1255,7 +1328,10 @@ describe('random event sequences', () => {
           if (answer.status === 200 && (command === 'submit' || command === 'resubmit'))
             submitters.add(who.id);
           if (FINAL.has(after.status))
-            expect({ context, actions: after.allowedActions }).toEqual({ context, actions: [] });
+            expect({
+              context,
+              actions: after.allowedActions.filter((a: string) => !STILL_TAKEN[after.status].includes(a)),
+            }).toEqual({ context, actions: [] });
           current = after;
           if (finalVersion === null && FINAL.has(current.status)) finalVersion = current.version;
         }

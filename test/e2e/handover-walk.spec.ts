@@ -168,7 +168,8 @@ describe('a deliverable from draft to operational', () => {
     );
 
     const final = await pmo.get(path);
-    expect(final.body.allowedActions).toEqual([]);
+    // The handover is over; the live service still takes follow-on actions and lessons learned.
+    expect(final.body.allowedActions).toEqual(['create_action', 'record_lesson']);
 
     const history = (await pmo.get(`${path}/history`)).body.items;
     expect(history.map((event: any) => [event.action, event.toStatus])).toEqual([

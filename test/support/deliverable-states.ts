@@ -45,7 +45,14 @@ export type FixtureState =
   | 'scheduled'
   | 'early_life_support'
   /** early_life_support with the incident INC-1 (P3) open. */
-  | 'incident_open';
+  | 'incident_open'
+  /** early_life_support with the follow-on action A-1 open and owned by nobody. */
+  | 'action_open'
+  /**
+   * els_review: the ELS period must end while the fixture waits, so the service's policy needs an
+   * elsDuration of a second or so (and nothing open that would extend it).
+   */
+  | 'els_review';
 
 export interface FixtureActors {
   pmo: ApiClient;
@@ -125,6 +132,24 @@ export async function deliverableIn(
   if (state === 'scheduled') return id;
   await step(actors.smo, '/go-live/confirm', {}, 'early_life_support');
   if (state === 'early_life_support') return id;
+  if (state === 'action_open') {
+    expectStatus(
+      await actors.smo.post(`/v1/deliverables/${id}/actions`, { title: 'fixture' }),
+      201,
+      'action',
+    );
+    return id;
+  }
+  if (state === 'els_review') {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const seen = expectStatus(await actors.smo.get(`/v1/deliverables/${id}`), 200, 'els_review');
+      if (seen.status === 'els_review') return id;
+      if (seen.status !== 'early_life_support' || Date.now() > deadline)
+        throw new Error(`fixture els_review: still ${seen.status}; is the ELS period of its service short?`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
   await step(
     actors.smo,
     '/incidents',

@@ -13,6 +13,7 @@ import { DelegationsService } from './delegations/delegations.service.js';
 import { DeliverablesController } from './deliverables/deliverables.controller.js';
 import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
+import { FollowOnActionsController } from './deliverables/follow-on-actions.controller.js';
 import { EventHub } from './events/event-hub.js';
 import { EventsController } from './events/events.controller.js';
 import { FreezeWindowsController } from './governance/freeze-windows.controller.js';
@@ -38,6 +39,7 @@ const controllers = [
   ProjectsController,
   DeliverablesController,
   HandoverActionsController,
+  FollowOnActionsController,
   InboxController,
   EventsController,
   GovernanceController,

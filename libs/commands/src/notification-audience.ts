@@ -80,9 +80,21 @@ export function notificationFor(
             : `[Baton] ELS follow-up: ${name}`,
         text:
           type === 'els.extended'
-            ? `The early life support period of ${name} ended with its exit criteria unmet: it runs for another period.\n${link}`
+            ? `The early life support period of ${name} ended with its exit criteria unmet${unmetWords(data)}: it runs for another period.\n${link}`
             : `${name} is in early life support: review open incidents and follow-on actions.\n${link}`,
       };
+    case 'reminder.action_due': {
+      // The owner carries the action; one nobody owns yet is the SMO's to hand on.
+      const action = (data.action ?? {}) as { key?: unknown; title?: unknown };
+      const owner = typeof data.ownerId === 'string' ? data.ownerId : null;
+      return {
+        audience: owner
+          ? { ids: [owner], roles: [], delegatesOf: [] }
+          : { ids: [], roles: ['smo'], delegatesOf: [] },
+        subject: `[Baton] Follow-on action due: ${String(action.title)} (${name})`,
+        text: `Follow-on action ${String(action.key)} "${String(action.title)}" of ${name} is due now (${String(data.dueAt)})${owner ? '' : ' and has no owner'}.\n${link}`,
+      };
+    }
     case 'schedule.conflict': {
       const conflicts = Array.isArray(data.conflicts) ? (data.conflicts as { name?: unknown }[]) : [];
       const names = [...new Set(conflicts.map((conflict) => String(conflict.name)))].join(', ');
@@ -106,4 +118,16 @@ export function notificationFor(
     default:
       return null;
   }
+}
+
+/** Which ELS exit criteria did not hold, in words, from an els.extended notice. */
+function unmetWords(data: Record<string, unknown>): string {
+  const unmet = Array.isArray(data.unmet) ? data.unmet : [];
+  const words = [
+    ...(unmet.includes('incidents') ? ['too many open incidents'] : []),
+    ...(unmet.includes('action_owners') && Array.isArray(data.actionsWithoutOwner)
+      ? [`follow-on actions without an owner (${data.actionsWithoutOwner.join(', ')})`]
+      : []),
+  ];
+  return words.length === 0 ? '' : ` (${words.join('; ')})`;
 }

@@ -47,7 +47,13 @@ describe('allowedActions', () => {
 
   it('offers resolve_incident only while an incident is open', () => {
     const driver = HandoverDriver.at('early_life_support');
-    expect(allowedActions(driver.stored, smo)).toEqual(['rollback', 'record_incident', 'hold', 'cancel']);
+    expect(allowedActions(driver.stored, smo)).toEqual([
+      'rollback',
+      'record_incident',
+      'create_action',
+      'hold',
+      'cancel',
+    ]);
     driver.run({ type: 'record_incident', reference: 'INC-1', priority: 'P3', summary: 'x' }, smo);
     expect(allowedActions(driver.stored, smo)).toContain('resolve_incident');
   });
@@ -58,6 +64,7 @@ describe('allowedActions', () => {
       'schedule',
       'confirm',
       'rollback',
+      'create_action',
       'hold',
       'cancel',
     ]);

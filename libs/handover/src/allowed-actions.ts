@@ -1,7 +1,7 @@
 import { roleRefusal } from './rules/index.js';
 import { refusalOfWellFormed } from './command-rules.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
-import { openIncidents } from './handover.context.js';
+import { followOnActions, openIncidents } from './handover.context.js';
 import type { HandoverCommand } from './handover.commands.js';
 import type { RestoredHandover } from './handover.snapshot.js';
 import { ACTIONS, DECISIONS, GATES, type Action, type Actor } from './handover.types.js';
@@ -84,6 +84,20 @@ export function candidateCommands(
       ];
     case 'resolve_incident':
       return openIncidents(context).map(({ reference }) => ({ type: 'resolve_incident', at: AT, reference }));
+    case 'create_action':
+      return [{ type: 'create_action', at: AT, title: 'title' }];
+    case 'assign_action':
+      // Any principal: that the owner exists is the command path's to check, not a rule of the handover.
+      return openActionKeys(restored).map((key) => ({
+        type: 'assign_action',
+        at: AT,
+        key,
+        ownerId: actor.principalId ?? 'owner',
+      }));
+    case 'close_action':
+      return openActionKeys(restored).map((key) => ({ type: 'close_action', at: AT, key }));
+    case 'record_lesson':
+      return [{ type: 'record_lesson', at: AT, text: 'lesson' }];
     case 'hold':
       return [{ type: 'hold', at: AT, reason: 'reason' }];
     case 'resume':
@@ -93,6 +107,12 @@ export function candidateCommands(
     default:
       return assertUnreachable(action);
   }
+}
+
+function openActionKeys({ context }: RestoredHandover): string[] {
+  return followOnActions(context)
+    .filter(({ status }) => status === 'open')
+    .map(({ key }) => key);
 }
 
 function freshReference(restored: RestoredHandover): string {

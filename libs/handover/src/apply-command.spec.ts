@@ -530,7 +530,12 @@ describe('go-live', () => {
       { type: 'schedule_timer', kind: 'els_period_end', delay: 'PT2S', period: 1 },
       { type: 'schedule_timer', kind: 'els_follow_up', delay: 'PT1S', period: 1, repeat: true },
     ]);
-    expect(driver.view.els).toEqual({ period: 1, extensions: 0, exitRound: 0 });
+    expect(driver.view.els).toEqual({
+      period: 1,
+      extensions: 0,
+      exitRound: 0,
+      exitCriteria: { incidentsWithinLimits: true, actionsOwned: true },
+    });
   });
 
   it.each(['scheduled', 'early_life_support'] as const)(
@@ -613,12 +618,19 @@ describe('early life support', () => {
           extensions: 1,
           extendedBy: 'PT2S',
           reason: 'exit_criteria_not_met',
+          unmet: ['incidents'],
           openIncidents: { P1: 1, P2: 0, P3: 0, P4: 0 },
+          actionsWithoutOwner: [],
         },
       },
     ]);
-    expect(extended.audit?.data).toEqual({ period: 1, outcome: 'extended', openIncidents: { P1: 1, P2: 0 } });
-    expect(driver.view.els).toEqual({ period: 2, extensions: 1, exitRound: 0 });
+    expect(extended.audit?.data).toEqual({
+      period: 1,
+      outcome: 'extended',
+      openIncidents: { P1: 1, P2: 0 },
+      actionsWithoutOwner: [],
+    });
+    expect(driver.view.els).toMatchObject({ period: 2, extensions: 1, exitRound: 0 });
 
     // The first period's timer, delivered again, is stale.
     expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);
@@ -701,6 +713,7 @@ describe('decisions at the ELS exit gate', () => {
           extendedBy: 'PT2S',
           reason: 'exit_decision',
           openIncidents: { P1: 0, P2: 0, P3: 0, P4: 0 },
+          actionsWithoutOwner: [],
         },
       },
       {
@@ -817,7 +830,7 @@ describe('final statuses', () => {
       ),
   };
 
-  it.each(Object.keys(finals) as (keyof typeof finals)[])('%s takes no command at all', (status) => {
+  it.each(Object.keys(finals) as (keyof typeof finals)[])('%s takes no command of the handover', (status) => {
     const driver = finals[status]();
     expect(driver.status).toBe(status);
     const attempts: [CommandInput, Actor][] = [
@@ -836,7 +849,11 @@ describe('final statuses', () => {
       expect({ command: command.type, code: error.code, allowed: error.details.allowedActions }).toEqual({
         command: command.type,
         code: HandoverErrorCode.ActionNotAllowed,
-        allowed: [],
+        // A live service still records follow-on actions and lessons learned.
+        allowed:
+          status === 'operational' && actor.roles.some((r) => r === 'pmo' || r === 'smo')
+            ? ['create_action', 'record_lesson']
+            : [],
       });
     }
     expect(refusal(() => driver.run(periodEnd(1), system)).code).toBe(HandoverErrorCode.StaleTimer);

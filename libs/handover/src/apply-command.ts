@@ -3,8 +3,10 @@ import { refusalOf } from './command-rules.js';
 import { toEffects, type Effect } from './handover.effects.js';
 import {
   approversInRound,
+  followOnActions,
   gatePolicy,
   openIncidentCounts,
+  unownedOpenActions,
   type HandoverContext,
 } from './handover.context.js';
 import { commandData, toHandoverEvent, type HandoverCommand } from './handover.commands.js';
@@ -121,6 +123,9 @@ function auditData(
       return { conflicts: command.conflicts.map((conflict) => ({ ...conflict })) };
     case 'freeze_lifted':
       return { freezeWindowId: command.freezeWindowId };
+    case 'create_action':
+      // The key is the machine's to give: the audit names it.
+      return { key: followOnActions(after).at(-1)?.key ?? null, ...commandData(command) };
     case 'timer_due': {
       if (command.timer.kind === 'attestation_expiry') {
         return { key: command.timer.subject, expiresAt: command.timer.dueAt, timerId: command.timer.id };
@@ -130,6 +135,7 @@ function auditData(
         period: command.timer.period,
         outcome: toStatus === 'els_review' ? 'els_review' : 'extended',
         openIncidents: { P1: open.P1, P2: open.P2 },
+        actionsWithoutOwner: unownedOpenActions(before.context).map(({ key }) => key),
       };
     }
     case 'schedule': {
@@ -157,6 +163,9 @@ function auditData(
     case 'rollback':
     case 'record_incident':
     case 'resolve_incident':
+    case 'assign_action':
+    case 'close_action':
+    case 'record_lesson':
     case 'hold':
     case 'resume':
     case 'cancel':

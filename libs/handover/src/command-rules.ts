@@ -5,7 +5,10 @@ import type { Actor } from './handover.types.js';
 import { eventsHandledIn } from './machine-nodes.js';
 import {
   conflictNoted,
+  actionOpen,
   criterionAutomated,
+  dueDateAhead,
+  mayCloseAction,
   criterionKnown,
   criterionProbeable,
   expiryCurrent,
@@ -126,6 +129,13 @@ function commandRefusal(restored: RestoredHandover, command: HandoverCommand, ac
       return incidentNew(context, command.reference);
     case 'resolve_incident':
       return incidentOpen(context, command.reference);
+    case 'create_action':
+      return dueDateAhead(command.dueAt, command.at);
+    case 'assign_action':
+      return actionOpen(context, command.key) ?? dueDateAhead(command.dueAt, command.at);
+    case 'close_action':
+      return actionOpen(context, command.key) ?? mayCloseAction(context, command.key, actor);
+    case 'record_lesson':
     case 'edit':
     case 'rollback':
     case 'timer_due':

@@ -14,6 +14,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsExitMaxOpenIncidents: { P1: 0, P2: 0 },
     readinessReminders: ['P14D', 'P7D', 'P3D', 'P1D'],
     freezeOverrideRoles: ['change_manager'],
+    elsExitRequiresActionOwners: true,
   },
   2: {
     acceptance: { roles: ['service_owner', 'change_manager', 'operations'], quorum: 2, decisionSla: 'P3D' },
@@ -23,6 +24,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsExitMaxOpenIncidents: { P1: 0, P2: 0 },
     readinessReminders: ['P14D', 'P7D', 'P1D'],
     freezeOverrideRoles: ['change_manager'],
+    elsExitRequiresActionOwners: true,
   },
   3: {
     acceptance: { roles: ['service_owner', 'change_manager'], quorum: 2, decisionSla: 'P4D' },
@@ -32,6 +34,7 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsExitMaxOpenIncidents: { P1: 0, P2: 1 },
     readinessReminders: ['P7D', 'P1D'],
     freezeOverrideRoles: ['change_manager'],
+    elsExitRequiresActionOwners: true,
   },
   4: {
     acceptance: { roles: ['service_owner'], quorum: 1, decisionSla: 'P5D' },
@@ -41,5 +44,6 @@ export const DEFAULT_POLICIES: Readonly<Record<ServiceTier, Policy>> = {
     elsExitMaxOpenIncidents: { P1: 0, P2: 1 },
     readinessReminders: ['P7D', 'P1D'],
     freezeOverrideRoles: ['change_manager'],
+    elsExitRequiresActionOwners: true,
   },
 };

@@ -77,7 +77,12 @@ describe('describeHandover', () => {
     const view = HandoverDriver.at('els_review').view;
     expect(view.gate).toMatchObject({ gate: 'els_exit', round: 1, roles: ['service_owner', 'operations'] });
     expect(view.goLiveWindow).toEqual({ start: '2030-02-01T08:00:00.000Z', end: '2030-02-01T10:00:00.000Z' });
-    expect(view.els).toEqual({ period: 1, extensions: 0, exitRound: 1 });
+    expect(view.els).toEqual({
+      period: 1,
+      extensions: 0,
+      exitRound: 1,
+      exitCriteria: { incidentsWithinLimits: true, actionsOwned: true },
+    });
   });
 
   it('says where a held deliverable resumes', () => {

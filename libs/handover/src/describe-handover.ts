@@ -3,9 +3,12 @@ import {
   currentRound,
   decidedFor,
   decisionsInRound,
+  followOnActions,
   gatePolicy,
   openIncidents,
   type CriterionState,
+  type FollowOnAction,
+  type LessonRecord,
   type DecisionRecord,
   type HandoverContext,
   type IncidentRecord,
@@ -13,7 +16,7 @@ import {
 import type { RestoredHandover } from './handover.snapshot.js';
 import { specOf } from './criterion.js';
 import type { FreezeConflict } from './rules/window.js';
-import { GATE_AWAITED_IN, mandatoryCriteriaMet } from './rules/index.js';
+import { elsExitCriteria, GATE_AWAITED_IN, mandatoryCriteriaMet } from './rules/index.js';
 import {
   isStatus,
   type CriterionBlocks,
@@ -85,11 +88,24 @@ export interface HandoverView {
   goLiveWindow: { start: string; end: string } | null;
   /** Change freezes laid over the scheduled window since it was set (until it moves or the go-live is confirmed). */
   conflicts: FreezeConflict[];
-  els: { period: number; extensions: number; exitRound: number };
+  els: {
+    period: number;
+    extensions: number;
+    exitRound: number;
+    /**
+     * The exit criteria the machine checks at the end of a period, as they stand now (null before the first
+     * submission, when no policy governs yet). The period end extends ELS while one is false.
+     */
+    exitCriteria: { incidentsWithinLimits: boolean; actionsOwned: boolean } | null;
+  };
   incidents: IncidentRecord[];
   openIncidents: IncidentRecord[];
   /** While on hold: why, since when, and the status RESUME goes back to. */
   hold: { reason: string; at: string; heldFrom: Status | null } | null;
+  /** Follow-on actions, oldest first. */
+  actions: FollowOnAction[];
+  /** Lessons learned, oldest first. */
+  lessons: LessonRecord[];
 }
 
 /**
@@ -128,12 +144,25 @@ export function describeState(state: DescribableState): HandoverView {
     awaitingRoles: gate === null ? [] : [...gate.roles],
     goLiveWindow: context.window === null ? null : { ...context.window },
     conflicts: status === 'scheduled' ? (context.conflicts ?? []).map((conflict) => ({ ...conflict })) : [],
-    els: { period: context.elsPeriod, extensions: context.elsExtensions, exitRound: context.elsRound },
+    els: {
+      period: context.elsPeriod,
+      extensions: context.elsExtensions,
+      exitRound: context.elsRound,
+      exitCriteria: exitCriteriaView(context),
+    },
     incidents: context.incidents.map((incident) => ({ ...incident })),
     openIncidents: openIncidents(context).map((incident) => ({ ...incident })),
     hold:
       context.hold === null || status !== 'on_hold' ? null : { ...context.hold, heldFrom: heldFrom(state) },
+    actions: followOnActions(context).map((action) => ({ ...action })),
+    lessons: (context.lessons ?? []).map((lesson) => ({ ...lesson })),
   };
+}
+
+function exitCriteriaView(context: HandoverContext): HandoverView['els']['exitCriteria'] {
+  if (context.policy === null) return null;
+  const { incidents, actionOwners } = elsExitCriteria(context);
+  return { incidentsWithinLimits: incidents === null, actionsOwned: actionOwners === null };
 }
 
 function gateView({ context, status }: DescribableState): GateView | null {

@@ -59,6 +59,11 @@ export type HandoverCommand =
   | { type: 'rollback'; at: string; reason: string }
   | { type: 'record_incident'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'resolve_incident'; at: string; reference: string }
+  | { type: 'create_action'; at: string; title: string; ownerId?: string; dueAt?: string }
+  /** A new owner; `dueAt` also sets or moves the due date. */
+  | { type: 'assign_action'; at: string; key: string; ownerId: string; dueAt?: string }
+  | { type: 'close_action'; at: string; key: string; note?: string }
+  | { type: 'record_lesson'; at: string; text: string }
   | { type: 'timer_due'; at: string; timer: DueTimer }
   /** A change freeze was laid over the scheduled go-live window: these occurrences of it meet the window. */
   | { type: 'freeze_conflict'; at: string; conflicts: FreezeConflict[] }
@@ -168,6 +173,34 @@ export function toHandoverEvent(command: HandoverCommand, actor: Actor): Handove
       };
     case 'resolve_incident':
       return { type: 'RESOLVE_INCIDENT', at, reference: command.reference };
+    case 'create_action':
+      return {
+        type: 'CREATE_ACTION',
+        at,
+        principalId: actor.principalId,
+        title: command.title,
+        ownerId: command.ownerId ?? null,
+        dueAt: command.dueAt ?? null,
+      };
+    case 'assign_action':
+      return {
+        type: 'ASSIGN_ACTION',
+        at,
+        key: command.key,
+        ownerId: command.ownerId,
+        dueAt: command.dueAt ?? null,
+      };
+    case 'close_action':
+      return {
+        type: 'CLOSE_ACTION',
+        at,
+        key: command.key,
+        principalId: actor.principalId,
+        principalRoles: actor.roles,
+        note: command.note ?? null,
+      };
+    case 'record_lesson':
+      return { type: 'RECORD_LESSON', at, principalId: actor.principalId, text: command.text };
     case 'timer_due':
       return { type: 'TIMER_DUE', at, timer: command.timer };
     case 'hold':
@@ -299,6 +332,23 @@ function commandProblems(command: HandoverCommand): string[] {
     case 'resolve_incident':
       text('reference', command.reference);
       break;
+    case 'create_action':
+      text('title', command.title);
+      text('ownerId', command.ownerId, true);
+      time('dueAt', command.dueAt, true);
+      break;
+    case 'assign_action':
+      text('key', command.key);
+      text('ownerId', command.ownerId);
+      time('dueAt', command.dueAt, true);
+      break;
+    case 'close_action':
+      text('key', command.key);
+      text('note', command.note, true);
+      break;
+    case 'record_lesson':
+      text('text', command.text);
+      break;
     case 'timer_due': {
       const timer: unknown = command.timer;
       if (!isPlainObject(timer)) {
@@ -355,6 +405,10 @@ export const COMMAND_OF_EVENT: Readonly<Record<HandoverEventType, HandoverComman
   ROLLBACK: 'rollback',
   RECORD_INCIDENT: 'record_incident',
   RESOLVE_INCIDENT: 'resolve_incident',
+  CREATE_ACTION: 'create_action',
+  ASSIGN_ACTION: 'assign_action',
+  CLOSE_ACTION: 'close_action',
+  RECORD_LESSON: 'record_lesson',
   TIMER_DUE: 'timer_due',
   HOLD: 'hold',
   RESUME: 'resume',

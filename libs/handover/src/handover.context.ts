@@ -1,5 +1,5 @@
 import { type CriterionSpec, specOf } from './criterion.js';
-import type { CriterionStatus, Decision, Gate, Priority } from './handover.types.js';
+import type { CriterionStatus, Decision, FollowOnActionStatus, Gate, Priority } from './handover.types.js';
 import { gatePolicyOf, type GatePolicy, type Policy } from './policy.js';
 import type { FreezeConflict } from './rules/window.js';
 
@@ -51,6 +51,30 @@ export interface IncidentRecord {
   resolvedAt: string | null;
 }
 
+/** A follow-on action handed over with the service (a known defect, a task for business as usual). */
+export interface FollowOnAction {
+  /** `A-1`, `A-2`...: numbered in the order they were created, never reused. */
+  key: string;
+  title: string;
+  /** The principal who carries it into business as usual; null until one is named. */
+  ownerId: string | null;
+  dueAt: string | null;
+  status: FollowOnActionStatus;
+  createdAt: string;
+  createdBy: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  /** What the closer said about it. */
+  note: string | null;
+}
+
+/** A lesson learned (the lessons report, the continual improvement register). */
+export interface LessonRecord {
+  text: string;
+  recordedBy: string | null;
+  at: string;
+}
+
 export interface HandoverContext {
   criteria: CriterionState[];
   /** Acceptance round: 0 until the first submission, then one more at each submit and resubmit. */
@@ -79,6 +103,10 @@ export interface HandoverContext {
   conflicts?: FreezeConflict[];
   incidents: IncidentRecord[];
   hold: { reason: string; at: string } | null;
+  /** Follow-on actions, oldest first (absent in snapshots from before them: none). */
+  actions?: FollowOnAction[];
+  /** Lessons learned, oldest first (absent in snapshots from before them: none). */
+  lessons?: LessonRecord[];
 }
 
 export function initialContext(criteria: readonly CriterionSpec[]): HandoverContext {
@@ -121,6 +149,24 @@ export function findCriterion(context: HandoverContext, key: string): CriterionS
 
 export function findIncident(context: HandoverContext, reference: string): IncidentRecord | undefined {
   return context.incidents.find((incident) => incident.reference === reference);
+}
+
+export function followOnActions(context: HandoverContext): FollowOnAction[] {
+  return context.actions ?? [];
+}
+
+export function findAction(context: HandoverContext, key: string): FollowOnAction | undefined {
+  return followOnActions(context).find((action) => action.key === key);
+}
+
+/** The key the next action gets: one more than the actions there are (none is ever removed). */
+export function nextActionKey(context: HandoverContext): string {
+  return `A-${followOnActions(context).length + 1}`;
+}
+
+/** Open actions nobody owns yet: an ELS exit criterion (policy elsExitRequiresActionOwners). */
+export function unownedOpenActions(context: HandoverContext): FollowOnAction[] {
+  return followOnActions(context).filter((action) => action.status === 'open' && action.ownerId === null);
 }
 
 export function roundPolicy(context: HandoverContext): Policy {

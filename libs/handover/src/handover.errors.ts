@@ -22,6 +22,9 @@ import type { JsonObject } from './json.types.js';
  * | UNKNOWN_INCIDENT            | 404  | the incident reference names nothing on this deliverable        |
  * | DUPLICATE_INCIDENT          | 409  | the incident reference is already recorded                      |
  * | INCIDENT_ALREADY_RESOLVED   | 409  | the incident was resolved before                                |
+ * | UNKNOWN_ACTION              | 404  | the follow-on action key names nothing on this deliverable      |
+ * | ACTION_ALREADY_CLOSED       | 409  | the follow-on action was closed before                          |
+ * | DUE_DATE_PAST               | 400  | a follow-on action due at or before the time it is set          |
  * | INVALID_WINDOW              | 400  | a go-live window whose end is not after its start               |
  * | FREEZE_WINDOW               | 409  | a go-live window in a change freeze, without an override; details: conflicts |
  * | CRITERION_EXPIRED           | 409  | go-live confirmed while a mandatory criterion lapsed (expired, or failed) since acceptance |
@@ -34,7 +37,7 @@ import type { JsonObject } from './json.types.js';
  * | TIMER_WAITS                 | 409  | a timer due while the deliverable is on hold (it fires on resume) |
  * | READINESS_INCOMPLETE        | 409  | a mandatory criterion is neither passed nor waived (a condition, not a command's refusal) |
  * | QUORUM_NOT_REACHED          | 409  | fewer approvals than the gate's quorum (a condition)            |
- * | ELS_EXIT_CRITERIA_UNMET     | 409  | more open P1/P2 incidents than the policy allows (a condition)  |
+ * | ELS_EXIT_CRITERIA_UNMET     | 409  | more open P1/P2 incidents than the policy allows, or an open follow-on action without an owner (a condition) |
  * | SNAPSHOT_VERSION_UNKNOWN    | 500  | stored data from a machine version this code cannot read: a fault to alert on, not bad input |
  * | SNAPSHOT_INVALID            | 500  | stored data that does not restore: a fault to alert on, not bad input |
  */
@@ -54,6 +57,9 @@ export enum HandoverErrorCode {
   UnknownIncident = 'HANDOVER.UNKNOWN_INCIDENT',
   DuplicateIncident = 'HANDOVER.DUPLICATE_INCIDENT',
   IncidentAlreadyResolved = 'HANDOVER.INCIDENT_ALREADY_RESOLVED',
+  UnknownAction = 'HANDOVER.UNKNOWN_ACTION',
+  ActionAlreadyClosed = 'HANDOVER.ACTION_ALREADY_CLOSED',
+  DueDatePast = 'HANDOVER.DUE_DATE_PAST',
   InvalidWindow = 'HANDOVER.INVALID_WINDOW',
   FreezeWindow = 'HANDOVER.FREEZE_WINDOW',
   CriterionExpired = 'HANDOVER.CRITERION_EXPIRED',

@@ -66,6 +66,26 @@ export type HandoverEvent =
   | { type: 'ROLLBACK'; at: string; reason: string }
   | { type: 'RECORD_INCIDENT'; at: string; reference: string; priority: Priority; summary: string }
   | { type: 'RESOLVE_INCIDENT'; at: string; reference: string }
+  | {
+      type: 'CREATE_ACTION';
+      at: string;
+      principalId: string | null;
+      title: string;
+      ownerId: string | null;
+      dueAt: string | null;
+    }
+  /** A new owner; `dueAt` sets or moves the due date (null leaves it as it is). */
+  | { type: 'ASSIGN_ACTION'; at: string; key: string; ownerId: string; dueAt: string | null }
+  | {
+      type: 'CLOSE_ACTION';
+      at: string;
+      key: string;
+      principalId: string | null;
+      /** The closer's roles: the owner closes its own, the PMO and SMO any. */
+      principalRoles: readonly string[];
+      note: string | null;
+    }
+  | { type: 'RECORD_LESSON'; at: string; principalId: string | null; text: string }
   /** A durable timer came due: the machine says what it does (a notice, the end of an ELS period, nothing). */
   | { type: 'TIMER_DUE'; at: string; timer: DueTimer }
   | { type: 'HOLD'; at: string; reason: string }
@@ -93,6 +113,10 @@ export const HANDOVER_EVENT_TYPES = [
   'ROLLBACK',
   'RECORD_INCIDENT',
   'RESOLVE_INCIDENT',
+  'CREATE_ACTION',
+  'ASSIGN_ACTION',
+  'CLOSE_ACTION',
+  'RECORD_LESSON',
   'TIMER_DUE',
   'HOLD',
   'RESUME',
@@ -127,6 +151,8 @@ export const NOTIFY_EVENTS = [
   'schedule.conflict',
   'criterion.expired',
   'reminder.action_due',
+  'action.created',
+  'action.closed',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 

@@ -9,7 +9,9 @@ import {
   cancelTimers,
   criteriaEvents,
   elsPeriodEnds,
+  followOnActionEvents,
   freezeLaidOver,
+  lessonEvents,
   mayDecideAt,
   moveTargetGoLive,
   notices,
@@ -23,6 +25,7 @@ import {
   sendBackToRework,
   stopAllTimers,
   stopTimersForRework,
+  stopHandoverTimers,
   submission,
 } from './machine/transitions.js';
 import type { HandoverInput } from './machine/typed.js';
@@ -33,7 +36,8 @@ export type { HandoverInput } from './machine/typed.js';
 export const MACHINE_VERSION = 1;
 
 /**
- * The handover of one deliverable, from draft to operational. Each state lists what it takes; the rules
+ * The handover of one deliverable, from draft to operational, and the follow-on actions and lessons learned
+ * of the live service after. Each state lists what it takes; the rules
  * behind the guards are in rules/, the actions in machine/actions.ts, the timers in machine/timers.ts, and
  * the transitions several states share in machine/transitions.ts. Effects (probes, timers, notices) are
  * declared, never run: the command path writes them to the outbox with the new snapshot.
@@ -141,31 +145,35 @@ export const handoverMachine = setup({
               ],
             },
             ROLLBACK: { target: 'rework', actions: stopTimersForRework },
-            TIMER_DUE: [attestationExpires, notices('scheduled', ['readiness'])],
+            TIMER_DUE: [attestationExpires, notices('scheduled', ['readiness', 'action_due'])],
             FREEZE_CONFLICT: freezeLaidOver,
             FREEZE_LIFTED: { guard: 'conflictNoted', actions: 'dropConflicts' },
+            ...followOnActionEvents,
           },
         },
         early_life_support: {
           on: {
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
-            TIMER_DUE: [...elsPeriodEnds, notices('early_life_support', ['els_follow_up'])],
+            TIMER_DUE: [...elsPeriodEnds, notices('early_life_support', ['els_follow_up', 'action_due'])],
             ROLLBACK: { target: 'rework', actions: stopTimersForRework },
+            ...followOnActionEvents,
           },
         },
         els_review: {
           always: {
             guard: quorumAt('els_exit'),
             target: '#handover.operational',
-            actions: stopAllTimers,
+            actions: stopHandoverTimers,
           },
           on: {
             RECORD_INCIDENT: { guard: 'incidentNew', actions: 'recordIncident' },
             RESOLVE_INCIDENT: { guard: 'incidentOpen', actions: 'resolveIncident' },
             APPROVE: { guard: mayDecideAt('els_exit'), actions: 'recordDecision' },
             ...sendBackToEls,
-            TIMER_DUE: notices('els_review', ['decision_overdue', 'decision_escalation']),
+            TIMER_DUE: notices('els_review', ['decision_overdue', 'decision_escalation', 'action_due']),
+            ...followOnActionEvents,
+            ...lessonEvents,
           },
         },
         held: { type: 'history' },
@@ -179,7 +187,15 @@ export const handoverMachine = setup({
         CANCEL: { target: 'cancelled', actions: stopAllTimers },
       },
     },
-    operational: { type: 'final' },
+    // The handover has ended (no status follows: FINAL_STATUSES), but the live service's follow-on actions
+    // and lessons learned are still recorded here, so it is not an XState final state.
+    operational: {
+      on: {
+        ...followOnActionEvents,
+        ...lessonEvents,
+        TIMER_DUE: notices('operational', ['action_due']),
+      },
+    },
     cancelled: { type: 'final' },
     rejected: { type: 'final' },
   },

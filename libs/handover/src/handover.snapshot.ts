@@ -75,7 +75,7 @@ export function restoreHandover(stored: StoredHandover): RestoredHandover {
   let snapshot: HandoverSnapshot;
   try {
     // Not resolveState: it does not revive the history state's memory, which RESUME needs.
-    snapshot = restoreMachineSnapshot(stored.snapshot as unknown as Snapshot<unknown>);
+    snapshot = restoreMachineSnapshot(reopenOperational(stored.snapshot) as unknown as Snapshot<unknown>);
   } catch (error) {
     throw invalid(error instanceof Error ? error.message : String(error));
   }
@@ -111,6 +111,17 @@ function tryStatusOf(snapshot: HandoverSnapshot): Status | null {
   // Statuses inside `active` appear as { active: 'draft' }; the others as a plain string.
   const leaf = isPlainObject(value) && Object.keys(value).length === 1 ? value.active : value;
   return isStatus(leaf) && (leaf === value) === !isPlainObject(value) ? leaf : null;
+}
+
+/**
+ * `operational` was an XState final state: snapshots stored there say `status: 'done'`, and a done actor
+ * takes no event. It now takes follow-on actions and lessons, so such a snapshot restores as active (the same
+ * state, the same meaning: no machine version bump is needed).
+ */
+function reopenOperational(snapshot: Record<string, unknown>): Record<string, unknown> {
+  return snapshot.value === 'operational' && snapshot.status === 'done'
+    ? { ...snapshot, status: 'active' }
+    : snapshot;
 }
 
 function hasContextShape(context: unknown): context is HandoverContext {

@@ -16,6 +16,10 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
+/**
+ * The statuses no other status follows: the handover has ended. `operational` still takes the follow-on
+ * actions and lessons learned of a live service (they change the record, never the status).
+ */
 export const FINAL_STATUSES = ['operational', 'cancelled', 'rejected'] as const satisfies readonly Status[];
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
@@ -43,6 +47,10 @@ export const ACTIONS = [
   'rollback',
   'record_incident',
   'resolve_incident',
+  'create_action',
+  'assign_action',
+  'close_action',
+  'record_lesson',
   'hold',
   'resume',
   'cancel',
@@ -64,6 +72,10 @@ export type CriterionBlocks = (typeof CRITERION_BLOCKS)[number];
 
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+
+/** A follow-on action is open until its owner (or the PMO or SMO) closes it. */
+export const FOLLOW_ON_ACTION_STATUSES = ['open', 'closed'] as const;
+export type FollowOnActionStatus = (typeof FOLLOW_ON_ACTION_STATUSES)[number];
 
 export const TIMER_KINDS = [
   'readiness',

@@ -24,7 +24,9 @@ export {
   ROUND_OF_GATE,
   type CriterionState,
   type DecisionRecord,
+  type FollowOnAction,
   type HandoverContext,
+  type LessonRecord,
   type IncidentRecord,
 } from './handover.context.js';
 export { toEffects, type Effect, type EffectType } from './handover.effects.js';
@@ -65,6 +67,7 @@ export {
   CRITERION_STATUSES,
   DECISIONS,
   FINAL_STATUSES,
+  FOLLOW_ON_ACTION_STATUSES,
   GATES,
   isFinalStatus,
   isStatus,
@@ -81,6 +84,7 @@ export {
   type CriterionStatus,
   type Decision,
   type FinalStatus,
+  type FollowOnActionStatus,
   type Gate,
   type Priority,
   type ServiceTier,
@@ -126,7 +130,14 @@ export {
   type FreezeConflict,
 } from './rules/index.js';
 export { NOTICE_EVENT_OF_TIMER } from './machine/timers.js';
-export { assertValidPolicy, gatePolicyOf, policyProblems, type GatePolicy, type Policy } from './policy.js';
+export {
+  assertValidPolicy,
+  gatePolicyOf,
+  policyProblems,
+  requiresActionOwners,
+  type GatePolicy,
+  type Policy,
+} from './policy.js';
 export {
   describeWorkflow,
   toMermaid,

@@ -22,6 +22,15 @@ export interface Policy {
   readinessReminders: string[];
   /** Who may schedule a go-live into a change freeze, with a reason; absent: change_manager. */
   freezeOverrideRoles?: string[];
+  /**
+   * ELS exit criterion: every open follow-on action has an owner in business as usual. Absent (policies
+   * stored before it): true.
+   */
+  elsExitRequiresActionOwners?: boolean;
+}
+
+export function requiresActionOwners(policy: Policy): boolean {
+  return policy.elsExitRequiresActionOwners ?? true;
 }
 
 export function gatePolicyOf(policy: Policy, gate: Gate): GatePolicy {
@@ -85,6 +94,10 @@ export function policyProblems(policy: unknown): string[] {
       !overrideRoles.every((r) => typeof r === 'string' && ROLE_PATTERN.test(r)))
   ) {
     problems.push('freezeOverrideRoles must be a list of lower_snake role names');
+  }
+  const requiresOwners = policy.elsExitRequiresActionOwners;
+  if (requiresOwners !== undefined && typeof requiresOwners !== 'boolean') {
+    problems.push('elsExitRequiresActionOwners must be true or false');
   }
   return problems;
 }

@@ -67,7 +67,17 @@ describe('describeWorkflow', () => {
     expect(states.get('on_hold')?.events).toEqual(['RESUME', 'CANCEL']);
     expect(states.get('early_life_support')?.actions).toContain('timer_due');
     expect(states.get('els_review')?.events).not.toContain('REJECT_FINAL');
-    for (const status of FINAL_STATUSES) expect(states.get(status)?.events).toEqual([]);
+    expect(states.get('cancelled')?.events).toEqual([]);
+    expect(states.get('rejected')?.events).toEqual([]);
+    // The handover has ended, but a live service still records follow-on actions and lessons.
+    expect(states.get('operational')?.events).toEqual([
+      'CREATE_ACTION',
+      'ASSIGN_ACTION',
+      'CLOSE_ACTION',
+      'RECORD_LESSON',
+      'TIMER_DUE',
+    ]);
+    expect(states.get('operational')?.final).toBe(true);
     expect(states.get('early_life_support')?.smo).toBe('early life support');
   });
 });

@@ -3,7 +3,7 @@ import { GLOSSARY } from './glossary.data.js';
 import { COMMAND_OF_EVENT, type HandoverCommandType } from './handover.commands.js';
 import { HANDOVER_EVENT_TYPES, type HandoverEventType } from './handover.events.js';
 import { handoverMachine, MACHINE_VERSION } from './handover.machine.js';
-import { GATES, STATUSES, isFinalStatus, type Gate, type Status } from './handover.types.js';
+import { GATES, STATUSES, isFinalStatus, isStatus, type Gate, type Status } from './handover.types.js';
 import { isPlainObject } from './json.types.js';
 import { eventsHandledIn } from './machine-nodes.js';
 
@@ -44,7 +44,8 @@ function writeBlock(node: AnyStateNode, edges: Edge[], lines: string[], indent: 
     lines.push(`${indent}${edge.from} --> ${edge.to} : ${edge.label}`);
   }
   for (const child of children) {
-    if (child.type === 'final') lines.push(`${indent}${child.key} --> [*]`);
+    // A status no other follows ends the handover, though operational still takes follow-on actions.
+    if (isStatus(child.key) && isFinalStatus(child.key)) lines.push(`${indent}${child.key} --> [*]`);
   }
 }
 
@@ -108,6 +109,7 @@ function initialStatus(): Status {
 
 export interface WorkflowState {
   name: Status;
+  /** No other status follows (operational still takes follow-on actions and lessons). */
   final: boolean;
   initial: boolean;
   /** Machine events with a transition here, guards aside. */

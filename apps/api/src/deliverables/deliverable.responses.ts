@@ -6,6 +6,7 @@ import {
   CRITERION_KINDS,
   CRITERION_STATUSES,
   DECISIONS,
+  FOLLOW_ON_ACTION_STATUSES,
   GATES,
   PRIORITIES,
   STATUSES,
@@ -78,6 +79,25 @@ export const incidentResponse = z
   })
   .meta({ id: 'Incident' });
 
+export const followOnActionResponse = z
+  .object({
+    key: z.string().describe('A-1, A-2...: in the order the actions were created'),
+    title: z.string(),
+    ownerId: uuidOut.nullable().describe('who carries it into business as usual; null: nobody yet'),
+    dueAt: timeOut.nullable(),
+    status: z.enum(FOLLOW_ON_ACTION_STATUSES),
+    createdAt: timeOut,
+    createdBy: uuidOut.nullable(),
+    closedAt: timeOut.nullable(),
+    closedBy: uuidOut.nullable(),
+    note: z.string().nullable().describe('what the closer said'),
+  })
+  .meta({ id: 'FollowOnAction', description: 'A follow-on action handed over with the service' });
+
+export const lessonResponse = z
+  .object({ text: z.string(), recordedBy: uuidOut.nullable(), at: timeOut })
+  .meta({ id: 'Lesson', description: 'A lesson learned' });
+
 const freezeConflictResponse = z
   .object({ freezeWindowId: uuidOut, name: z.string(), start: timeOut, end: timeOut })
   .meta({ id: 'FreezeConflict', description: 'An occurrence of a change freeze the go-live window meets' });
@@ -108,6 +128,21 @@ export const deliverableResponse = z
       period: z.number().int().describe('the early life support period; it never goes back'),
       extensions: z.number().int().describe('extensions within the current early life support'),
       exitRound: z.number().int().describe('the els_exit round'),
+      exitCriteria: z
+        .object({
+          incidentsWithinLimits: z
+            .boolean()
+            .describe("open P1/P2 incidents within the policy's elsExitMaxOpenIncidents"),
+          actionsOwned: z
+            .boolean()
+            .describe(
+              'every open follow-on action has an owner (always true when the policy does not ask it)',
+            ),
+        })
+        .nullable()
+        .describe(
+          'the exit criteria checked when an ELS period ends, as they stand now; while one is false the period end extends ELS. Null before the first submission',
+        ),
     }),
     hold: z
       .object({
@@ -117,6 +152,8 @@ export const deliverableResponse = z
       })
       .nullable()
       .describe('while on hold'),
+    actions: z.array(followOnActionResponse).describe('follow-on actions, oldest first'),
+    lessons: z.array(lessonResponse).describe('lessons learned, oldest first'),
     checklistId: uuidOut.nullable().describe('the checklist template it was created from; null: the default'),
     allowedActions: z.array(z.enum(ACTIONS)).describe('what the caller may do now'),
     createdAt: timeOut,

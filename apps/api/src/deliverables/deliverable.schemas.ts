@@ -109,3 +109,27 @@ export const incidentSchema = z
   })
   .meta({ id: 'IncidentRequest' });
 export type IncidentBody = z.output<typeof incidentSchema>;
+
+export const createActionSchema = z
+  .strictObject({
+    title: name,
+    ownerId: uuid.optional().describe('the principal who carries it into business as usual'),
+    dueAt: timestamp.optional().describe('after now: its owner is reminded then (event reminder.action_due)'),
+  })
+  .meta({ id: 'CreateActionRequest' });
+export type CreateActionBody = z.output<typeof createActionSchema>;
+export const assignActionSchema = z
+  .strictObject({
+    ownerId: uuid,
+    dueAt: timestamp
+      .optional()
+      .describe('sets or moves the due date (the reminder moves with it); a new owner alone moves nothing'),
+  })
+  .meta({ id: 'AssignActionRequest' });
+export type AssignActionBody = z.output<typeof assignActionSchema>;
+export const closeActionSchema = z
+  .strictObject({ note: text(0, 10_000).optional() })
+  .meta({ id: 'CloseActionRequest' });
+export type CloseActionBody = z.output<typeof closeActionSchema>;
+export const lessonSchema = z.strictObject({ text: text(1, 10_000) }).meta({ id: 'LessonRequest' });
+export type LessonBody = z.output<typeof lessonSchema>;

@@ -10,17 +10,23 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { type CommandInput } from '@baton/commands';
+import { type CommandInput, type CommittedDeliverable } from '@baton/commands';
+import { type Principal } from '@baton/access';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { CRITERION_KEY_PATTERN } from '@baton/handover';
 import { type DeliverableFields } from '@baton/persistence';
 import { type FastifyReply } from 'fastify';
 import { mergeMap, type Observable } from 'rxjs';
+import { type z } from 'zod';
 import { type AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { Responds } from '../http/openapi/responds.decorator.js';
 import { parseUuidParam, uuidParamDoc } from '../http/validation/uuid-param.js';
 import { etag, presentDeliverable } from './deliverable.presenter.js';
-import { type DeliverableResponse, deliverableResponse } from './deliverable.responses.js';
+import {
+  type DeliverableResponse,
+  deliverableResponse,
+  followOnActionResponse,
+} from './deliverable.responses.js';
 import { actorOf, DeliverablesService } from './deliverables.service.js';
 import { IF_MATCH_DOC, parseIfMatch } from './if-match.js';
 
@@ -36,13 +42,18 @@ export type HandoverActionResult = CommandInput | { command: CommandInput; field
  * checked before the handler's own parameters, as they come first in the request.
  */
 @Injectable()
-export class HandoverActionInterceptor implements NestInterceptor<HandoverActionResult, DeliverableResponse> {
+export class HandoverActionInterceptor<Answer = DeliverableResponse> implements NestInterceptor<
+  HandoverActionResult,
+  Answer
+> {
   constructor(private readonly deliverables: DeliverablesService) {}
 
-  intercept(
-    context: ExecutionContext,
-    next: CallHandler<HandoverActionResult>,
-  ): Observable<DeliverableResponse> {
+  /** The answer: the deliverable as the command left it. */
+  protected answer(committed: CommittedDeliverable, principal: Principal): Answer {
+    return presentDeliverable(committed.row, committed.handover, actorOf(principal)) as Answer;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler<HandoverActionResult>): Observable<Answer> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
@@ -55,9 +66,9 @@ export class HandoverActionInterceptor implements NestInterceptor<HandoverAction
       mergeMap(async (result) => {
         const { command, fields } = 'command' in result ? result : { command: result, fields: undefined };
         // The committed handover answers: no second restore of the row just written.
-        const { row, handover } = await this.deliverables.execute(id, command, principal, ifMatch, fields);
-        void reply.header('ETag', etag(row));
-        return presentDeliverable(row, handover, actorOf(principal));
+        const committed = await this.deliverables.execute(id, command, principal, ifMatch, fields);
+        void reply.header('ETag', etag(committed.row));
+        return this.answer(committed, principal);
       }),
     );
   }
@@ -78,6 +89,32 @@ export function HandoverAction(summary: string): MethodDecorator {
       headers: ['ETag'],
     }) as MethodDecorator,
     UseInterceptors(HandoverActionInterceptor),
+  );
+}
+
+/** A follow-on action created: the answer is the action (201), the newest on the deliverable. */
+@Injectable()
+export class CreatedActionInterceptor extends HandoverActionInterceptor<
+  z.input<typeof followOnActionResponse>
+> {
+  protected override answer(committed: CommittedDeliverable): z.input<typeof followOnActionResponse> {
+    const created = committed.handover.describe().actions.at(-1);
+    if (!created) throw new Error('A follow-on action was created, but the deliverable lists none');
+    return created;
+  }
+}
+
+/** Creates a follow-on action on one deliverable: as HandoverAction, but 201 with the action. */
+export function HandoverCreateAction(summary: string): MethodDecorator {
+  return applyDecorators(
+    HttpCode(201),
+    ApiOperation({ summary }),
+    ApiParam(uuidParamDoc('id')),
+    ApiHeader(IF_MATCH_DOC),
+    Responds(201, 'The follow-on action created (ETag: the deliverable version)', followOnActionResponse, {
+      headers: ['ETag'],
+    }) as MethodDecorator,
+    UseInterceptors(CreatedActionInterceptor),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   type CriterionSpec,
   DEFAULT_CHECKLIST,
   type Policy,
+  requiresActionOwners,
   SERVICE_TIERS,
 } from '@baton/handover';
 import { type ChecklistRow, Database } from '@baton/persistence';
@@ -79,7 +80,13 @@ export class GovernanceController {
 
   private async presentPolicy(tier: number): Promise<z.input<typeof policyResponse>> {
     const { policy, source, updatedAt } = await this.commands.policyForTier(tier);
-    return { tier, ...policy, source, updatedAt: updatedAt?.toISOString() ?? null };
+    return {
+      tier,
+      ...policy,
+      elsExitRequiresActionOwners: requiresActionOwners(policy),
+      source,
+      updatedAt: updatedAt?.toISOString() ?? null,
+    };
   }
 
   @Get('policies')

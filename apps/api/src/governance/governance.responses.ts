@@ -22,6 +22,10 @@ export const policyFields = {
     .array(z.string())
     .optional()
     .describe('who may schedule a go-live into a change freeze, with a reason (absent: change_manager)'),
+  elsExitRequiresActionOwners: z
+    .boolean()
+    .optional()
+    .describe('ELS exit criterion: every open follow-on action has an owner (absent: true)'),
 };
 
 export const policyResponse = z

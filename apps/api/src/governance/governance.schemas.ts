@@ -40,6 +40,12 @@ export const policySchema = z
       .refine((roles) => new Set(roles).size === roles.length, 'must not repeat a role')
       .optional()
       .describe('who may schedule a go-live into a change freeze, with a reason (default: change_manager)'),
+    elsExitRequiresActionOwners: z
+      .boolean()
+      .optional()
+      .describe(
+        'ELS exit criterion: every open follow-on action has an owner; while one has none, the ELS period end extends ELS (default: true)',
+      ),
   })
   .meta({ id: 'PolicyRequest' });
 export type PolicyBody = z.output<typeof policySchema>;

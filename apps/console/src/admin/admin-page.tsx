@@ -401,6 +401,10 @@ function PolicyFacts({ policy }: { policy: Policy }) {
         </dd>
       </div>
       <div>
+        <dt>ELS exit needs action owners</dt>
+        <dd>{policy.elsExitRequiresActionOwners === false ? 'no' : 'yes: every open follow-on action'}</dd>
+      </div>
+      <div>
         <dt>Readiness reminders</dt>
         <dd>
           {policy.readinessReminders.length
@@ -433,6 +437,7 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
     p2: String(policy.elsExitMaxOpenIncidents.P2),
     reminders: policy.readinessReminders.join(', '),
   });
+  const [ownersRequired, setOwnersRequired] = useState(policy.elsExitRequiresActionOwners !== false);
   const set = (key: keyof typeof f) => (event: { target: { value: string } }) =>
     setF({ ...f, [key]: event.target.value });
   const errors = fieldErrorsOf(action.error);
@@ -445,6 +450,9 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
       elsFollowUpEvery: f.elsFollowUpEvery.trim(),
       elsExitMaxOpenIncidents: { P1: Number(f.p1), P2: Number(f.p2) },
       readinessReminders: list(f.reminders),
+      // Not edited here: kept as they are rather than dropped by a save.
+      ...(policy.freezeOverrideRoles ? { freezeOverrideRoles: policy.freezeOverrideRoles } : {}),
+      elsExitRequiresActionOwners: ownersRequired,
     };
     void action.run(async () => {
       await ok(api.PUT('/v1/policies/{tier}', { params: { path: { tier: policy.tier } }, body }));
@@ -532,6 +540,14 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
           onChange={set('p2')}
         />
       </div>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={ownersRequired}
+          onChange={(e) => setOwnersRequired(e.target.checked)}
+        />{' '}
+        ELS exit needs an owner for every open follow-on action
+      </label>
       <ProblemMessage error={action.error} />
       <div className="row">
         <button type="submit" className="button button-primary" disabled={action.busy}>
@@ -560,6 +576,8 @@ const EVENT_TYPE_SET: Record<WebhookEventType, true> = {
   'els.follow_up': true,
   'delegation.created': true,
   'delegation.revoked': true,
+  'action.created': true,
+  'action.closed': true,
 };
 const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as WebhookEventType[];
 

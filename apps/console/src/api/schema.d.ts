@@ -585,6 +585,74 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliverables/{id}/actions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a follow-on action, from scheduled to operational (pmo, smo); 201 with the action */
+    post: operations['FollowOnActionsController_createAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliverables/{id}/actions/{key}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Name the owner of an open follow-on action, and optionally its due date (pmo, smo) */
+    post: operations['FollowOnActionsController_assignAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliverables/{id}/actions/{key}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close an open follow-on action (its owner, pmo, smo) */
+    post: operations['FollowOnActionsController_closeAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deliverables/{id}/lessons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a lesson learned, in els_review and operational (pmo, smo) */
+    post: operations['FollowOnActionsController_recordLesson'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/inbox': {
     parameters: {
       query?: never;
@@ -903,6 +971,10 @@ export interface components {
           | 'ROLLBACK'
           | 'RECORD_INCIDENT'
           | 'RESOLVE_INCIDENT'
+          | 'CREATE_ACTION'
+          | 'ASSIGN_ACTION'
+          | 'CLOSE_ACTION'
+          | 'RECORD_LESSON'
           | 'TIMER_DUE'
           | 'HOLD'
           | 'RESUME'
@@ -923,6 +995,10 @@ export interface components {
           | 'rollback'
           | 'record_incident'
           | 'resolve_incident'
+          | 'create_action'
+          | 'assign_action'
+          | 'close_action'
+          | 'record_lesson'
           | 'hold'
           | 'resume'
           | 'cancel'
@@ -952,6 +1028,10 @@ export interface components {
         | 'ROLLBACK'
         | 'RECORD_INCIDENT'
         | 'RESOLVE_INCIDENT'
+        | 'CREATE_ACTION'
+        | 'ASSIGN_ACTION'
+        | 'CLOSE_ACTION'
+        | 'RECORD_LESSON'
         | 'TIMER_DUE'
         | 'HOLD'
         | 'RESUME'
@@ -1192,6 +1272,13 @@ export interface components {
         extensions: number;
         /** @description the els_exit round */
         exitRound: number;
+        /** @description the exit criteria checked when an ELS period ends, as they stand now; while one is false the period end extends ELS. Null before the first submission */
+        exitCriteria: {
+          /** @description open P1/P2 incidents within the policy's elsExitMaxOpenIncidents */
+          incidentsWithinLimits: boolean;
+          /** @description every open follow-on action has an owner (always true when the policy does not ask it) */
+          actionsOwned: boolean;
+        } | null;
       };
       /** @description while on hold */
       hold: {
@@ -1216,6 +1303,10 @@ export interface components {
             )
           | null;
       } | null;
+      /** @description follow-on actions, oldest first */
+      actions: components['schemas']['FollowOnAction'][];
+      /** @description lessons learned, oldest first */
+      lessons: components['schemas']['Lesson'][];
       /** @description the checklist template it was created from; null: the default */
       checklistId: string | null;
       /** @description what the caller may do now */
@@ -1233,6 +1324,10 @@ export interface components {
         | 'rollback'
         | 'record_incident'
         | 'resolve_incident'
+        | 'create_action'
+        | 'assign_action'
+        | 'close_action'
+        | 'record_lesson'
         | 'hold'
         | 'resume'
         | 'cancel'
@@ -1332,6 +1427,31 @@ export interface components {
       start: string;
       /** Format: date-time */
       end: string;
+    };
+    /** @description A follow-on action handed over with the service */
+    FollowOnAction: {
+      /** @description A-1, A-2...: in the order the actions were created */
+      key: string;
+      title: string;
+      /** @description who carries it into business as usual; null: nobody yet */
+      ownerId: string | null;
+      dueAt: string | null;
+      /** @enum {string} */
+      status: 'open' | 'closed';
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string | null;
+      closedAt: string | null;
+      closedBy: string | null;
+      /** @description what the closer said */
+      note: string | null;
+    };
+    /** @description A lesson learned */
+    Lesson: {
+      text: string;
+      recordedBy: string | null;
+      /** Format: date-time */
+      at: string;
     };
     DeliverablePage: {
       items: components['schemas']['Deliverable'][];
@@ -1485,6 +1605,34 @@ export interface components {
       priority: 'P1' | 'P2' | 'P3' | 'P4';
       summary: string;
     };
+    CreateActionRequest: {
+      title: string;
+      /**
+       * Format: uuid
+       * @description the principal who carries it into business as usual
+       */
+      ownerId?: string;
+      /**
+       * Format: date-time
+       * @description after now: its owner is reminded then (event reminder.action_due)
+       */
+      dueAt?: string;
+    };
+    AssignActionRequest: {
+      /** Format: uuid */
+      ownerId: string;
+      /**
+       * Format: date-time
+       * @description sets or moves the due date (the reminder moves with it); a new owner alone moves nothing
+       */
+      dueAt?: string;
+    };
+    CloseActionRequest: {
+      note?: string;
+    };
+    LessonRequest: {
+      text: string;
+    };
     InboxPage: {
       items: components['schemas']['InboxItem'][];
       /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1559,6 +1707,8 @@ export interface components {
       readinessReminders: string[];
       /** @description who may schedule a go-live into a change freeze, with a reason (absent: change_manager) */
       freezeOverrideRoles?: string[];
+      /** @description ELS exit criterion: every open follow-on action has an owner (absent: true) */
+      elsExitRequiresActionOwners?: boolean;
       /**
        * @description default: the built-in policy of the tier, never replaced
        * @enum {string}
@@ -1594,6 +1744,8 @@ export interface components {
       readinessReminders: string[];
       /** @description who may schedule a go-live into a change freeze, with a reason (default: change_manager) */
       freezeOverrideRoles?: string[];
+      /** @description ELS exit criterion: every open follow-on action has an owner; while one has none, the ELS period end extends ELS (default: true) */
+      elsExitRequiresActionOwners?: boolean;
     };
     ChecklistPage: {
       items: components['schemas']['Checklist'][];
@@ -1792,6 +1944,8 @@ export interface components {
         | 'schedule.conflict'
         | 'criterion.expired'
         | 'reminder.action_due'
+        | 'action.created'
+        | 'action.closed'
         | 'deliverable.updated'
         | 'delegation.created'
         | 'delegation.revoked'
@@ -1888,6 +2042,10 @@ export interface components {
         | 'rollback'
         | 'record_incident'
         | 'resolve_incident'
+        | 'create_action'
+        | 'assign_action'
+        | 'close_action'
+        | 'record_lesson'
         | 'hold'
         | 'resume'
         | 'cancel'
@@ -1916,6 +2074,8 @@ export interface components {
         | 'schedule.conflict'
         | 'criterion.expired'
         | 'reminder.action_due'
+        | 'action.created'
+        | 'action.closed'
         | 'deliverable.updated'
         | 'delegation.created'
         | 'delegation.revoked';
@@ -6484,6 +6644,630 @@ export interface operations {
     requestBody?: {
       content: {
         'application/json': components['schemas']['EmptyRequest'];
+      };
+    };
+    responses: {
+      /** @description The deliverable as the command left it */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deliverable'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names another version of the deliverable */
+      412: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FollowOnActionsController_createAction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The version last seen, quoted or bare: a mismatch is 412 */
+        'If-Match'?: string;
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateActionRequest'];
+      };
+    };
+    responses: {
+      /** @description The follow-on action created (ETag: the deliverable version) */
+      201: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FollowOnAction'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names another version of the deliverable */
+      412: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FollowOnActionsController_assignAction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The version last seen, quoted or bare: a mismatch is 412 */
+        'If-Match'?: string;
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        /** @description the follow-on action key (A-1, A-2...) */
+        key: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignActionRequest'];
+      };
+    };
+    responses: {
+      /** @description The deliverable as the command left it */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deliverable'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names another version of the deliverable */
+      412: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FollowOnActionsController_closeAction: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The version last seen, quoted or bare: a mismatch is 412 */
+        'If-Match'?: string;
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        /** @description the follow-on action key (A-1, A-2...) */
+        key: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CloseActionRequest'];
+      };
+    };
+    responses: {
+      /** @description The deliverable as the command left it */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deliverable'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match names another version of the deliverable */
+      412: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FollowOnActionsController_recordLesson: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The version last seen, quoted or bare: a mismatch is 412 */
+        'If-Match'?: string;
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LessonRequest'];
       };
     };
     responses: {

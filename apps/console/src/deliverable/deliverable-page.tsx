@@ -12,6 +12,7 @@ import { prime, refresh, useResource } from '../lib/store';
 import { countdown, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { Loaded, ProblemMessage, StatusBadge, Term } from '../ui/components';
+import { FollowOnActionsSection, LessonsSection } from './actions-section';
 import { DecisionsSection } from './decisions-section';
 import { DeliverableContext, useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 import { ElsSection, GoLiveSection, ReasonForm } from './golive-section';
@@ -188,10 +189,14 @@ function DeliverableView() {
               <ReadinessSection />
               <GoLiveSection />
               <ElsSection policy={policy.data} reminders={reminders.data} />
+              <FollowOnActionsSection />
+              <LessonsSection />
             </>
           ) : LATER.has(deliverable.status) ? (
             <>
               <ElsSection policy={policy.data} reminders={reminders.data} />
+              <FollowOnActionsSection />
+              <LessonsSection />
               <GoLiveSection />
               <DecisionsSection />
               <ReadinessSection />
@@ -202,6 +207,8 @@ function DeliverableView() {
               <DecisionsSection />
               <GoLiveSection />
               <ElsSection policy={policy.data} reminders={reminders.data} />
+              <FollowOnActionsSection />
+              <LessonsSection />
             </>
           )}
           <TimelineSection events={history.data} />

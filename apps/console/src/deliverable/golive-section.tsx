@@ -302,6 +302,14 @@ export function ElsSection({
           Open P2 incidents: {openP2}
           {max ? ` (at most ${max.P2})` : ''}
         </li>
+        {deliverable.els.exitCriteria ? (
+          <li className={deliverable.els.exitCriteria.actionsOwned ? 'check-ok' : 'check-fail'}>
+            <span aria-hidden="true">{deliverable.els.exitCriteria.actionsOwned ? '✓ ' : '✕ '}</span>
+            Every open follow-on action has an owner
+            {policy?.elsExitRequiresActionOwners === false ? ' (not required by the policy)' : ''}:{' '}
+            {deliverable.els.exitCriteria.actionsOwned ? 'yes' : 'not yet'}
+          </li>
+        ) : null}
         <li>
           <span aria-hidden="true">⚖ </span>
           <Term words={app.gate('els_exit')} /> reaches its quorum

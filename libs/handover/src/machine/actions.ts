@@ -1,5 +1,11 @@
 import { assertEvent } from 'xstate';
-import type { CriterionState, HandoverContext } from '../handover.context.js';
+import {
+  followOnActions,
+  nextActionKey,
+  type CriterionState,
+  type FollowOnAction,
+  type HandoverContext,
+} from '../handover.context.js';
 import type {
   CancelTimersParams,
   NotifyParams,
@@ -15,6 +21,14 @@ const DECISION_OF = {
   REJECT: 'reject',
   REJECT_FINAL: 'reject_final',
 } as const;
+
+function updateAction(
+  context: HandoverContext,
+  key: string,
+  change: (action: FollowOnAction) => FollowOnAction,
+): FollowOnAction[] {
+  return followOnActions(context).map((action) => (action.key === key ? change(action) : action));
+}
 
 function updateCriterion(
   context: HandoverContext,
@@ -205,6 +219,57 @@ export const actions = {
       incidents: context.incidents.map((incident) =>
         incident.reference === event.reference ? { ...incident, resolvedAt: event.at } : incident,
       ),
+    };
+  }),
+  recordAction: typed.assign(({ context, event }) => {
+    assertEvent(event, 'CREATE_ACTION');
+    return {
+      actions: [
+        ...followOnActions(context),
+        {
+          key: nextActionKey(context),
+          title: event.title,
+          ownerId: event.ownerId,
+          dueAt: event.dueAt,
+          status: 'open',
+          createdAt: event.at,
+          createdBy: event.principalId,
+          closedAt: null,
+          closedBy: null,
+          note: null,
+        },
+      ],
+    };
+  }),
+  assignAction: typed.assign(({ context, event }) => {
+    assertEvent(event, 'ASSIGN_ACTION');
+    return {
+      actions: updateAction(context, event.key, (action) => ({
+        ...action,
+        ownerId: event.ownerId,
+        dueAt: event.dueAt ?? action.dueAt,
+      })),
+    };
+  }),
+  closeAction: typed.assign(({ context, event }) => {
+    assertEvent(event, 'CLOSE_ACTION');
+    return {
+      actions: updateAction(context, event.key, (action) => ({
+        ...action,
+        status: 'closed',
+        closedAt: event.at,
+        closedBy: event.principalId,
+        note: event.note,
+      })),
+    };
+  }),
+  recordLesson: typed.assign(({ context, event }) => {
+    assertEvent(event, 'RECORD_LESSON');
+    return {
+      lessons: [
+        ...(context.lessons ?? []),
+        { text: event.text, recordedBy: event.principalId, at: event.at },
+      ],
     };
   }),
   recordHold: typed.assign(({ event }) => {

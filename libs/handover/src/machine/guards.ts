@@ -2,7 +2,10 @@ import type { HandoverEvent, DecisionEvent } from '../handover.events.js';
 import type { Gate, TimerKind } from '../handover.types.js';
 import {
   conflictNoted,
+  actionOpen,
   criterionAutomated,
+  dueDateAhead,
+  mayCloseAction,
   criterionKnown,
   criterionProbeable,
   criterionRenewable,
@@ -87,10 +90,23 @@ export const guards = {
     event.type === 'RECORD_INCIDENT' && incidentNew(context, event.reference) === null,
   incidentOpen: ({ context, event }: GuardArgs) =>
     event.type === 'RESOLVE_INCIDENT' && incidentOpen(context, event.reference) === null,
-  /** A notice timer of one of these kinds: this status takes it. */
-  noticeDue: ({ event }: GuardArgs, params: { kinds: readonly TimerKind[] }) =>
-    event.type === 'TIMER_DUE' && params.kinds.includes(event.timer.kind),
+  /** A notice timer of one of these kinds, still current: this status takes it. */
+  noticeDue: ({ context, event }: GuardArgs, params: { kinds: readonly TimerKind[] }) =>
+    event.type === 'TIMER_DUE' &&
+    params.kinds.includes(event.timer.kind) &&
+    timerCurrent(context, event.timer) === null,
+  actionDueAhead: ({ event }: GuardArgs) =>
+    event.type === 'CREATE_ACTION' && dueDateAhead(event.dueAt, event.at) === null,
+  actionAssignable: ({ context, event }: GuardArgs) =>
+    event.type === 'ASSIGN_ACTION' &&
+    actionOpen(context, event.key) === null &&
+    dueDateAhead(event.dueAt, event.at) === null,
+  actionClosable: ({ context, event }: GuardArgs) =>
+    event.type === 'CLOSE_ACTION' &&
+    actionOpen(context, event.key) === null &&
+    mayCloseAction(context, event.key, { principalId: event.principalId, roles: event.principalRoles }) ===
+      null,
   elsPeriodEnds,
-  /** The current ELS period ended and the open P1/P2 incidents are within the policy. */
+  /** The current ELS period ended and the ELS exit criteria hold (incidents, action owners). */
   elsPeriodEndsExitMet: (args: GuardArgs) => elsPeriodEnds(args) && elsExitCriteriaMet(args.context) === null,
 };

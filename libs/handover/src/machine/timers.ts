@@ -1,9 +1,17 @@
-import { gatePolicy, openIncidentCounts, roundPolicy, type HandoverContext } from '../handover.context.js';
+import {
+  findAction,
+  gatePolicy,
+  openIncidentCounts,
+  roundPolicy,
+  unownedOpenActions,
+  type FollowOnAction,
+  type HandoverContext,
+} from '../handover.context.js';
 import type { NotifyEvent, NotifyParams, TimerSpec } from '../handover.events.js';
 import { TIMER_KINDS, type Gate, type Status, type TimerKind } from '../handover.types.js';
 import { formatIsoDuration, parseIsoDuration } from '../iso-duration.js';
 import { gatePolicyOf, type Policy } from '../policy.js';
-import { GATE_AWAITED_IN, type DueTimer } from '../rules/index.js';
+import { elsExitCriteria, GATE_AWAITED_IN, type DueTimer } from '../rules/index.js';
 
 // The timer arithmetic of the machine: which timers a transition starts, and what a notice timer says.
 
@@ -11,6 +19,24 @@ export const DECISION_TIMERS: readonly TimerKind[] = ['decision_overdue', 'decis
 /** Leaving readiness/acceptance for approved or rework: readiness reminders stop with the decision timers. */
 export const GATE_TIMERS: readonly TimerKind[] = ['readiness', ...DECISION_TIMERS];
 export const ALL_TIMERS: readonly TimerKind[] = TIMER_KINDS;
+/** Reminders of follow-on actions: they outlive the handover, into operational. */
+export const ACTION_TIMERS: readonly TimerKind[] = ['action_due'];
+/** The timers of the handover itself, which stop when it ends. */
+export const HANDOVER_TIMERS: readonly TimerKind[] = TIMER_KINDS.filter(
+  (kind) => !ACTION_TIMERS.includes(kind),
+);
+
+/** The reminder of an action's due date (none without one); `subject` names the action. */
+export function actionDueTimer(action: FollowOnAction | undefined, at: string): TimerSpec[] {
+  if (action?.dueAt == null) return [];
+  return [
+    {
+      kind: 'action_due',
+      delay: formatIsoDuration(Math.max(0, Date.parse(action.dueAt) - Date.parse(at))),
+      subject: action.key,
+    },
+  ];
+}
 
 /** Reminders counted back from `anchor` (the target go-live, or the scheduled window's start). */
 export function readinessReminders(policy: Policy, anchor: string | null, at: string): TimerSpec[] {
@@ -67,6 +93,8 @@ export const NOTICE_EVENT_OF_TIMER: Readonly<Record<NoticeKind, NotifyEvent>> = 
 export function noticeOf(context: HandoverContext, status: Status, timer: DueTimer): NotifyParams {
   const gate = GATE_AWAITED_IN[status];
   const decision = timer.kind === 'decision_overdue' || timer.kind === 'decision_escalation';
+  const action =
+    timer.kind === 'action_due' && timer.subject !== null ? findAction(context, timer.subject) : undefined;
   return {
     event: NOTICE_EVENT_OF_TIMER[timer.kind as NoticeKind],
     data: {
@@ -76,6 +104,8 @@ export function noticeOf(context: HandoverContext, status: Status, timer: DueTim
       ...(timer.before === null ? {} : { before: timer.before }),
       ...(decision ? { awaitingRoles: gate ? [...(gatePolicy(context, gate)?.roles ?? [])] : [] } : {}),
       ...(timer.kind === 'decision_escalation' ? { escalateTo: 'smo' } : {}),
+      // The owner is reminded (notification-audience.ts reads ownerId).
+      ...(action ? { action: { key: action.key, title: action.title }, ownerId: action.ownerId } : {}),
     },
   };
 }
@@ -95,12 +125,20 @@ export function nextOccurrence(timer: DueTimer): TimerSpec[] {
       ];
 }
 
-/** The notice that ELS was extended: why, by how long, and the incidents still open. */
+/**
+ * The notice that ELS was extended: why, by how long, the incidents still open and the open actions nobody
+ * owns; after a period end, which exit criteria did not hold (`unmet`: incidents, action_owners).
+ */
 export function extendedNotice(
   context: HandoverContext,
   reason: 'exit_criteria_not_met' | 'exit_decision',
 ): NotifyParams {
   const open = openIncidentCounts(context);
+  const criteria = elsExitCriteria(context);
+  const unmet = [
+    ...(criteria.incidents === null ? [] : ['incidents']),
+    ...(criteria.actionOwners === null ? [] : ['action_owners']),
+  ];
   return {
     event: 'els.extended',
     data: {
@@ -108,7 +146,9 @@ export function extendedNotice(
       extensions: context.elsExtensions,
       extendedBy: roundPolicy(context).elsDuration,
       reason,
+      ...(reason === 'exit_criteria_not_met' ? { unmet } : {}),
       openIncidents: { P1: open.P1, P2: open.P2, P3: open.P3, P4: open.P4 },
+      actionsWithoutOwner: unownedOpenActions(context).map(({ key }) => key),
     },
   };
 }

@@ -1,8 +1,15 @@
 import { assertEvent } from 'xstate';
-import { findCriterion, roundPolicy, type HandoverContext } from '../handover.context.js';
+import {
+  findAction,
+  findCriterion,
+  followOnActions,
+  roundPolicy,
+  type HandoverContext,
+} from '../handover.context.js';
 import type { HandoverEvent, NotifyParams, ProbeParams, TimerSpec } from '../handover.events.js';
 import type { Gate, Status, TimerKind } from '../handover.types.js';
 import {
+  actionDueTimer,
   ALL_TIMERS,
   DECISION_TIMERS,
   decisionTimers,
@@ -10,6 +17,7 @@ import {
   elsTimers,
   extendedNotice,
   GATE_TIMERS,
+  HANDOVER_TIMERS,
   nextOccurrence,
   noticeOf,
   readinessReminders,
@@ -255,3 +263,63 @@ export const stopAllTimers = cancelTimers(ALL_TIMERS);
  * rollback from early life support there is none left: the go-live ended them).
  */
 export const stopTimersForRework = cancelTimers(ALL_TIMERS.filter((kind) => kind !== 'attestation_expiry'));
+/** The handover ends with the service live: its own timers stop, the reminders of follow-on actions go on. */
+export const stopHandoverTimers = cancelTimers(HANDOVER_TIMERS);
+
+/** An action's notice for webhooks and the event stream: what it is and who owns it. */
+const actionNotice = (event: 'action.created' | 'action.closed', pick: (args: Args) => string | undefined) =>
+  ({
+    type: 'notify',
+    params: (args: Args): NotifyParams => {
+      const action = findAction(args.context, pick(args) ?? '');
+      return {
+        event,
+        data: action
+          ? {
+              key: action.key,
+              title: action.title,
+              ownerId: action.ownerId,
+              dueAt: action.dueAt,
+              status: action.status,
+              ...(event === 'action.closed' ? { note: action.note } : {}),
+            }
+          : {},
+      };
+    },
+  }) as const;
+
+/**
+ * Follow-on actions, from a scheduled go-live until after the service is live: created (with the reminder of
+ * its due date), assigned (a due date given moves the reminder; a new owner alone does not), closed (its
+ * reminder, if still to come, goes stale).
+ */
+export const followOnActionEvents = {
+  CREATE_ACTION: {
+    guard: 'actionDueAhead',
+    actions: [
+      'recordAction',
+      scheduleTimers(({ context, event }) => actionDueTimer(followOnActions(context).at(-1), event.at)),
+      actionNotice('action.created', ({ context }) => followOnActions(context).at(-1)?.key),
+    ],
+  },
+  ASSIGN_ACTION: {
+    guard: 'actionAssignable',
+    actions: [
+      'assignAction',
+      scheduleTimers(({ context, event }) => {
+        assertEvent(event, 'ASSIGN_ACTION');
+        return event.dueAt === null ? [] : actionDueTimer(findAction(context, event.key), event.at);
+      }),
+    ],
+  },
+  CLOSE_ACTION: {
+    guard: 'actionClosable',
+    actions: [
+      'closeAction',
+      actionNotice('action.closed', ({ event }) => (event.type === 'CLOSE_ACTION' ? event.key : undefined)),
+    ],
+  },
+} as const;
+
+/** Lessons learned, once the service is live and under review, and after. */
+export const lessonEvents = { RECORD_LESSON: { actions: 'recordLesson' } } as const;

@@ -7,6 +7,7 @@ import {
 } from '../handover.context.js';
 import { HandoverErrorCode } from '../handover.errors.js';
 import type { Gate } from '../handover.types.js';
+import { actionsOwned } from './actions.js';
 import type { Refusal } from './refusal.js';
 
 /** A gate passes once `quorum` distinct principals approved in its current round. */
@@ -22,8 +23,25 @@ export function quorumReached(context: HandoverContext, gate: Gate): Refusal | n
       };
 }
 
-/** The ELS exit criteria the machine checks itself: no more open P1 and P2 incidents than the policy allows. */
+/**
+ * The ELS exit criteria the machine checks itself at the end of a period, each with its refusal or null: open
+ * incidents within the policy's limits, and every open follow-on action owned. The view shows each.
+ */
+export function elsExitCriteria(context: HandoverContext): {
+  incidents: Refusal | null;
+  actionOwners: Refusal | null;
+} {
+  return { incidents: incidentsWithinLimits(context), actionOwners: actionsOwned(context) };
+}
+
+/** Every ELS exit criterion holds: the first that does not, else null. */
 export function elsExitCriteriaMet(context: HandoverContext): Refusal | null {
+  const { incidents, actionOwners } = elsExitCriteria(context);
+  return incidents ?? actionOwners;
+}
+
+/** No more open P1 and P2 incidents than the policy allows. */
+export function incidentsWithinLimits(context: HandoverContext): Refusal | null {
   const limits = roundPolicy(context).elsExitMaxOpenIncidents;
   const open = openIncidentCounts(context);
   return open.P1 <= limits.P1 && open.P2 <= limits.P2

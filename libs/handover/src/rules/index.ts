@@ -31,7 +31,8 @@ export {
   type DelegationProblem,
   type DelegationSpec,
 } from './delegations.js';
-export { elsExitCriteriaMet, quorumReached } from './gates.js';
+export { actionKnown, actionOpen, actionsOwned, dueDateAhead, mayCloseAction } from './actions.js';
+export { elsExitCriteria, elsExitCriteriaMet, incidentsWithinLimits, quorumReached } from './gates.js';
 export { incidentNew, incidentOpen } from './incidents.js';
 export { policyValid } from './policy.js';
 export { firstRefusal, notAllowed, type Refusal } from './refusal.js';

@@ -12,7 +12,12 @@ export type RoleRule =
   /** A principal deciding through an approver role of the gate's policy that it holds; admin has no bypass. */
   | { kind: 'approver' }
   /** Only the system actor: timers report through these. */
-  | { kind: 'system' };
+  | { kind: 'system' }
+  /**
+   * The item's owner, or any of these roles: who owns it is known only with the deliverable, so
+   * rules/actions.ts (mayCloseAction) judges it with the command's own rules.
+   */
+  | { kind: 'owner'; orAnyOf: readonly ('pmo' | 'smo')[] };
 
 const PMO = { kind: 'roles', anyOf: ['pmo'] } as const;
 const SMO = { kind: 'roles', anyOf: ['smo'] } as const;
@@ -34,6 +39,10 @@ export const ACTION_ROLES: Readonly<Record<CommandType, RoleRule>> = {
   result: SMO,
   record_incident: SMO,
   resolve_incident: SMO,
+  create_action: EITHER,
+  assign_action: EITHER,
+  close_action: { kind: 'owner', orAnyOf: ['pmo', 'smo'] },
+  record_lesson: EITHER,
   schedule: SMO,
   confirm: SMO,
   rollback: SMO,
@@ -83,5 +92,7 @@ function roleProblem(type: CommandType, actor: Actor): string | null {
       return isSystemActor(actor) || holdsAnyRole(actor.roles, rule.anyOf)
         ? null
         : `${type} needs the role ${rule.anyOf.join(' or ')}`;
+    case 'owner':
+      return null;
   }
 }

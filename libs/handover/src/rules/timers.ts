@@ -1,4 +1,4 @@
-import type { HandoverContext } from '../handover.context.js';
+import { findAction, type HandoverContext } from '../handover.context.js';
 import { HandoverErrorCode } from '../handover.errors.js';
 import type { Status, TimerKind } from '../handover.types.js';
 import type { Refusal } from './refusal.js';
@@ -18,11 +18,25 @@ export interface DueTimer {
   subject: string | null;
 }
 
-/** An ELS period end counts only for the current period: one from an earlier period is stale. */
+/**
+ * An ELS period end counts only for the current period: one from an earlier period is stale. An action's
+ * due-date reminder counts while the action is open and still due when the timer is (its due date moved:
+ * the timer of the new date reminds).
+ */
 export function timerCurrent(context: HandoverContext, timer: DueTimer): Refusal | null {
-  return timer.kind !== 'els_period_end' || timer.period === context.elsPeriod
-    ? null
-    : staleTimer(timer, `the deliverable is in ELS period ${context.elsPeriod}`);
+  if (timer.kind === 'els_period_end' && timer.period !== context.elsPeriod) {
+    return staleTimer(timer, `the deliverable is in ELS period ${context.elsPeriod}`);
+  }
+  if (timer.kind === 'action_due') {
+    const action = timer.subject === null ? undefined : findAction(context, timer.subject);
+    if (action === undefined || action.status !== 'open') {
+      return staleTimer(timer, `follow-on action ${timer.subject ?? '?'} is not open`);
+    }
+    if (action.dueAt === null || Date.parse(action.dueAt) !== Date.parse(timer.dueAt)) {
+      return staleTimer(timer, `follow-on action ${action.key} is now due ${action.dueAt ?? 'never'}`);
+    }
+  }
+  return null;
 }
 
 /** While a deliverable is on hold no timer fires; the timers that came due fire once on resume. */

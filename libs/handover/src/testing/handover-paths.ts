@@ -92,6 +92,23 @@ export function representativeCommands(
       },
       actor: system,
     },
+    // One follow-on action, A-1: created unowned during ELS (the ELS exit criterion fails), assigned to
+    // approverA, who may then close it (and may not before). Once only, and only once live, so that the
+    // graph grows by a few states rather than doubling all those before go-live.
+    ...((context.actions ?? []).length === 0 && context.elsPeriod > 0
+      ? [
+          {
+            command: { type: 'create_action' as const, at, title: 'Hand over known defect KD-1' },
+            actor: smo,
+          },
+        ]
+      : []),
+    {
+      command: { type: 'assign_action', at, key: 'A-1', ownerId: approverA.principalId },
+      actor: smo,
+    },
+    { command: { type: 'close_action', at, key: 'A-1', note: 'Fixed in 1.0.1' }, actor: approverA },
+    { command: { type: 'record_lesson', at, text: 'Book the load test earlier' }, actor: pmo },
     { command: { type: 'hold', at, reason: 'Waiting for a supplier' }, actor: pmo },
     { command: { type: 'resume', at }, actor: pmo },
     { command: { type: 'cancel', at, reason: 'Project stopped' }, actor: smo },
@@ -107,7 +124,8 @@ export function representativeCommands(
  */
 export function serializeHandoverState(snapshot: HandoverSnapshot): string {
   const status = statusOf(snapshot);
-  if (isFinalStatus(status)) return JSON.stringify({ status });
+  // Operational has ended the handover but still takes follow-on actions, whose guards read them.
+  if (isFinalStatus(status) && status !== 'operational') return JSON.stringify({ status });
   const { context } = snapshot;
   const history = snapshot.historyValue as Readonly<Record<string, readonly { id: string }[] | undefined>>;
   const heldFrom =
@@ -132,6 +150,17 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
     // No guard reads it, but without it an extension would loop back to the same key and no path
     // would take it.
     extended: where === 'early_life_support' || where === 'els_review' ? context.elsExtensions > 0 : null,
+    // The one action the representative commands make: whether there is one, its owner, open or closed.
+    // Only in early life support, where the end of a period reads it (an open action without an owner
+    // extends ELS). Elsewhere its commands loop back to the same key, so the graph grows by the ELS states
+    // alone; taking actions in the other statuses is covered by follow-on-actions.spec.ts and the one-rulebook
+    // check, which tries every representative command in every reachable state.
+    action:
+      status === 'early_life_support'
+        ? (context.actions ?? [])
+            .filter((action) => action.key === 'A-1')
+            .map((action) => `${action.status}:${action.ownerId ?? 'unowned'}`)
+        : null,
   });
 }
 

@@ -11,6 +11,7 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
     case HandoverErrorCode.InvalidCommand:
     case HandoverErrorCode.NotAutomated:
     case HandoverErrorCode.InvalidDelegation:
+    case HandoverErrorCode.DueDatePast:
       return 400;
     case HandoverErrorCode.RoleRequired:
     case HandoverErrorCode.SeparationOfDuties:
@@ -20,12 +21,14 @@ export function handoverErrorStatus(code: HandoverErrorCode): number {
       return 403;
     case HandoverErrorCode.UnknownCriterion:
     case HandoverErrorCode.UnknownIncident:
+    case HandoverErrorCode.UnknownAction:
       return 404;
     case HandoverErrorCode.ActionNotAllowed:
     case HandoverErrorCode.AlreadyDecided:
     case HandoverErrorCode.StaleResult:
     case HandoverErrorCode.DuplicateIncident:
     case HandoverErrorCode.IncidentAlreadyResolved:
+    case HandoverErrorCode.ActionAlreadyClosed:
     case HandoverErrorCode.StaleTimer:
     case HandoverErrorCode.TimerWaits:
     case HandoverErrorCode.ReadinessIncomplete:
