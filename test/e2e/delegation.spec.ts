@@ -356,6 +356,14 @@ describe('deciding on behalf of a delegator', () => {
       action: 'decide',
       data: { onBehalfOf: ids.alice, delegationId: expect.any(String), approvals: 1 },
     });
+    // Its event says who acted, and for whom.
+    const events = await receiver.waitFor((all) =>
+      all.some((item) => item.json?.type === 'deliverable.updated' && item.json.deliverableId === id),
+    );
+    expect(
+      events.find((item) => item.json?.type === 'deliverable.updated' && item.json.deliverableId === id)!.json
+        .data,
+    ).toMatchObject({ action: 'decide', principalId: ids.bob, onBehalfOf: ids.alice });
     // Once per round for the delegator, whoever decides: neither alice nor bob for her again.
     const again = await decide(clients.alice, id, 'service_owner');
     expect([again.status, again.body.code]).toEqual([409, 'HANDOVER.ALREADY_DECIDED']);

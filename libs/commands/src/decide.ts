@@ -2,6 +2,7 @@ import { occurrencesOf } from '@baton/calendar';
 import {
   type Actor,
   assertValidPolicy,
+  decidedBy,
   DEFAULT_FREEZE_OVERRIDE_ROLES,
   type FreezeCheck,
   type CriterionView,
@@ -87,7 +88,12 @@ export function decide(input: {
       ...eventJob(
         current.id,
         UPDATED_EVENT,
-        { action: outcome.audit.action, status: outcome.toStatus, version: current.version + 1 },
+        {
+          action: outcome.audit.action,
+          status: outcome.toStatus,
+          version: current.version + 1,
+          ...decidedBy(command, actor),
+        },
         now,
         newId(),
       ),

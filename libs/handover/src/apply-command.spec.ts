@@ -719,7 +719,13 @@ describe('decisions at the ELS exit gate', () => {
       {
         type: 'notify',
         event: 'deliverable.status_changed',
-        data: { from: 'els_review', to: 'early_life_support', action: 'decide' },
+        data: {
+          from: 'els_review',
+          to: 'early_life_support',
+          action: 'decide',
+          principalId: 'approver-b',
+          onBehalfOf: null,
+        },
       },
     ]);
     // Back in review, a new exit round: approver-a's approval no longer counts and it decides again.

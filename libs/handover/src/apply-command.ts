@@ -69,7 +69,7 @@ export function applyToRestored(
     effects.push({
       type: 'notify',
       event: 'deliverable.status_changed',
-      data: { from: fromStatus, to: toStatus, action: auditAction(command) },
+      data: { from: fromStatus, to: toStatus, action: auditAction(command), ...decidedBy(command, actor) },
     });
   }
   // XState keeps the context object when no action assigned to it: a notice changed nothing.
@@ -87,6 +87,13 @@ export function applyToRestored(
     next: { snapshot: next, status: toStatus, context: next.context },
     criteriaChanged: next.context.criteria !== restored.context.criteria,
   };
+}
+
+/** Who took a decision and for whom (null: for itself), as its events say; nothing for other commands. */
+export function decidedBy(command: HandoverCommand, actor: Actor): JsonObject {
+  return command.type === 'decide'
+    ? { principalId: actor.principalId, onBehalfOf: command.onBehalfOf ?? null }
+    : {};
 }
 
 /** The action the audit log and the status-change event name: a timer by what it did. */

@@ -38,7 +38,10 @@ export interface DecisionRecord {
   at: string;
 }
 
-/** Whom a decision counts for: the delegator when it was taken on its behalf, else who took it. */
+/**
+ * Whom a decision counts for (quorum, one decision per round): the delegator when it is taken on its behalf,
+ * else who takes it. Asked of recorded decisions and of decisions asked for alike.
+ */
 export function decidedFor(decision: Pick<DecisionRecord, 'principalId' | 'onBehalfOf'>): string {
   return decision.onBehalfOf ?? decision.principalId;
 }

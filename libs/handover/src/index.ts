@@ -1,5 +1,5 @@
 // @baton/handover: the handover workflow as pure domain code. It imports xstate and nothing else.
-export type { CommandOutcome } from './apply-command.js';
+export { decidedBy, type CommandOutcome } from './apply-command.js';
 export { assertUnreachable } from './assert-unreachable.js';
 export {
   assertValidCriteria,

@@ -1,4 +1,10 @@
-import { hasDecided, isSubmitter, roleInPolicy, type HandoverContext } from '../handover.context.js';
+import {
+  decidedFor,
+  hasDecided,
+  isSubmitter,
+  roleInPolicy,
+  type HandoverContext,
+} from '../handover.context.js';
 import { HandoverErrorCode } from '../handover.errors.js';
 import type { Gate, Status } from '../handover.types.js';
 import { firstRefusal, notAllowed, type Refusal } from './refusal.js';
@@ -17,11 +23,6 @@ export interface DecisionRequest {
    * them (the domain reads no clock); null or absent: no delegation in force.
    */
   delegatedRoles?: readonly string[] | null;
-}
-
-/** Whom a decision counts for (quorum, one decision per round): the delegator when acting for one. */
-export function decidingFor(request: Pick<DecisionRequest, 'principalId' | 'onBehalfOf'>): string {
-  return request.onBehalfOf ?? request.principalId;
 }
 
 /** A decision for someone else needs a delegation from it to the principal in force now (and not revoked). */
@@ -108,6 +109,6 @@ export function mayDecide(context: HandoverContext, request: DecisionRequest): R
     () => roleDecidesAtGate(context, request.gate, request.role),
     () =>
       roleHeld(delegator === null ? request.principalRoles : (request.delegatedRoles ?? []), request.role),
-    () => notYetDecided(context, request.gate, decidingFor(request)),
+    () => notYetDecided(context, request.gate, decidedFor(request)),
   );
 }

@@ -3,7 +3,6 @@
 export { criterionAutomated, criterionKnown, mandatoryCriteriaMet, resultCurrent } from './criteria.js';
 export {
   GATE_AWAITED_IN,
-  decidingFor,
   delegationInForce,
   gateOpen,
   mayDecide,
