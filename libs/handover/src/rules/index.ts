@@ -37,8 +37,8 @@ export { policyValid } from './policy.js';
 export { firstRefusal, notAllowed, type Refusal } from './refusal.js';
 export { ACTION_ROLES, holdsAnyRole, holdsRole, isSystemActor, roleRefusal, type RoleRule } from './roles.js';
 export { notOnHold, staleTimer, timerCurrent, type DueTimer } from './timers.js';
+export { conflictNoted } from './conflicts.js';
 export {
-  conflictNoted,
   DEFAULT_FREEZE_OVERRIDE_ROLES,
   freezeAllows,
   windowValid,

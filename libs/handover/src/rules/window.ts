@@ -1,4 +1,3 @@
-import type { HandoverContext } from '../handover.context.js';
 import { HandoverErrorCode } from '../handover.errors.js';
 import type { Refusal } from './refusal.js';
 
@@ -70,15 +69,4 @@ export function freezeAllows(
     };
   }
   return null;
-}
-
-/** A lifted freeze takes back only the conflicts it had noted on the deliverable. */
-export function conflictNoted(context: HandoverContext, freezeWindowId: string): Refusal | null {
-  return (context.conflicts ?? []).some((conflict) => conflict.freezeWindowId === freezeWindowId)
-    ? null
-    : {
-        code: HandoverErrorCode.ActionNotAllowed,
-        message: `No conflict with freeze window ${freezeWindowId} is noted on the deliverable`,
-        details: { freezeWindowId },
-      };
 }
