@@ -127,6 +127,8 @@ function httpCallOf(
           role: command.role,
           decision: command.decision,
           ...(command.comment === undefined ? {} : { comment: command.comment }),
+          // The delegation itself is the server's to find (made in beforeAll); the caller names the delegator.
+          ...(command.onBehalfOf === undefined ? {} : { onBehalfOf: idOf(command.onBehalfOf) }),
         },
       };
     case 'schedule': {
@@ -275,6 +277,18 @@ describe('model-based end to end: every shortest path of the handover machine ov
     const ids = new Map<string | null, string | null>([[null, null]]);
     for (const [name, { id }] of made) ids.set(ACTORS[name].principalId, id);
     principals = { clients, ids };
+    // approverA lends service_owner to the delegate for the run: the model's delegated decisions use it.
+    const lent = await clients.approverA.post(
+      `/v1/principals/${ids.get(ACTORS.approverA.principalId)}/delegations`,
+      {
+        delegateId: ids.get(ACTORS.delegate.principalId),
+        roles: ['service_owner'],
+        from: new Date().toISOString(),
+        until: new Date(Date.now() + 86_400_000).toISOString(),
+        reason: 'model paths: approverA out of office',
+      },
+    );
+    if (lent.status !== 201) throw new Error(`delegation: ${problem(lent)}`);
 
     for (const tier of [FAST_TIER, SLOW_TIER, EXPIRY_TIER]) {
       const put = await clients.smo.request('PUT', `/v1/policies/${tier}`, POLICIES[tier]);

@@ -16,6 +16,8 @@ export const ACTORS = {
   smo: { principalId: 'smo-1', roles: ['smo'] },
   approverA: { principalId: 'approver-a', roles: ['service_owner'] },
   approverB: { principalId: 'approver-b', roles: ['change_manager', 'operations'] },
+  /** Holds no approver role of its own: decides only as approverA's delegate (service_owner lent). */
+  delegate: { principalId: 'delegate-1', roles: ['auditor'] },
   system: { principalId: null, roles: [] },
 } as const satisfies Record<string, Actor>;
 

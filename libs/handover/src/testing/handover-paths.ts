@@ -43,7 +43,7 @@ export function representativeCommands(
   context: HandoverContext,
 ): { command: HandoverCommand; actor: Actor }[] {
   const at = AT;
-  const { pmo, smo, approverA, approverB, system } = ACTORS;
+  const { pmo, smo, approverA, approverB, delegate, system } = ACTORS;
   const decide = (gate: Gate, role: string, decision: Decision, actor: Actor) => ({
     command: { type: 'decide' as const, at, gate, role, decision },
     actor,
@@ -60,6 +60,19 @@ export function representativeCommands(
     // Refused in every state (no criterion of the fixture has a probe URL): the rules and the machine agree.
     { command: { type: 'probe', at, key: 'tests' }, actor: smo },
     decide('acceptance', 'service_owner', 'approve', approverA),
+    // approverA out of office: its delegate approves for it (counted as approverA's: quorum, once per round).
+    {
+      command: {
+        type: 'decide' as const,
+        at,
+        gate: 'acceptance' as const,
+        role: 'service_owner',
+        decision: 'approve' as const,
+        onBehalfOf: approverA.principalId,
+        delegation: { id: 'delegation-1', roles: ['service_owner'] },
+      },
+      actor: delegate,
+    },
     decide('acceptance', 'change_manager', 'approve', approverB),
     decide('acceptance', 'service_owner', 'request_changes', approverA),
     decide('acceptance', 'change_manager', 'reject', approverB),
@@ -134,7 +147,10 @@ export function serializeHandoverState(snapshot: HandoverSnapshot): string {
   const decisions = (gate: 'acceptance' | 'els_exit', round: number) =>
     context.decisions
       .filter((decision) => decision.gate === gate && decision.round === round)
-      .map((decision) => `${decision.principalId}:${decision.decision}`)
+      .map(
+        (decision) =>
+          `${decision.principalId}${decision.onBehalfOf ? `>${decision.onBehalfOf}` : ''}:${decision.decision}`,
+      )
       .sort();
   return JSON.stringify({
     status,
