@@ -18,7 +18,7 @@ import { refresh, useResource } from '../lib/store';
 import { durationWords, formatDateTime } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
-import { Empty, Loaded, ProblemMessage, TextField } from '../ui/components';
+import { Empty, FormButtons, Loaded, ProblemMessage, TextField } from '../ui/components';
 import { DelegationsPanel } from '../out-of-office/delegations-panel';
 import { ChecklistsSection } from './checklists-section';
 
@@ -549,14 +549,7 @@ function PolicyForm({ policy, onDone }: { policy: Policy; onDone: () => void }) 
         ELS exit needs an owner for every open follow-on action
       </label>
       <ProblemMessage error={action.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          Save policy
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Save policy" busy={action.busy} onCancel={onDone} />
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { fieldErrorsOf } from '../lib/problem';
 import { refresh, useResource } from '../lib/store';
 import { durationWords, formatDate } from '../lib/time';
 import { useAction } from '../lib/use-action';
-import { Loaded, ProblemMessage, TextField } from '../ui/components';
+import { FormButtons, Loaded, ProblemMessage, TextField } from '../ui/components';
 
 const CHANGE_TYPES: ChangeType[] = ['new_service', 'major_change', 'minor_change', 'retirement'];
 
@@ -317,14 +317,7 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
       </fieldset>
       {errors.criteria ? <p className="field-error">{errors.criteria}</p> : null}
       <ProblemMessage error={action.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          Save checklist
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Save checklist" busy={action.busy} onCancel={onDone} />
     </form>
   );
 }

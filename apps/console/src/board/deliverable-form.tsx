@@ -10,7 +10,7 @@ import { prime } from '../lib/store';
 import { fromLocalInput, toLocalInput } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
-import { ProblemMessage, SelectField, TextArea, TextField } from '../ui/components';
+import { FormButtons, ProblemMessage, SelectField, TextArea, TextField } from '../ui/components';
 
 const CHANGE_TYPES: ChangeType[] = ['new_service', 'major_change', 'minor_change', 'retirement'];
 
@@ -186,14 +186,11 @@ export function DeliverableForm({
         onChange={(event) => setDescription(event.target.value)}
       />
       <ProblemMessage error={action.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          {existing ? 'Save changes' : 'Create deliverable'}
-        </button>
-        <button type="button" className="button button-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons
+        submit={existing ? 'Save changes' : 'Create deliverable'}
+        busy={action.busy}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

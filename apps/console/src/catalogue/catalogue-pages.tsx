@@ -10,7 +10,7 @@ import { refresh } from '../lib/store';
 import { formatDate } from '../lib/time';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
-import { Empty, Loaded, ProblemMessage, SelectField, Term, TextField } from '../ui/components';
+import { Empty, FormButtons, Loaded, ProblemMessage, SelectField, Term, TextField } from '../ui/components';
 import { useProjects, useServices } from './catalogue-data';
 
 export function ProjectsPage() {
@@ -135,14 +135,7 @@ function ProjectForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <ProblemMessage error={action.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          Create project
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Create project" busy={action.busy} onCancel={onDone} />
     </form>
   );
 }
@@ -274,14 +267,7 @@ function ServiceForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <ProblemMessage error={action.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={action.busy}>
-          Create service
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Create service" busy={action.busy} onCancel={onDone} />
     </form>
   );
 }

@@ -7,7 +7,7 @@ import type { Deliverable } from '../api/types';
 import { fieldErrorsOf } from '../lib/problem';
 import { formatDateTime, fromLocalInput } from '../lib/time';
 import { useApp } from '../shell/app-context';
-import { ProblemMessage, Term, TextArea, TextField } from '../ui/components';
+import { FormButtons, ProblemMessage, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 
 type FollowOnAction = Deliverable['actions'][number];
@@ -206,14 +206,7 @@ function ActionForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <ProblemMessage error={command.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={command.busy}>
-          Add action
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Add action" busy={command.busy} onCancel={onDone} />
     </form>
   );
 }
@@ -251,14 +244,7 @@ function AssignForm({ actionKey, onDone }: { actionKey: string; onDone: () => vo
         error={local ?? fieldErrorsOf(command.error).ownerId}
       />
       <ProblemMessage error={command.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={command.busy}>
-          Assign {actionKey}
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit={<>Assign {actionKey}</>} busy={command.busy} onCancel={onDone} />
     </form>
   );
 }
@@ -376,14 +362,7 @@ function LessonForm({ onDone }: { onDone: () => void }) {
         onChange={(e) => setText(e.target.value)}
       />
       <ProblemMessage error={command.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={command.busy}>
-          Record lesson
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Record lesson" busy={command.busy} onCancel={onDone} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import type { Policy, Priority, Reminder } from '../api/types';
 import { fieldErrorsOf, freezeConflictsOf } from '../lib/problem';
 import { countdown, durationWords, formatDateTime, fromLocalInput, toLocalInput } from '../lib/time';
 import { useApp } from '../shell/app-context';
-import { ProblemMessage, SelectField, Term, TextArea, TextField } from '../ui/components';
+import { FormButtons, ProblemMessage, SelectField, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 
 export function GoLiveSection() {
@@ -174,14 +174,7 @@ function ScheduleForm({ onDone }: { onDone: () => void }) {
           ) : null}
         </>
       ) : null}
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={command.busy}>
-          Schedule go-live
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Schedule go-live" busy={command.busy} onCancel={onDone} />
     </form>
   );
 }
@@ -443,14 +436,7 @@ function IncidentForm({ onDone }: { onDone: () => void }) {
         onChange={(e) => setSummary(e.target.value)}
       />
       <ProblemMessage error={command.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary" disabled={command.busy}>
-          Record incident
-        </button>
-        <button type="button" className="button button-ghost" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit="Record incident" busy={command.busy} onCancel={onDone} />
     </form>
   );
 }

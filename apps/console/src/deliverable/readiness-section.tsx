@@ -9,7 +9,7 @@ import { fieldErrorsOf } from '../lib/problem';
 import { countdown, durationWords, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { usePrincipalName } from '../shell/principal-names';
-import { ProblemMessage, Progress, Term, TextArea, TextField } from '../ui/components';
+import { FormButtons, ProblemMessage, Progress, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 import { readinessCount } from './summary';
 
@@ -314,14 +314,7 @@ function CriterionForm({
         </>
       )}
       <ProblemMessage error={command.error} />
-      <div className="row">
-        <button type="submit" className="button button-primary button-small" disabled={command.busy}>
-          {label}
-        </button>
-        <button type="button" className="button button-ghost button-small" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
+      <FormButtons submit={label} busy={command.busy} onCancel={onDone} small />
     </form>
   );
 }

@@ -144,6 +144,33 @@ export function SelectField({
 }
 
 /** A refusal or failure in plain words, with the server's detail and, where it helps, a way out. */
+/** A form's own buttons: what it does (primary, off while it runs) and a way out of it. */
+export function FormButtons({
+  submit,
+  busy,
+  onCancel,
+  cancel = 'Cancel',
+  small = false,
+}: {
+  submit: ReactNode;
+  busy: boolean;
+  onCancel: () => void;
+  cancel?: ReactNode;
+  small?: boolean;
+}) {
+  const size = small ? ' button-small' : '';
+  return (
+    <div className="row">
+      <button type="submit" className={`button button-primary${size}`} disabled={busy}>
+        {submit}
+      </button>
+      <button type="button" className={`button button-ghost${size}`} onClick={onCancel}>
+        {cancel}
+      </button>
+    </div>
+  );
+}
+
 export function ProblemMessage({ error, action }: { error: unknown; action?: ReactNode }) {
   if (!error) return null;
   const { summary, detail } = explain(error);
