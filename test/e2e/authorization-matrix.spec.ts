@@ -195,6 +195,7 @@ const ROUTES: Route[] = (
     ['GET /metrics', read(() => '/metrics', ADMIN)],
     ['GET /v1/workflow', read(() => '/v1/workflow')],
     ['GET /v1/glossary', read(() => '/v1/glossary')],
+    ['GET /v1/practices', read(() => '/v1/practices')],
     [
       'POST /v1/principals',
       {

@@ -13,6 +13,15 @@ export { DEFAULT_POLICIES } from './default-policies.js';
 export type { Approval, CriterionView, GateView, HandoverView } from './describe-handover.js';
 export { GLOSSARY, type GlossaryStatus, type GlossaryTerm } from './glossary.data.js';
 export {
+  findPractice,
+  PMBOK_DOMAINS,
+  PRACTICE_GROUPS,
+  PRACTICES,
+  practicesTable,
+  PRINCE2_TOUCHPOINTS,
+  type Practice,
+} from './practices.data.js';
+export {
   COMMAND_OF_EVENT,
   isIsoTime,
   toHandoverEvent,

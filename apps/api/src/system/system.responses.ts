@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { ACTIONS, GATES, HANDOVER_EVENT_TYPES, STATUSES, SYSTEM_ACTIONS } from '@baton/handover';
+import {
+  ACTIONS,
+  GATES,
+  HANDOVER_EVENT_TYPES,
+  PMBOK_DOMAINS,
+  PRACTICE_GROUPS,
+  PRINCE2_TOUCHPOINTS,
+  STATUSES,
+  SYSTEM_ACTIONS,
+} from '@baton/handover';
 
 const check = z.enum(['up', 'down']);
 
@@ -48,6 +57,22 @@ export const glossaryResponse = z
     ),
   })
   .meta({ id: 'Glossary', description: 'One record, two vocabularies: PMO and SMO words side by side' });
+
+export const practiceResponse = z
+  .object({
+    key: z.string().describe('lower_snake: what a checklist criterion stores'),
+    name: z.string().describe("ITIL 4's name of the practice"),
+    group: z.enum(PRACTICE_GROUPS).describe('general, service or technical management'),
+    purpose: z.string(),
+    prince2: z.array(z.enum(PRINCE2_TOUCHPOINTS)).describe('the PRINCE2 themes and processes it touches'),
+    pmbok: z.array(z.enum(PMBOK_DOMAINS)).describe('the PMBOK performance domains it touches'),
+    statuses: z.array(z.enum(STATUSES)).describe('the handover statuses where it matters'),
+  })
+  .meta({ id: 'Practice' });
+
+export const practicesResponse = z
+  .object({ items: z.array(practiceResponse).describe('the 34 ITIL 4 management practices') })
+  .meta({ id: 'Practices', description: 'Where ITIL 4 meets PRINCE2 and PMBOK, practice by practice' });
 
 export const authConfigResponse = z
   .object({

@@ -69,6 +69,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/practices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The 34 ITIL 4 management practices, each with the PRINCE2 themes and processes and the PMBOK performance domains it touches, and the handover statuses where it matters */
+    get: operations['ReferenceController_getPractices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/config': {
     parameters: {
       query?: never;
@@ -1067,6 +1084,66 @@ export interface components {
         smo: string;
         practices: string[];
       }[];
+    };
+    /** @description Where ITIL 4 meets PRINCE2 and PMBOK, practice by practice */
+    Practices: {
+      /** @description the 34 ITIL 4 management practices */
+      items: components['schemas']['Practice'][];
+    };
+    Practice: {
+      /** @description lower_snake: what a checklist criterion stores */
+      key: string;
+      /** @description ITIL 4's name of the practice */
+      name: string;
+      /**
+       * @description general, service or technical management
+       * @enum {string}
+       */
+      group: 'general' | 'service' | 'technical';
+      purpose: string;
+      /** @description the PRINCE2 themes and processes it touches */
+      prince2: (
+        | 'Business case'
+        | 'Organization'
+        | 'Quality'
+        | 'Plans'
+        | 'Risk'
+        | 'Change'
+        | 'Progress'
+        | 'Starting up a project'
+        | 'Directing a project'
+        | 'Initiating a project'
+        | 'Controlling a stage'
+        | 'Managing product delivery'
+        | 'Managing a stage boundary'
+        | 'Closing a project'
+      )[];
+      /** @description the PMBOK performance domains it touches */
+      pmbok: (
+        | 'Stakeholders'
+        | 'Team'
+        | 'Development approach and life cycle'
+        | 'Planning'
+        | 'Project work'
+        | 'Delivery'
+        | 'Measurement'
+        | 'Uncertainty'
+      )[];
+      /** @description the handover statuses where it matters */
+      statuses: (
+        | 'draft'
+        | 'readiness'
+        | 'acceptance'
+        | 'rework'
+        | 'approved'
+        | 'scheduled'
+        | 'early_life_support'
+        | 'els_review'
+        | 'operational'
+        | 'on_hold'
+        | 'cancelled'
+        | 'rejected'
+      )[];
     };
     /** @description How to sign in to this Baton, for the console (no token needed) */
     AuthConfig: {
@@ -2298,6 +2375,73 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Glossary'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ReferenceController_getPractices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The practice catalogue */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Practices'];
         };
       };
       /** @description No token, or one unknown or revoked */
