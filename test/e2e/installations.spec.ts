@@ -129,16 +129,27 @@ async function everyTimerFiresOnce(pair: Installation[], onTimeMs: number): Prom
     const review = await installation.admin.get(`/v1/deliverables/${installation.els}`);
     expect(review.body.status).toBe('els_review');
   }
-  // Once: each reminder reached each installation's subscriber exactly once (after a grace period for repeats).
-  await sleep(1500);
-  for (const installation of pair) {
+  // Once: each reminder reached each installation's subscriber, and exactly once. Delivery is at least once
+  // and may be retried (a job the other installation's worker took first comes back later), so wait until
+  // every reminder arrived, then a grace period for repeats, then count.
+  const reminderCounts = (installation: Installation): number[] => {
     const reminders = installation.receiver.received
       .map((received) => received.json)
       .filter((event) => event?.type === 'reminder.readiness');
-    const perDeliverable = installation.readiness.map(
-      (id) => reminders.filter((event) => event.deliverableId === id).length,
+    return installation.readiness.map((id) => reminders.filter((event) => event.deliverableId === id).length);
+  };
+  for (const installation of pair) {
+    await waitFor(
+      () => Promise.resolve(reminderCounts(installation)),
+      (counts) => counts.every((count) => count >= 2),
+      `${installation.name}'s reminders to reach its subscriber`,
+      15_000,
+      100,
     );
-    expect(perDeliverable).toEqual(installation.readiness.map(() => 2));
+  }
+  await sleep(1500);
+  for (const installation of pair) {
+    expect(reminderCounts(installation)).toEqual(installation.readiness.map(() => 2));
   }
 }
 
