@@ -7,6 +7,7 @@ import type { Deliverable } from '../api/types';
 import { fieldErrorsOf } from '../lib/problem';
 import { formatDateTime, fromLocalInput } from '../lib/time';
 import { useApp } from '../shell/app-context';
+import { usePrincipalName } from '../shell/principal-names';
 import { FormButtons, ProblemMessage, Term, TextArea, TextField } from '../ui/components';
 import { useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
 
@@ -18,18 +19,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function FollowOnActionsSection() {
   const app = useApp();
   const { deliverable } = useDeliverable();
+  const nameOf = usePrincipalName();
   const can = (action: string) => deliverable.allowedActions.includes(action as never);
   const [adding, setAdding] = useState(false);
   const [assigning, setAssigning] = useState<string | null>(null);
   const [closing, setClosing] = useState<string | null>(null);
   if (deliverable.actions.length === 0 && !can('create_action')) return null;
+  // Names as the rest of the page gives them (you, a principal an admin sees, else a short id).
   const owner = (action: FollowOnAction) =>
     action.ownerId === null ? (
       <span className="check-fail">Nobody yet</span>
     ) : action.ownerId === app.me.id ? (
       'You'
     ) : (
-      <code title={action.ownerId}>{action.ownerId.slice(0, 8)}</code>
+      <span title={action.ownerId}>{nameOf(action.ownerId)}</span>
     );
   const unowned = deliverable.actions.filter((action) => action.status === 'open' && !action.ownerId);
   return (
