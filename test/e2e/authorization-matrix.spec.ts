@@ -147,7 +147,7 @@ const CHECKLIST = () => ({
   changeTypes: ['retirement'],
   // Tier 1 only: the deliverables here (tier 4) keep the template of beforeAll.
   tiers: [1],
-  criteria: [{ key: 'k', title: 'T', practice: 'p', mandatory: true, kind: 'manual' }],
+  criteria: [{ key: 'k', title: 'T', practice: 'knowledge_management', mandatory: true, kind: 'manual' }],
 });
 
 const WEBHOOK = () => ({
@@ -196,6 +196,7 @@ const ROUTES: Route[] = (
     ['GET /v1/workflow', read(() => '/v1/workflow')],
     ['GET /v1/glossary', read(() => '/v1/glossary')],
     ['GET /v1/practices', read(() => '/v1/practices')],
+    ['GET /v1/lessons', read(() => '/v1/lessons')],
     [
       'POST /v1/principals',
       {

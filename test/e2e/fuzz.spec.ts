@@ -603,7 +603,7 @@ const TARGETS: Record<string, Target> = {
         {
           key: 'probe',
           title: 'Probe',
-          practice: 'monitoring',
+          practice: 'monitoring and event management',
           mandatory: true,
           kind: 'automated',
           probeUrl: 'http://127.0.0.1:9/probe',
@@ -746,6 +746,7 @@ const LISTS = [
   '/v1/webhooks',
   '/v1/webhooks/{id}/deliveries',
   `/v1/principals/${ADMIN_PRINCIPAL_ID}/delegations`,
+  '/v1/lessons',
 ];
 
 const IF_MATCH = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/;
@@ -952,6 +953,7 @@ describe('fuzzing the list endpoints', () => {
       'serviceId',
       'awaitingRole',
       'name',
+      'q',
       'limit[]',
       '__proto__',
       'constructor',
@@ -977,7 +979,14 @@ describe('fuzzing the list endpoints', () => {
       'nope',
       ',',
       'x'.repeat(600),
+      'x'.repeat(10_000),
       '%00',
+      // Text searches: punctuation only, wildcards, tsquery and SQL syntax.
+      '!?.,;:',
+      '%_\\',
+      "' OR 1=1 --",
+      '!!! & | <-> :*',
+      '"unclosed',
     ),
     fc.string({ unit: 'binary', maxLength: 20 }),
   );

@@ -14,6 +14,7 @@ import { DeliverablesController } from './deliverables/deliverables.controller.j
 import { DeliverablesService } from './deliverables/deliverables.service.js';
 import { HandoverActionsController } from './deliverables/handover-actions.controller.js';
 import { FollowOnActionsController } from './deliverables/follow-on-actions.controller.js';
+import { LessonsRegisterController } from './deliverables/lessons-register.controller.js';
 import { EventHub } from './events/event-hub.js';
 import { EventsController } from './events/events.controller.js';
 import { FreezeWindowsController } from './governance/freeze-windows.controller.js';
@@ -40,6 +41,7 @@ const controllers = [
   DeliverablesController,
   HandoverActionsController,
   FollowOnActionsController,
+  LessonsRegisterController,
   InboxController,
   EventsController,
   GovernanceController,

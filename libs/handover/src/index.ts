@@ -11,6 +11,7 @@ export {
 export { DEFAULT_CHECKLIST } from './default-checklist.js';
 export { DEFAULT_POLICIES } from './default-policies.js';
 export type { Approval, CriterionView, GateView, HandoverView } from './describe-handover.js';
+export { practiceCoverage, UNCLASSIFIED, type PracticeCoverage } from './practice-coverage.js';
 export { GLOSSARY, type GlossaryStatus, type GlossaryTerm } from './glossary.data.js';
 export {
   findPractice,

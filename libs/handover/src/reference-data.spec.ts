@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ACTION_ROLES, roleRefusal } from './rules/index.js';
 import { criteriaProblems } from './criterion.js';
 import { DEFAULT_CHECKLIST } from './default-checklist.js';
+import { findPractice } from './practices.data.js';
 import { DEFAULT_POLICIES } from './default-policies.js';
 import { GLOSSARY } from './glossary.data.js';
 import { HANDOVER_ERROR_CODES } from './handover.errors.js';
@@ -75,6 +76,10 @@ describe('DEFAULT_CHECKLIST', () => {
       'els-plan',
     ]);
     expect(criteria.some((c) => c.probeUrl !== undefined)).toBe(false);
+  });
+
+  it('names the practice of each criterion by its key in the catalogue', () => {
+    for (const criterion of criteria) expect(findPractice(criterion.practice)?.key).toBe(criterion.practice);
   });
 });
 

@@ -10,6 +10,7 @@ import { DelegationStore } from './stores/delegation.store.js';
 import { FreezeWindowStore } from './stores/freeze-window.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
 import { IdempotencyStore } from './stores/idempotency.store.js';
+import { LessonStore } from './stores/lesson.store.js';
 import { OutboxStore } from './stores/outbox.store.js';
 import { PolicyStore } from './stores/policy.store.js';
 import { TimerStore } from './stores/timer.store.js';
@@ -34,6 +35,7 @@ export class Database {
   readonly idempotency: IdempotencyStore;
   readonly freezeWindows: FreezeWindowStore;
   readonly delegations: DelegationStore;
+  readonly lessons: LessonStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -54,6 +56,7 @@ export class Database {
     this.idempotency = new IdempotencyStore(sql);
     this.freezeWindows = new FreezeWindowStore(sql);
     this.delegations = new DelegationStore(sql);
+    this.lessons = new LessonStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

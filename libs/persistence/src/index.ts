@@ -8,6 +8,7 @@ export type { PolicyRow } from './stores/policy.store.js';
 export type { TimerRow } from './stores/timer.store.js';
 export type { WebhookDeliveryRow, WebhookRow } from './stores/webhook.store.js';
 export type { FreezeWindowRow } from './stores/freeze-window.store.js';
+export type { LessonCursor, LessonRow, LessonSearch } from './stores/lesson.store.js';
 export type { DelegationInForce, DelegationRow, NamedDelegationRow } from './stores/delegation.store.js';
 export type {
   AuditAppend,
@@ -30,8 +31,10 @@ export type { EventPosition, EventRow } from './stores/event.store.js';
 export {
   decodeCursor,
   decodeInboxCursor,
+  decodeLessonCursor,
   encodeCursor,
   encodeInboxCursor,
+  encodeLessonCursor,
   type Page,
   type PageCursor,
   type PageRequest,

@@ -9,6 +9,8 @@ import {
   type IncidentRecord,
   type LessonRecord,
   type LoadedHandover,
+  type PracticeCoverage,
+  practiceCoverage,
   STATUSES,
   TIMER_KINDS,
 } from '@baton/handover';
@@ -25,6 +27,7 @@ import {
   type gateResponse,
   type incidentResponse,
   type lessonResponse,
+  type practiceCoverageResponse,
   type reminderResponse,
 } from './deliverable.responses.js';
 
@@ -39,6 +42,7 @@ const sameShapes = [
   true satisfies SameShape<IncidentRecord, Output<typeof incidentResponse>>,
   true satisfies SameShape<FollowOnAction, Output<typeof followOnActionResponse>>,
   true satisfies SameShape<LessonRecord, Output<typeof lessonResponse>>,
+  true satisfies SameShape<PracticeCoverage, Output<typeof practiceCoverageResponse>>,
   true satisfies SameShape<HandoverView['goLiveWindow'], Response['goLiveWindow']>,
   true satisfies SameShape<HandoverView['conflicts'], Response['conflicts']>,
   true satisfies SameShape<HandoverView['els'], Response['els']>,
@@ -68,7 +72,7 @@ export function presentDeliverable(
     targetGoLive: row.targetGoLive.toISOString(),
     submittedBy: row.submittedBy,
     round: view.round,
-    readiness: { criteria: view.criteria },
+    readiness: { criteria: view.criteria, practices: practiceCoverage(view.criteria) },
     approvals: view.approvals,
     gate: view.gate,
     awaitingRoles: view.awaitingRoles,

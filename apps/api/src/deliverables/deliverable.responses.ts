@@ -43,6 +43,22 @@ export const criterionResponse = z
   })
   .meta({ id: 'Criterion' });
 
+export const practiceCoverageResponse = z
+  .object({
+    key: z.string().describe("a practice's key (GET /v1/practices), or unclassified"),
+    name: z.string(),
+    total: z.number().int().describe('criteria of this practice'),
+    passed: z.number().int(),
+    waived: z.number().int(),
+    named: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'unclassified: the practices its criteria name, as a template stored before the catalogue has them',
+      ),
+  })
+  .meta({ id: 'PracticeCoverage' });
+
 export const approvalResponse = z
   .object({
     gate: z.enum(GATES),
@@ -115,7 +131,14 @@ export const deliverableResponse = z
     targetGoLive: timeOut,
     submittedBy: uuidOut.nullable(),
     round: z.number().int().describe('the acceptance round: each submission opens one'),
-    readiness: z.object({ criteria: z.array(criterionResponse) }),
+    readiness: z.object({
+      criteria: z.array(criterionResponse),
+      practices: z
+        .array(practiceCoverageResponse)
+        .describe(
+          'the coverage of the criteria by ITIL 4 practice, in the order of GET /v1/practices, unclassified last',
+        ),
+    }),
     approvals: z.array(approvalResponse).describe('every decision at every gate and round, oldest first'),
     gate: gateResponse.nullable().describe('the gate waiting for decisions, if any'),
     awaitingRoles: z.array(z.string()).describe('the roles that can decide now'),

@@ -47,7 +47,11 @@ export const checklistCriterionResponse = z
   .object({
     key: z.string(),
     title: z.string(),
-    practice: z.string(),
+    practice: z
+      .string()
+      .describe(
+        "the ITIL 4 practice's key; a template stored before the catalogue may hold a name it does not know (counted as unclassified)",
+      ),
     mandatory: z.boolean(),
     kind: z.enum(CRITERION_KINDS),
     probeUrl: z.string().optional(),

@@ -3,6 +3,7 @@ import {
   CHANGE_TYPES,
   CRITERION_BLOCKS,
   CRITERION_KINDS,
+  findPractice,
   isIsoDuration,
   validForInRange,
 } from '@baton/handover';
@@ -52,10 +53,19 @@ export type PolicyBody = z.output<typeof policySchema>;
 
 export const tierParam = z.coerce.number().int().min(1).max(4);
 
+/** An ITIL 4 practice of the catalogue, by key or by name in any case; stored as its key. */
+const practice = text(1, 200)
+  .refine(
+    (value) => findPractice(value) !== undefined,
+    'must name one of the 34 ITIL 4 practices of GET /v1/practices, by key or by name',
+  )
+  .transform((value) => findPractice(value)!.key)
+  .describe('an ITIL 4 practice of GET /v1/practices, by key (stored) or by name in any case');
+
 const criterion = z.strictObject({
   key,
   title: name,
-  practice: text(1, 200),
+  practice,
   mandatory: z.boolean(),
   kind: z.enum(CRITERION_KINDS),
   probeUrl: z

@@ -670,6 +670,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/lessons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The continual improvement register: every lesson learned on any deliverable, newest first, with its deliverable, service and project; narrowed by service, project and words (any token) */
+    get: operations['LessonsRegisterController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/inbox': {
     parameters: {
       query?: never;
@@ -1326,6 +1343,8 @@ export interface components {
       round: number;
       readiness: {
         criteria: components['schemas']['Criterion'][];
+        /** @description the coverage of the criteria by ITIL 4 practice, in the order of GET /v1/practices, unclassified last */
+        practices: components['schemas']['PracticeCoverage'][];
       };
       /** @description every decision at every gate and round, oldest first */
       approvals: components['schemas']['Approval'][];
@@ -1452,6 +1471,17 @@ export interface components {
        * @description when the last pass expired (event criterion.expired), until it is passed or waived again
        */
       expiredAt?: string;
+    };
+    PracticeCoverage: {
+      /** @description a practice's key (GET /v1/practices), or unclassified */
+      key: string;
+      name: string;
+      /** @description criteria of this practice */
+      total: number;
+      passed: number;
+      waived: number;
+      /** @description unclassified: the practices its criteria name, as a template stored before the catalogue has them */
+      named?: string[];
     };
     Approval: {
       /** @enum {string} */
@@ -1710,6 +1740,48 @@ export interface components {
     LessonRequest: {
       text: string;
     };
+    LessonsPage: {
+      items: components['schemas']['RegisterLesson'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    /** @description A lesson learned, with the deliverable, service and project */
+    RegisterLesson: {
+      text: string;
+      recordedBy: string | null;
+      /** Format: date-time */
+      at: string;
+      deliverable: {
+        /** Format: uuid */
+        id: string;
+        title: string;
+        /** @enum {string} */
+        status:
+          | 'draft'
+          | 'readiness'
+          | 'acceptance'
+          | 'rework'
+          | 'approved'
+          | 'scheduled'
+          | 'early_life_support'
+          | 'els_review'
+          | 'operational'
+          | 'on_hold'
+          | 'cancelled'
+          | 'rejected';
+      };
+      service: {
+        /** Format: uuid */
+        id: string;
+        name: string;
+      };
+      project: {
+        /** Format: uuid */
+        id: string;
+        key: string;
+        name: string;
+      };
+    };
     InboxPage: {
       items: components['schemas']['InboxItem'][];
       /** @description Pass as `cursor` for the next page; null on the last page */
@@ -1849,6 +1921,7 @@ export interface components {
     ChecklistCriterion: {
       key: string;
       title: string;
+      /** @description the ITIL 4 practice's key; a template stored before the catalogue may hold a name it does not know (counted as unclassified) */
       practice: string;
       mandatory: boolean;
       /** @enum {string} */
@@ -1866,6 +1939,7 @@ export interface components {
       criteria: {
         key: string;
         title: string;
+        /** @description an ITIL 4 practice of GET /v1/practices, by key (stored) or by name in any case */
         practice: string;
         mandatory: boolean;
         /** @enum {string} */
@@ -7542,6 +7616,89 @@ export interface operations {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
           'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  LessonsRegisterController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+        serviceId?: string;
+        projectId?: string;
+        /** @description words in the lesson (English stems: "tests" finds "testing"), or part of a word */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of the register */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LessonsPage'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {

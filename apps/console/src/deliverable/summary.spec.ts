@@ -76,8 +76,8 @@ describe('what a card says', () => {
     const past = '2026-12-01T00:00:00Z';
     expect(isOverdue({ targetGoLive: past, status: 'readiness' }, now)).toBe(true);
     expect(isOverdue({ targetGoLive: past, status: 'early_life_support' }, now)).toBe(false);
-    expect(isBlocked({ status: 'readiness', readiness: { criteria: [] } })).toBe(false);
-    expect(isBlocked({ status: 'on_hold', readiness: { criteria: [] } })).toBe(true);
+    expect(isBlocked({ status: 'readiness', readiness: { criteria: [], practices: [] } })).toBe(false);
+    expect(isBlocked({ status: 'on_hold', readiness: { criteria: [], practices: [] } })).toBe(true);
   });
 
   it('puts overdue first, then blocked, then the nearest target go-live', () => {

@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { DeliverableEntity } from './deliverable.entity.js';
 
 /** Append-only, hash-chained per deliverable: hash = SHA-256(prevHash ?? '' + canonical JSON of the event). */
 @Entity({ name: 'audit_events' })
+// The continual improvement register reads the lessons newest first across every deliverable.
+@Index('audit_events_lessons_idx', ['at', 'deliverableId', 'seq'], { where: "action = 'record_lesson'" })
 export class AuditEventEntity {
   @PrimaryColumn({ name: 'deliverable_id', type: 'uuid', primaryKeyConstraintName: 'audit_events_pkey' })
   deliverableId!: string;

@@ -83,3 +83,26 @@ export function decodeInboxCursor(
     return null;
   }
 }
+
+/** A lesson register cursor: (time, deliverable id, audit sequence number), opaque to clients like the others. */
+export function encodeLessonCursor(cursor: { at: Date; deliverableId: string; seq: number }): string {
+  return Buffer.from(
+    JSON.stringify(['lesson', cursor.at.toISOString(), cursor.deliverableId, cursor.seq]),
+  ).toString('base64url');
+}
+
+/** Null when the text is not a lesson register cursor this server made. */
+export function decodeLessonCursor(text: string): { at: Date; deliverableId: string; seq: number } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 4 || value[0] !== 'lesson') return null;
+    const [, at, deliverableId, seq] = value as unknown[];
+    if (typeof at !== 'string' || typeof deliverableId !== 'string' || !UUID.test(deliverableId)) return null;
+    if (typeof seq !== 'number' || !Number.isInteger(seq) || seq < 1 || seq > 2_147_483_647) return null;
+    const time = new Date(at);
+    if (Number.isNaN(time.getTime())) return null;
+    return { at: time, deliverableId, seq };
+  } catch {
+    return null;
+  }
+}
