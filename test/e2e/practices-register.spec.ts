@@ -146,8 +146,15 @@ describe('coverage by practice', () => {
     const [projectId, serviceId] = await Promise.all([createProject(pmo), createService(smo, TIER)]);
     const created = await createDeliverable(pmo, { projectId, serviceId }, { changeType: 'minor_change' });
     expect(created.readiness.practices).toEqual([
-      { key: 'knowledge_management', name: 'Knowledge management', total: 2, passed: 0, waived: 0 },
-      { key: 'service_desk', name: 'Service desk', total: 2, passed: 0, waived: 0 },
+      {
+        key: 'knowledge_management',
+        name: 'Knowledge management',
+        total: 2,
+        passed: 0,
+        waived: 0,
+        criteria: ['c1', 'c2'],
+      },
+      { key: 'service_desk', name: 'Service desk', total: 2, passed: 0, waived: 0, criteria: ['c0', 'c3'] },
     ]);
     const id = created.id;
     expect((await pmo.post(`/v1/deliverables/${id}/readiness/c0/attest`, { evidence: 'wiki' })).status).toBe(
@@ -159,8 +166,15 @@ describe('coverage by practice', () => {
     const waived = await smo.post(`/v1/deliverables/${id}/readiness/c2/waive`, { reason: 'not needed' });
     expect(waived.status).toBe(200);
     expect(waived.body.readiness.practices).toEqual([
-      { key: 'knowledge_management', name: 'Knowledge management', total: 2, passed: 0, waived: 1 },
-      { key: 'service_desk', name: 'Service desk', total: 2, passed: 1, waived: 0 },
+      {
+        key: 'knowledge_management',
+        name: 'Knowledge management',
+        total: 2,
+        passed: 0,
+        waived: 1,
+        criteria: ['c1', 'c2'],
+      },
+      { key: 'service_desk', name: 'Service desk', total: 2, passed: 1, waived: 0, criteria: ['c0', 'c3'] },
     ]);
   });
 
@@ -205,13 +219,21 @@ describe('coverage by practice', () => {
       'workforce',
     ]);
     expect(created.readiness.practices).toEqual([
-      { key: 'knowledge_management', name: 'Knowledge management', total: 1, passed: 0, waived: 0 },
+      {
+        key: 'knowledge_management',
+        name: 'Knowledge management',
+        total: 1,
+        passed: 0,
+        waived: 0,
+        criteria: ['kb'],
+      },
       {
         key: 'unclassified',
         name: 'Unclassified',
         total: 2,
         passed: 0,
         waived: 0,
+        criteria: ['plan', 'train'],
         named: ['release management, service level management', 'workforce'],
       },
     ]);

@@ -10,6 +10,8 @@ import { CalendarPage } from './calendar/calendar-page';
 import { ProjectsPage, ServicesPage } from './catalogue/catalogue-pages';
 import { DeliverablePage } from './deliverable/deliverable-page';
 import { InboxPage } from './inbox/inbox-page';
+import { LessonsPage } from './lessons/lessons-page';
+import { ReferencePage } from './reference/reference-page';
 import { OutOfOfficePage } from './out-of-office/out-of-office-page';
 import { ApiError } from './lib/problem';
 import { match, navigate, useLocation } from './lib/router';
@@ -32,6 +34,9 @@ function Routes() {
   if (path === '/projects') return <ProjectsPage />;
   if (path === '/services') return <ServicesPage />;
   if (path === '/out-of-office') return <OutOfOfficePage />;
+  if (path === '/lessons') return <LessonsPage />;
+  const reference = match('/reference/:section', path);
+  if (path === '/reference' || reference) return <ReferencePage section={reference?.section ?? 'glossary'} />;
   const admin = match('/admin/:section', path);
   if (path === '/admin' || admin) return <AdminPage section={admin?.section ?? 'principals'} />;
   return (

@@ -12,6 +12,8 @@ export interface PracticeCoverage {
   total: number;
   passed: number;
   waived: number;
+  /** The keys of those criteria, in the checklist's order. */
+  criteria: string[];
   /** For `unclassified`: the practices the criteria name, as stored. */
   named?: string[];
 }
@@ -22,7 +24,7 @@ export interface PracticeCoverage {
  * counts for that practice; one naming no practice in the catalogue counts as unclassified.
  */
 export function practiceCoverage(
-  criteria: readonly { practice: string; status: CriterionStatus }[],
+  criteria: readonly { key: string; practice: string; status: CriterionStatus }[],
 ): PracticeCoverage[] {
   const counts = new Map<string, PracticeCoverage>();
   const unclassified = new Set<string>();
@@ -36,8 +38,10 @@ export function practiceCoverage(
       total: 0,
       passed: 0,
       waived: 0,
+      criteria: [],
     };
     entry.total += 1;
+    entry.criteria.push(criterion.key);
     if (criterion.status === 'passed') entry.passed += 1;
     if (criterion.status === 'waived') entry.waived += 1;
     counts.set(key, entry);

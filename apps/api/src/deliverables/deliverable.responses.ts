@@ -50,6 +50,7 @@ export const practiceCoverageResponse = z
     total: z.number().int().describe('criteria of this practice'),
     passed: z.number().int(),
     waived: z.number().int(),
+    criteria: z.array(z.string()).describe('the keys of its criteria, in the checklist order'),
     named: z
       .array(z.string())
       .optional()

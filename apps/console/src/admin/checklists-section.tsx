@@ -2,13 +2,14 @@
 // changes marked), and a form that makes the next version of a name (or a new name).
 import { useState, type FormEvent } from 'react';
 import { allPages, api, ok } from '../api/client';
-import type { ChangeType, Checklist, ChecklistCriterion, ChecklistRequest } from '../api/types';
+import type { ChangeType, Checklist, ChecklistCriterion, ChecklistRequest, Practice } from '../api/types';
 import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
 import { refresh, useResource } from '../lib/store';
 import { durationWords, formatDate } from '../lib/time';
 import { useAction } from '../lib/use-action';
-import { FormButtons, Loaded, ProblemMessage, TextField } from '../ui/components';
+import { usePractices } from '../reference/practices-data';
+import { FormButtons, Loaded, ProblemMessage, SelectField, TextField } from '../ui/components';
 
 const CHANGE_TYPES: ChangeType[] = ['new_service', 'major_change', 'minor_change', 'retirement'];
 
@@ -21,6 +22,17 @@ const loadChecklists = async () => {
   });
   return { items, defaults };
 };
+
+/** The catalogue's practices by name; a value it does not hold (from a template stored before it) kept, marked. */
+function practiceOptions(practices: Practice[], current: string): { value: string; label: string }[] {
+  const options = [...practices]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((practice) => ({ value: practice.key, label: practice.name }));
+  if (current === '') return [{ value: '', label: 'Choose a practice' }, ...options];
+  if (practices.length > 0 && !practices.some((practice) => practice.key === current))
+    return [{ value: current, label: `${current} (not an ITIL 4 practice)` }, ...options];
+  return options;
+}
 
 const describe = (criterion: ChecklistCriterion | undefined) =>
   criterion
@@ -46,7 +58,7 @@ export function ChecklistsSection() {
                 {
                   key: 'runbooks',
                   title: 'Runbooks published',
-                  practice: 'knowledge management',
+                  practice: 'knowledge_management',
                   mandatory: true,
                   kind: 'manual',
                 },
@@ -153,6 +165,7 @@ export function ChecklistsSection() {
 
 function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () => void }) {
   const [value, setValue] = useState<ChecklistRequest>(draft);
+  const practices = usePractices();
   const action = useAction();
   const errors = fieldErrorsOf(action.error);
   const setCriterion = (index: number, patch: Partial<ChecklistCriterion>) =>
@@ -246,11 +259,12 @@ function ChecklistForm({ draft, onDone }: { draft: ChecklistRequest; onDone: () 
                 error={errors[`criteria.${index}.title`]}
                 onChange={(e) => setCriterion(index, { title: e.target.value })}
               />
-              <TextField
+              <SelectField
                 label="ITIL 4 practice"
                 value={criterion.practice}
                 error={errors[`criteria.${index}.practice`]}
                 onChange={(e) => setCriterion(index, { practice: e.target.value })}
+                options={practiceOptions(practices.data ?? [], criterion.practice)}
               />
               <div className="field">
                 <label htmlFor={`kind-${index}`}>Kind</label>

@@ -1480,6 +1480,8 @@ export interface components {
       total: number;
       passed: number;
       waived: number;
+      /** @description the keys of its criteria, in the checklist order */
+      criteria: string[];
       /** @description unclassified: the practices its criteria name, as a template stored before the catalogue has them */
       named?: string[];
     };

@@ -51,3 +51,6 @@ export type CreateWebhookRequest = Schemas['CreateWebhookRequest'];
 export type WebhookEventType = CreateWebhookRequest['events'][number];
 export type FreezeWindow = Schemas['FreezeWindow'];
 export type Delegation = Schemas['Delegation'];
+export type Practice = Schemas['Practice'];
+export type PracticeCoverage = Schemas['PracticeCoverage'];
+export type RegisterLesson = Schemas['RegisterLesson'];

@@ -6,6 +6,7 @@ import { api, ifMatch, ok } from '../api/client';
 import type { Criterion } from '../api/types';
 import { humanize } from '../lib/lens';
 import { fieldErrorsOf } from '../lib/problem';
+import { Link } from '../lib/router';
 import { countdown, durationWords, formatDateTime, relative } from '../lib/time';
 import { useApp } from '../shell/app-context';
 import { usePrincipalName } from '../shell/principal-names';
@@ -20,12 +21,7 @@ export function ReadinessSection() {
   const { deliverable } = useDeliverable();
   const criteria = deliverable.readiness.criteria;
   const counts = readinessCount(criteria);
-  const practices = new Map<string, Criterion[]>();
-  for (const criterion of criteria) {
-    const list = practices.get(criterion.practice) ?? [];
-    list.push(criterion);
-    practices.set(criterion.practice, list);
-  }
+  const byKey = new Map(criteria.map((criterion) => [criterion.key, criterion]));
   return (
     <section className="card section" aria-labelledby="readiness-title">
       <div className="section-head">
@@ -41,24 +37,35 @@ export function ReadinessSection() {
         </div>
       </div>
       {criteria.length === 0 ? <p className="muted">This deliverable has no readiness criteria.</p> : null}
-      {[...practices.entries()].map(([practice, list]) => {
-        const done = list.filter((c) => c.status === 'passed' || c.status === 'waived').length;
-        return (
-          <div className="practice" key={practice}>
-            <h3 className="practice-head">
-              {humanize(practice)}{' '}
-              <span className="small muted">
-                {done}/{list.length}
+      {deliverable.readiness.practices.map((practice) => (
+        <div className="practice" key={practice.key}>
+          <h3 className="practice-head">
+            {practice.key === 'unclassified' ? (
+              <span title={`Named in the checklist as: ${(practice.named ?? []).join('; ')}`}>
+                Unclassified practice
               </span>
-            </h3>
-            <ul className="criteria">
-              {list.map((criterion) => (
-                <CriterionRow key={criterion.key} criterion={criterion} />
-              ))}
-            </ul>
-          </div>
-        );
-      })}
+            ) : (
+              <Link href={`/reference/practices#${practice.key}`}>{practice.name}</Link>
+            )}{' '}
+            <span className="small muted">
+              {practice.passed + practice.waived}/{practice.total}
+              {practice.waived > 0 ? ` (${practice.waived} waived)` : ''}
+            </span>
+          </h3>
+          {practice.key === 'unclassified' ? (
+            <p className="small muted">
+              The checklist names {(practice.named ?? []).map((name) => `“${name}”`).join(', ')}, not one of
+              ITIL 4's practices: it was written before Baton knew them.
+            </p>
+          ) : null}
+          <ul className="criteria">
+            {practice.criteria.flatMap((key) => {
+              const criterion = byKey.get(key);
+              return criterion ? [<CriterionRow key={key} criterion={criterion} />] : [];
+            })}
+          </ul>
+        </div>
+      ))}
     </section>
   );
 }

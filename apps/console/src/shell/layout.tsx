@@ -75,6 +75,8 @@ export function Layout({ children }: { children: ReactNode }) {
     { href: '/calendar', label: 'Calendar', show: true },
     { href: '/projects', label: 'Projects', show: true },
     { href: '/services', label: 'Services', show: true },
+    { href: '/lessons', label: 'Lessons', show: true },
+    { href: '/reference', label: 'Reference', show: true },
     { href: '/out-of-office', label: 'Out of office', show: true },
     { href: '/admin', label: 'Admin', show: app.has('admin') },
   ];
