@@ -16,6 +16,9 @@ import { HandoverActionsController } from './deliverables/handover-actions.contr
 import { FollowOnActionsController } from './deliverables/follow-on-actions.controller.js';
 import { EventHub } from './events/event-hub.js';
 import { EventsController } from './events/events.controller.js';
+import { EvidenceKeys } from './evidence/evidence-keys.js';
+import { EvidencePackController } from './evidence/evidence-pack.controller.js';
+import { EvidencePackService } from './evidence/evidence-pack.service.js';
 import { FreezeWindowsController } from './governance/freeze-windows.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
@@ -40,6 +43,7 @@ const controllers = [
   DeliverablesController,
   HandoverActionsController,
   FollowOnActionsController,
+  EvidencePackController,
   InboxController,
   EventsController,
   GovernanceController,
@@ -57,6 +61,8 @@ const providers = [
   DeliverablesService,
   InboxService,
   DelegationsService,
+  EvidenceKeys,
+  EvidencePackService,
   EventHub,
   QueueBoardSessions,
 ];
