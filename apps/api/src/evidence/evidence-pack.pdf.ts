@@ -48,8 +48,9 @@ function ensureRoom(doc: Doc, height: number): void {
   if (doc.y + height > pageBottom(doc)) doc.addPage();
 }
 
+/** Room for a heading with the first lines under it: a heading never ends a page. */
 function heading(doc: Doc, text: string): void {
-  ensureRoom(doc, 60);
+  ensureRoom(doc, 110);
   doc.moveDown(0.8);
   doc.font(FONT.bold).fontSize(SIZE.heading).fillColor(INK.text);
   doc.text(printable(text), PAGE.margin, doc.y, { width: contentWidth(doc) });
@@ -64,7 +65,7 @@ function heading(doc: Doc, text: string): void {
 }
 
 function subheading(doc: Doc, text: string): void {
-  ensureRoom(doc, 40);
+  ensureRoom(doc, 80);
   doc.moveDown(0.4);
   doc.font(FONT.bold).fontSize(SIZE.subheading).fillColor(INK.text);
   doc.text(printable(text), PAGE.margin, doc.y, { width: contentWidth(doc) });
@@ -176,10 +177,10 @@ function summary(doc: Doc, pack: Pack): void {
       ['Target go-live', when(d.targetGoLive)],
       ['Submitted by', d.submittedBy ?? 'not submitted'],
       ['Version, round', `version ${d.version}, acceptance round ${d.round}`],
-      ['Checklist', d.checklistId ?? 'the built-in default checklist'],
+      ['Checklist', d.checklistId ? `template ${d.checklistId}` : 'the built-in default checklist'],
       ['Created, updated', `${when(d.createdAt)}; ${when(d.updatedAt)}`],
     ],
-    ['Deliverable id', 'Submitted by', 'Checklist'],
+    ['Deliverable id', 'Submitted by'],
   );
   heading(doc, 'Service and project');
   facts(
