@@ -92,7 +92,8 @@ async function pdfOf(client: ApiClient, id: string): Promise<{ bytes: Uint8Array
 async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const document = await pdfjs.getDocument({
-    data: bytes,
+    // A copy: pdfjs takes the buffer it is given over (the caller's would read as empty afterwards).
+    data: bytes.slice(),
     isEvalSupported: false,
     standardFontDataUrl: join(ROOT, 'node_modules/pdfjs-dist/standard_fonts/'),
   }).promise;
@@ -369,6 +370,91 @@ describe('the evidence pack', () => {
       401,
     );
     expect((await auditor.as(null).get('/v1/evidence-keys')).status).toBe(200);
+  });
+});
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function timed(times: number, work: () => Promise<unknown> | unknown): Promise<number> {
+  const spent: number[] = [];
+  for (let round = 0; round < times; round++) {
+    const started = performance.now();
+    await work();
+    spent.push(performance.now() - started);
+  }
+  return median(spent);
+}
+
+describe('measured (figures printed, not asserted)', () => {
+  it('a pack of 19 criteria and 200 history events: its sizes, and how long making and verifying it take', async () => {
+    const criteria = Array.from({ length: 19 }, (_, index) => ({
+      key: `criterion-${index + 1}`,
+      title: `Readiness criterion ${index + 1}: runbooks, monitoring and support in place`,
+      practice: 'service validation and testing',
+      mandatory: index < 10,
+      kind: 'manual',
+    }));
+    const template = await actors.smo.post('/v1/checklists', {
+      name: unique('measured'),
+      changeTypes: ['major_change'],
+      tiers: [4],
+      criteria,
+    });
+    expect(template.status).toBe(201);
+    const created = await actors.pmo.post('/v1/deliverables', {
+      ...refs,
+      title: 'Measured: payments platform cut-over',
+      changeType: 'major_change',
+      targetGoLive: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+    });
+    const id: string = created.body.id;
+    const step = async (client: ApiClient, rest: string, body: unknown): Promise<void> => {
+      const answer = await client.post(`/v1/deliverables/${id}${rest}`, body);
+      expect([rest, answer.status]).toEqual([rest, 200]);
+    };
+    for (const criterion of criteria)
+      await step(actors.pmo, `/readiness/${criterion.key}/attest`, {
+        evidence: `https://wiki.example/payments/${criterion.key} (reviewed by the service owner)`,
+      });
+    // 1 creation + 19 attestations + 90 holds and resumes = 200 events.
+    for (let cycle = 0; cycle < 90; cycle++) {
+      await step(actors.smo, '/hold', { reason: `Waiting for the change board, cycle ${cycle + 1}` });
+      await step(actors.smo, '/resume', {});
+    }
+    const { text, pack } = await packOf(auditor, id);
+    expect([pack.deliverable.readiness.criteria.length, pack.history.length]).toEqual([19, 200]);
+    const { bytes } = await pdfOf(auditor, id);
+    const pageCount = (await pdfPages(bytes)).length;
+    const jwks = (await new ApiClient(baton.url, null).get('/v1/evidence-keys')).body;
+    const packFile = join(work, 'measured.json');
+    const keysFile = join(work, 'measured-keys.json');
+    await writeFile(packFile, text);
+    await writeFile(keysFile, JSON.stringify(jwks));
+
+    const verifier = await import(join(ROOT, 'scripts/verify-pack.mjs'));
+    const RUNS = 31;
+    const signatureOnly = await timed(RUNS, () => expect(verifiesOffline(JSON.parse(text), jwks)).toBe(true));
+    const full = await timed(RUNS, () =>
+      expect(verifier.verifyPack(verifier.parsePack(text), jwks).ok).toBe(true),
+    );
+    const cli = await timed(5, async () =>
+      expect((await verifyPackCli([packFile, '--jwks', keysFile])).code).toBe(0),
+    );
+    const makeJson = await timed(11, () => packOf(auditor, id));
+    const makePdf = await timed(11, () => pdfOf(auditor, id));
+    console.info(
+      [
+        'evidence pack, 19 criteria and 200 history events:',
+        `  JSON ${Buffer.byteLength(text)} bytes; PDF ${bytes.byteLength} bytes, ${pageCount} pages`,
+        `  verify (median of ${RUNS}): signature only ${signatureOnly.toFixed(2)} ms; ` +
+          `signature, chain and digests (verify-pack's verifyPack) ${full.toFixed(2)} ms`,
+        `  npm run verify-pack as a process (median of 5): ${cli.toFixed(0)} ms`,
+        `  served (median of 11, over HTTP on this machine): JSON ${makeJson.toFixed(1)} ms, PDF ${makePdf.toFixed(1)} ms`,
+      ].join('\n'),
+    );
   });
 });
 
