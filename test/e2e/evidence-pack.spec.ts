@@ -378,7 +378,7 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-async function timed(times: number, work: () => Promise<unknown> | unknown): Promise<number> {
+async function timed(times: number, work: () => unknown): Promise<number> {
   const spent: number[] = [];
   for (let round = 0; round < times; round++) {
     const started = performance.now();
