@@ -355,10 +355,10 @@ function history(doc: Doc, pack: Pack): void {
     [
       { header: 'Seq', share: 0.06 },
       { header: 'Time', share: 0.2 },
-      { header: 'Action', share: 0.2 },
+      { header: 'Action', share: 0.16 },
       { header: 'Actor', share: 0.11, mono: true },
-      { header: 'Status', share: 0.2 },
-      { header: 'Hash', share: 0.23, mono: true },
+      { header: 'Status', share: 0.27 },
+      { header: 'Hash', share: 0.2, mono: true },
     ],
     pack.history.map((event) => [
       String(event.seq),
