@@ -62,5 +62,6 @@ test('an auditor downloads the evidence pack as JSON and as PDF, with the token 
     await expect(section).toBeVisible();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
     await section.screenshot({ path: join(tmpdir(), `baton-evidence-section-${width}.png`) });
+    await page.screenshot({ path: join(tmpdir(), `baton-evidence-page-${width}.png`), fullPage: true });
   }
 });
