@@ -306,6 +306,8 @@ const ROUTES: Route[] = (
     ['GET /v1/deliverables/{id}/history', read(() => path(shared.deliverableId, '/history'))],
     ['GET /v1/deliverables/{id}/history/verify', read(() => path(shared.deliverableId, '/history/verify'))],
     ['GET /v1/deliverables/{id}/reminders', read(() => path(shared.deliverableId, '/reminders'))],
+    ['GET /v1/deliverables/{id}/evidence-pack', read(() => path(shared.deliverableId, '/evidence-pack'))],
+    ['GET /v1/evidence-keys', read(() => '/v1/evidence-keys', 'public')],
     ['POST /v1/deliverables/{id}/submit', command('/submit', 'draft', PMO)],
     ['POST /v1/deliverables/{id}/resubmit', command('/resubmit', 'rework', PMO)],
     ['POST /v1/deliverables/{id}/hold', command('/hold', 'draft', PMO_OR_SMO, { reason: 'matrix' })],

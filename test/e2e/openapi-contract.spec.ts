@@ -140,7 +140,9 @@ describe('the served OpenAPI document', () => {
       const responseHeader = (status: string, wanted: string) =>
         resolve(op.operation.responses[status]?.headers?.[wanted], 'headers')?.schema !== undefined;
       const mutating = op.method !== 'get';
-      const onDeliverable = /^\/v1\/deliverables\/\{id\}(\/(?!history|reminders).*)?$/.test(op.path);
+      const onDeliverable = /^\/v1\/deliverables\/\{id\}(\/(?!history|reminders|evidence-pack).*)?$/.test(
+        op.path,
+      );
       if (mutating && !header('Idempotency-Key')) problems.push(`${name(op)}: no Idempotency-Key`);
       if (mutating && onDeliverable && !header('If-Match')) problems.push(`${name(op)}: no If-Match`);
       const success = Object.keys(op.operation.responses).find((status) => status.startsWith('2'))!;

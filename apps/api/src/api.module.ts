@@ -17,6 +17,9 @@ import { FollowOnActionsController } from './deliverables/follow-on-actions.cont
 import { LessonsRegisterController } from './deliverables/lessons-register.controller.js';
 import { EventHub } from './events/event-hub.js';
 import { EventsController } from './events/events.controller.js';
+import { EvidenceKeys } from './evidence/evidence-keys.js';
+import { EvidencePackController } from './evidence/evidence-pack.controller.js';
+import { EvidencePackService } from './evidence/evidence-pack.service.js';
 import { FreezeWindowsController } from './governance/freeze-windows.controller.js';
 import { GovernanceController } from './governance/governance.controller.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
@@ -42,6 +45,7 @@ const controllers = [
   HandoverActionsController,
   FollowOnActionsController,
   LessonsRegisterController,
+  EvidencePackController,
   InboxController,
   EventsController,
   GovernanceController,
@@ -59,6 +63,8 @@ const providers = [
   DeliverablesService,
   InboxService,
   DelegationsService,
+  EvidenceKeys,
+  EvidencePackService,
   EventHub,
   QueueBoardSessions,
 ];

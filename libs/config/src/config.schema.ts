@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 /** Comma-separated CIDR list, e.g. "169.254.0.0/16,fd00:ec2::254/128". */
@@ -41,6 +42,31 @@ const commaList = z.string().transform((text) =>
     .map((part) => part.trim())
     .filter((part) => part.length > 0),
 );
+
+/**
+ * An Ed25519 private key as PKCS#8 PEM (`openssl genpkey -algorithm ed25519`). A variable written on one
+ * line with `\n` for its line breaks is read as well.
+ */
+const ed25519Pkcs8Pem = z
+  .string()
+  .transform((text) => (text.includes('\n') ? text : text.replace(/\\n/g, '\n')).trim() + '\n')
+  .superRefine((pem, context) => {
+    const fail = (why: string): void =>
+      context.addIssue({
+        code: 'custom',
+        message: `must be an Ed25519 private key as PKCS#8 PEM (-----BEGIN PRIVATE KEY-----, e.g. from openssl genpkey -algorithm ed25519): ${why}`,
+      });
+    if (!/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/.test(pem)) {
+      fail('not a PKCS#8 PEM block');
+      return;
+    }
+    try {
+      const type = createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType;
+      if (type !== 'ed25519') fail(`it is an ${type ?? 'unknown'} key`);
+    } catch {
+      fail('the PEM does not decode to a private key');
+    }
+  });
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -96,6 +122,8 @@ export const configSchema = z.object({
   BATON_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** Where the console's built files are (index.html, assets/): unset, dist/console beside the compiled api. */
   BATON_CONSOLE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** Signs evidence packs; unset: a key Baton makes at first start and keeps in PostgreSQL. */
+  BATON_EVIDENCE_KEY: z.preprocess(emptyAsUndefined, ed25519Pkcs8Pem.optional()),
   /** The console's OAuth client at the issuer (a public client: authorization code with PKCE). */
   BATON_OIDC_CLIENT_ID: z.preprocess(
     emptyAsUndefined,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, defaultQueuePrefix, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
@@ -102,5 +103,39 @@ describe('loadConfig', () => {
     expect(
       problems({ BATON_OIDC_ISSUER: 'https://idp.example', BATON_OIDC_CLIENT_ID: 'baton console' }),
     ).toMatch(/BATON_OIDC_CLIENT_ID: must be printable ASCII without spaces/);
+  });
+
+  it('reads BATON_EVIDENCE_KEY as an Ed25519 PKCS#8 PEM, and says plainly what else it was', () => {
+    const pem = (type: 'ed25519' | 'ec', format: 'pkcs8' | 'sec1' = 'pkcs8'): string =>
+      type === 'ed25519'
+        ? generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+        : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+            .privateKey.export({ type: format, format: 'pem' })
+            .toString();
+    const problems = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (error) {
+        return (error as ConfigError).problems.join('\n');
+      }
+    };
+    expect(loadConfig({}).evidenceKey).toBeNull();
+    const key = pem('ed25519');
+    expect(loadConfig({ BATON_EVIDENCE_KEY: key }).evidenceKey).toBe(key);
+    // One line with \n for the breaks, as many secret stores hand it over.
+    expect(loadConfig({ BATON_EVIDENCE_KEY: key.trim().replace(/\n/g, '\\n') }).evidenceKey).toBe(key);
+    expect(problems({ BATON_EVIDENCE_KEY: pem('ec') })).toMatch(
+      /BATON_EVIDENCE_KEY: must be an Ed25519 private key as PKCS#8 PEM.*it is an ec key/,
+    );
+    expect(problems({ BATON_EVIDENCE_KEY: pem('ec', 'sec1') })).toMatch(
+      /BATON_EVIDENCE_KEY: .*not a PKCS#8 PEM block/,
+    );
+    expect(problems({ BATON_EVIDENCE_KEY: 'secret' })).toMatch(
+      /BATON_EVIDENCE_KEY: .*not a PKCS#8 PEM block/,
+    );
+    expect(
+      problems({ BATON_EVIDENCE_KEY: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }),
+    ).toMatch(/BATON_EVIDENCE_KEY: .*does not decode/);
   });
 });

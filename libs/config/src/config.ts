@@ -36,6 +36,8 @@ export interface BatonConfig {
   smtp: { url: string; from: string } | null;
   /** The console's built files (index.html, assets/); unset: dist/console beside the compiled api. */
   consoleDir: string | undefined;
+  /** The Ed25519 key (PKCS#8 PEM) that signs evidence packs; null: the one Baton made and keeps in PostgreSQL. */
+  evidenceKey: string | null;
   /** Bearer JWTs from this OpenID Connect issuer are accepted besides Baton's own tokens, when set. */
   oidc: OidcConfig | null;
 }
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: raw.BATON_WEBHOOK_TIMEOUT_MS,
     },
     consoleDir: raw.BATON_CONSOLE_DIR === undefined ? undefined : resolve(raw.BATON_CONSOLE_DIR),
+    evidenceKey: raw.BATON_EVIDENCE_KEY ?? null,
     smtp: raw.BATON_SMTP_URL ? { url: raw.BATON_SMTP_URL, from: raw.BATON_SMTP_FROM } : null,
     oidc: raw.BATON_OIDC_ISSUER
       ? {

@@ -7,6 +7,7 @@ export enum AppErrorCode {
   Unauthenticated = 'AUTH.UNAUTHENTICATED',
   Forbidden = 'AUTH.FORBIDDEN',
   Invalid = 'REQUEST.INVALID',
+  NotAcceptable = 'REQUEST.NOT_ACCEPTABLE',
   Unavailable = 'DEPENDENCY.UNAVAILABLE',
   TimerNotScheduled = 'TIMER.NOT_SCHEDULED',
   Conflict = 'REQUEST.CONFLICT',

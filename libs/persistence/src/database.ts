@@ -6,6 +6,7 @@ import { AuditStore } from './stores/audit.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { EventStore } from './stores/event.store.js';
+import { EvidenceKeyStore } from './stores/evidence-key.store.js';
 import { DelegationStore } from './stores/delegation.store.js';
 import { FreezeWindowStore } from './stores/freeze-window.store.js';
 import { ChecklistStore } from './stores/checklist.store.js';
@@ -36,6 +37,7 @@ export class Database {
   readonly freezeWindows: FreezeWindowStore;
   readonly delegations: DelegationStore;
   readonly lessons: LessonStore;
+  readonly evidenceKeys: EvidenceKeyStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -57,6 +59,7 @@ export class Database {
     this.freezeWindows = new FreezeWindowStore(sql);
     this.delegations = new DelegationStore(sql);
     this.lessons = new LessonStore(sql);
+    this.evidenceKeys = new EvidenceKeyStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

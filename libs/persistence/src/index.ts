@@ -28,6 +28,7 @@ export type {
 } from './stores/deliverable.store.js';
 export type { OutboxRow } from './stores/outbox.store.js';
 export type { EventPosition, EventRow } from './stores/event.store.js';
+export type { EvidenceKeyRow, NewEvidenceKey } from './stores/evidence-key.store.js';
 export {
   decodeCursor,
   decodeInboxCursor,

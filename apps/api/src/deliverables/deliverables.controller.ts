@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Principal } from '@baton/access';
-import { verifyChain } from '@baton/commands';
 import { type FastifyReply } from 'fastify';
 import { type z } from 'zod';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators.js';
@@ -9,6 +8,7 @@ import { Responds } from '../http/openapi/responds.decorator.js';
 import { pageRequest, pageResponse } from '../http/validation/paging.js';
 import { UuidParam } from '../http/validation/uuid-param.js';
 import { ValidBody, ValidQuery } from '../http/validation/zod-validation.js';
+import { chainBreak } from './chain-check.js';
 import { etag, presentAuditEvent, presentDeliverable, presentTimer } from './deliverable.presenter.js';
 import {
   type DeliverableResponse,
@@ -104,13 +104,7 @@ export class DeliverablesController {
   async verifyHistory(@UuidParam() id: string): Promise<z.input<typeof historyVerificationResponse>> {
     const row = await this.deliverables.exists(id);
     const events = (await this.deliverables.history(id)).map(presentAuditEvent);
-    const last = events.at(-1);
-    // The row keeps the chain's head: a tail cut off (or a forged last event) shows against it.
-    const broken =
-      verifyChain(events) ??
-      (last?.seq !== row.auditSeq || last.hash !== row.auditHash
-        ? { seq: Math.min(row.auditSeq, (last?.seq ?? 0) + 1), reason: 'head' as const }
-        : null);
+    const broken = chainBreak(events, row);
     return {
       deliverableId: id,
       valid: broken === null,

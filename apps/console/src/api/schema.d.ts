@@ -687,6 +687,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deliverables/{id}/evidence-pack': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed evidence pack of a deliverable: JSON (signed with Ed25519, keys at /v1/evidence-keys), or with Accept: application/pdf the same content as a document to read */
+    get: operations['EvidencePackController_pack'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/evidence-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public keys that sign evidence packs, as a JWKS (no token needed) */
+    get: operations['EvidencePackController_evidenceKeys'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/inbox': {
     parameters: {
       query?: never;
@@ -1784,6 +1818,24 @@ export interface components {
         name: string;
       };
     };
+    /** @description The public keys of evidence packs, as a JWKS (RFC 7517, RFC 8037) */
+    EvidenceKeys: {
+      /** @description every key that ever signed a pack here, the current one first */
+      keys: {
+        /** @enum {string} */
+        kty: 'OKP';
+        /** @enum {string} */
+        crv: 'Ed25519';
+        /** @description base64url SHA-256 JWK thumbprint (RFC 7638) */
+        kid: string;
+        /** @description the public key, base64url */
+        x: string;
+        /** @enum {string} */
+        use: 'sig';
+        /** @enum {string} */
+        alg: 'EdDSA';
+      }[];
+    };
     InboxPage: {
       items: components['schemas']['InboxItem'][];
       /** @description Pass as `cursor` for the next page; null on the last page */
@@ -2241,6 +2293,50 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    /** @description One signed document that shows a handover happened as the policy says: the deliverable, its service and project, its whole audit history and chain, signed with Ed25519 */
+    EvidencePack: {
+      /** @constant */
+      format: 'baton.evidence-pack/1';
+      /** Format: date-time */
+      generatedAt: string;
+      /** @description as GET /v1/deliverables/:id presents it to the caller */
+      deliverable: components['schemas']['Deliverable'];
+      /** @description as GET /v1/services/:id presents it */
+      service: components['schemas']['Service'];
+      /** @description as GET /v1/projects/:id presents it */
+      project: components['schemas']['Project'];
+      /** @description every audit event, as GET /v1/deliverables/:id/history gives them: oldest first, all of them */
+      history: components['schemas']['AuditEvent'][];
+      /** @description the audit chain as Baton found it when it made the pack */
+      chain: {
+        /** @description the audit hash chain recomputed from the stored events holds, up to the deliverable's head */
+        verified: boolean;
+        /** @description the hash of the last event */
+        head: string | null;
+      };
+      /** @description a digest per member, signed with the rest: a verifier whose signature check fails names the member that changed */
+      digests: {
+        /** @description hex SHA-256 of the canonical JSON of the member */
+        deliverable: string;
+        /** @description hex SHA-256 of the canonical JSON of the member */
+        service: string;
+        /** @description hex SHA-256 of the canonical JSON of the member */
+        project: string;
+        /** @description hex SHA-256 of the canonical JSON of the member */
+        history: string;
+        /** @description hex SHA-256 of the canonical JSON of the member */
+        chain: string;
+      };
+      /** @description made with the key named; check it against GET /v1/evidence-keys, offline if saved */
+      signature: {
+        /** @constant */
+        alg: 'Ed25519';
+        /** @description the kid of the key in GET /v1/evidence-keys */
+        keyId: string;
+        /** @description base64 Ed25519 signature of the canonical JSON (keys sorted at every level, no spaces, as for the audit hash) of the pack without its signature member */
+        value: string;
+      };
+    };
   };
   responses: never;
   parameters: {
@@ -2255,6 +2351,8 @@ export interface components {
     'Retry-After': string;
     /** @description The queue board session: `baton_queues=<id>; HttpOnly; SameSite=Strict; Path=/admin/queues; Max-Age=3600` (and Secure over https) */
     'Set-Cookie': string;
+    /** @description A document to save rather than show: `attachment; filename="..."` */
+    'Content-Disposition': string;
     /** @description Present, `true`, when this is the first answer to the same Idempotency-Key sent again */
     'Idempotent-Replayed': 'true';
   };
@@ -7676,6 +7774,153 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  EvidencePackController_pack: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The evidence pack */
+      200: {
+        headers: {
+          'Content-Disposition': components['headers']['Content-Disposition'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EvidencePack'];
+          'application/pdf': string;
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The Accept header names none of the media types this operation serves */
+      406: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  EvidencePackController_evidenceKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every key that ever signed a pack here, the current one first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EvidenceKeys'];
         };
       };
       /** @description Rate limited: try again after Retry-After seconds */

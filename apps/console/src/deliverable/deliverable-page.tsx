@@ -15,6 +15,7 @@ import { Loaded, ProblemMessage, StatusBadge, Term } from '../ui/components';
 import { FollowOnActionsSection, LessonsSection } from './actions-section';
 import { DecisionsSection } from './decisions-section';
 import { DeliverableContext, useBaseVersion, useCommand, useDeliverable } from './deliverable-context';
+import { EvidenceSection } from './evidence-section';
 import { ElsSection, GoLiveSection, ReasonForm } from './golive-section';
 import { ReadinessSection } from './readiness-section';
 import { StateDiagram } from './state-diagram';
@@ -247,6 +248,7 @@ function DeliverableView() {
               </div>
             </dl>
           </section>
+          <EvidenceSection />
         </aside>
       </div>
     </>

@@ -2,6 +2,7 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { ChecklistTemplateEntity } from './checklist-template.entity.js';
 import { DeliverableCriterionEntity } from './deliverable-criterion.entity.js';
 import { DelegationEntity } from './delegation.entity.js';
+import { EvidenceKeyEntity } from './evidence-key.entity.js';
 import { FreezeWindowEntity } from './freeze-window.entity.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { InstallationEntity } from './installation.entity.js';
@@ -21,6 +22,7 @@ export {
   DelegationEntity,
   DeliverableCriterionEntity,
   DeliverableEntity,
+  EvidenceKeyEntity,
   FreezeWindowEntity,
   IdempotencyKeyEntity,
   InstallationEntity,
@@ -51,4 +53,5 @@ export const ENTITIES = [
   InstallationEntity,
   FreezeWindowEntity,
   DelegationEntity,
+  EvidenceKeyEntity,
 ];

@@ -10,6 +10,7 @@ import { EventStream1764350000000 } from './1764350000000-event-stream.js';
 import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
 import { TimerSubject1764370000000 } from './1764370000000-timer-subject.js';
 import { Delegations1764380000000 } from './1764380000000-delegations.js';
+import { EvidenceKeys1764390000000 } from './1764390000000-evidence-keys.js';
 import { LessonsRegister1764410000000 } from './1764410000000-lessons-register.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   FreezeWindows1764360000000,
   TimerSubject1764370000000,
   Delegations1764380000000,
+  EvidenceKeys1764390000000,
   LessonsRegister1764410000000,
 ];

@@ -58,6 +58,8 @@ export function appErrorStatus(code: AppErrorCode): number {
       return 403;
     case AppErrorCode.NotFound:
       return 404;
+    case AppErrorCode.NotAcceptable:
+      return 406;
     case AppErrorCode.WriteConflict:
     case AppErrorCode.ProjectKeyTaken:
     case AppErrorCode.TimerNotScheduled:

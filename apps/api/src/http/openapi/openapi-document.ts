@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, type ParameterObject, SwaggerModule } from '@nestjs/swagger';
 import { problemSchema } from '../errors/problem.js';
 import { isZodSchema, toOpenApiSchema } from './json-schema.js';
-import { headerRefs, RESPONSE_HEADERS, STREAMED_COMPONENTS } from './responds.decorator.js';
+import { headerRefs, RESPONSE_HEADERS, EXTRA_COMPONENTS } from './responds.decorator.js';
 
 /** The dialect every schema of the document is written in: JSON Schema 2020-12, as zod emits it. */
 export const OPENAPI_VERSION = '3.1.0';
@@ -31,6 +31,11 @@ const PROBLEMS: {
     status: '404',
     description: 'An id that names nothing (in the path or the body)',
     applies: (op) => op.hasPathParameters || op.hasBody,
+  },
+  {
+    status: '406',
+    description: 'The Accept header names none of the media types this operation serves',
+    applies: (op) => op.negotiated,
   },
   {
     status: '409',
@@ -76,6 +81,8 @@ interface OperationFacts {
   hasInput: boolean;
   hasPathParameters: boolean;
   ifMatch: boolean;
+  /** A success is served in more than one media type, chosen by the Accept header. */
+  negotiated: boolean;
 }
 
 interface Parameter {
@@ -87,7 +94,10 @@ interface Operation {
   parameters?: Parameter[];
   requestBody?: unknown;
   security?: unknown[];
-  responses: Record<string, { description: string; headers?: Record<string, unknown>; content?: unknown }>;
+  responses: Record<
+    string,
+    { description: string; headers?: Record<string, unknown>; content?: Record<string, unknown> }
+  >;
 }
 
 const IDEMPOTENCY_KEY_REF = { $ref: '#/components/parameters/Idempotency-Key' };
@@ -129,7 +139,7 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
   const problem = toOpenApiSchema(problemSchema, 'output');
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...problem.components, ...STREAMED_COMPONENTS },
+    schemas: { ...document.components?.schemas, ...problem.components, ...EXTRA_COMPONENTS },
     headers: { ...document.components?.headers, ...RESPONSE_HEADERS },
     parameters: { ...document.components?.parameters, 'Idempotency-Key': IDEMPOTENCY_KEY },
   };
@@ -148,6 +158,9 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
         hasInput: operation.requestBody !== undefined || parameters.some((p) => p.in !== 'header'),
         hasPathParameters: parameters.some((p) => p.in === 'path'),
         ifMatch: parameters.some((p) => p.in === 'header' && p.name === 'If-Match'),
+        negotiated: Object.entries(operation.responses).some(
+          ([status, response]) => status.startsWith('2') && Object.keys(response.content ?? {}).length > 1,
+        ),
       };
       const successes = Object.keys(operation.responses).filter((status) => status.startsWith('2'));
       if (!successes.some((status) => status === '204' || operation.responses[status].content))

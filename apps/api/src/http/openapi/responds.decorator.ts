@@ -23,6 +23,10 @@ export const RESPONSE_HEADERS = {
     true,
     { type: 'string', pattern: '^baton_queues=[A-Za-z0-9_-]+;' },
   ),
+  'Content-Disposition': header('A document to save rather than show: `attachment; filename="..."`', false, {
+    type: 'string',
+    pattern: '^attachment; filename="[^"]+"$',
+  }),
   'Idempotent-Replayed': header(
     'Present, `true`, when this is the first answer to the same Idempotency-Key sent again',
     false,
@@ -102,8 +106,37 @@ export function Responds(
   };
 }
 
-/** The schemas streamed responses name (what each frame carries): createOpenApiDocument adds them to its components. */
-export const STREAMED_COMPONENTS: Record<string, JsonSchema> = {};
+/**
+ * The schemas that responses documented here rather than by Nest name (what a streamed frame carries, a
+ * negotiated JSON answer): createOpenApiDocument adds them to its components.
+ */
+export const EXTRA_COMPONENTS: Record<string, JsonSchema> = {};
+
+/**
+ * A response served as JSON (`schema`) or, by the request's Accept header, as one of `alternatives` (each a
+ * JSON Schema of the text or bytes sent, such as `{ type: 'string', contentMediaType: 'application/pdf' }`).
+ * The handler negotiates and returns the body already serialised (a string of JSON, or bytes), so that
+ * what it sends is exactly what it made (a signature over it holds); Fastify does not serialise it again.
+ */
+export function RespondsNegotiated<S extends z.ZodType>(
+  status: number,
+  description: string,
+  schema: S,
+  alternatives: Record<string, JsonSchema>,
+  options: Pick<RespondsOptions, 'headers'> = {},
+): ResponseDecorator<string | Buffer> {
+  const json = toOpenApiSchema(schema, 'output');
+  Object.assign(EXTRA_COMPONENTS, json.components);
+  const headers = options.headers?.length ? headerRefs(options.headers) : undefined;
+  const content = Object.fromEntries([
+    ['application/json', { schema: json.schema }],
+    ...Object.entries(alternatives).map(([mediaType, alternative]) => [mediaType, { schema: alternative }]),
+  ]) as Record<string, { schema: SchemaObject }>;
+  return (target, key, descriptor) => {
+    ApiResponse({ status, description, ...(headers ? { headers } : {}), content })(target, key, descriptor);
+    return descriptor;
+  };
+}
 
 /**
  * A response the handler streams itself (it hijacks the reply), such as server-sent events: documented as
@@ -118,7 +151,7 @@ export function RespondsStream(
   item: z.ZodType,
 ): MethodDecorator {
   const converted = toOpenApiSchema(item, 'output');
-  Object.assign(STREAMED_COMPONENTS, converted.components);
+  Object.assign(EXTRA_COMPONENTS, converted.components);
   return ApiResponse({
     status,
     description,
