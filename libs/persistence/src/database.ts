@@ -3,6 +3,7 @@ import { type DataSource } from 'typeorm';
 import { createDataSource, type DataSourceOptions } from './data-source.js';
 import { Sql } from './sql.js';
 import { AuditStore } from './stores/audit.store.js';
+import { CalendarStore } from './stores/calendar.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { EventStore } from './stores/event.store.js';
@@ -34,6 +35,7 @@ export class Database {
   readonly idempotency: IdempotencyStore;
   readonly freezeWindows: FreezeWindowStore;
   readonly delegations: DelegationStore;
+  readonly calendar: CalendarStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -54,6 +56,7 @@ export class Database {
     this.idempotency = new IdempotencyStore(sql);
     this.freezeWindows = new FreezeWindowStore(sql);
     this.delegations = new DelegationStore(sql);
+    this.calendar = new CalendarStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

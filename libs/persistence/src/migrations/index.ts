@@ -10,6 +10,7 @@ import { EventStream1764350000000 } from './1764350000000-event-stream.js';
 import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
 import { TimerSubject1764370000000 } from './1764370000000-timer-subject.js';
 import { Delegations1764380000000 } from './1764380000000-delegations.js';
+import { FeedTokens1764400000000 } from './1764400000000-feed-tokens.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   FreezeWindows1764360000000,
   TimerSubject1764370000000,
   Delegations1764380000000,
+  FeedTokens1764400000000,
 ];
