@@ -66,11 +66,13 @@ describe('calendar feed', () => {
   };
 
   it('expands a weekly freeze as Baton does, across the clock change, with UNTIL as an instant', () => {
-    const calendar = new ICAL.Component(
-      ICAL.parse(
-        calendarFeed({ goLives: [], elsEnds: [], freezes: [freeze], consoleUrl: 'https://b', now: NOW }),
-      ),
-    );
+    const parse = (one: FeedFreeze) =>
+      new ICAL.Component(
+        ICAL.parse(
+          calendarFeed({ goLives: [], elsEnds: [], freezes: [one], consoleUrl: 'https://b', now: NOW }),
+        ),
+      );
+    const calendar = parse(freeze);
     const vtimezone = calendar.getFirstSubcomponent('vtimezone')!;
     ICAL.TimezoneService.register(new ICAL.Timezone({ component: vtimezone, tzid: 'Europe/London' }));
     try {
@@ -93,6 +95,11 @@ describe('calendar feed', () => {
       }));
       expect(seen).toEqual(baton);
       expect(seen).toHaveLength(4);
+      // A rule stored in small letters reads the same.
+      const small = parse({ ...freeze, rrule: freeze.rrule!.toLowerCase() });
+      expect(small.getFirstSubcomponent('vevent')!.getFirstPropertyValue('rrule')!.toString()).toBe(
+        'FREQ=WEEKLY;BYDAY=FR;UNTIL=20261106T180000Z',
+      );
     } finally {
       ICAL.TimezoneService.remove('Europe/London');
     }

@@ -86,7 +86,8 @@ const statusWords = (status: string): string => status.replace(/_/g, ' ');
  * UNTIL too; RFC 5545 wants UNTIL in UTC when DTSTART has a TZID: the same moment, written so.
  */
 function freezeRule(freeze: FeedFreeze): ICAL.Recur {
-  const rule = ICAL.Recur.fromString(freeze.rrule!.replace(/^RRULE:/i, ''));
+  // RRULE names and values are case-insensitive (as rrule reads them); ical.js wants them in capitals.
+  const rule = ICAL.Recur.fromString(freeze.rrule!.replace(/^RRULE:/i, '').toUpperCase());
   if (rule.until) {
     const until = rule.until;
     const floating = Date.UTC(until.year, until.month - 1, until.day, until.hour, until.minute, until.second);
