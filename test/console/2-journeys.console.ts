@@ -649,11 +649,14 @@ test('a change manager subscribes to the calendar feed, copies its URL and makes
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await signIn(page, manager);
   await page.goto(`/calendar?service=${where.serviceId}`);
+  await expect(page.getByRole('link', { name: new RegExp(created.title) })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('calendar-1400.png') });
   await page.getByRole('button', { name: /Subscribe in your calendar/ }).click();
   const panel = page.getByRole('region', { name: 'Subscribe in your calendar' });
   await panel.getByRole('button', { name: 'Make my feed address' }).click();
   const field = panel.getByRole('textbox', { name: 'Calendar feed URL' });
   await expect(field).toHaveValue(/\/v1\/calendar\.ics\?token=batcal_/);
+  await expect(field).toBeFocused();
   await expect(panel).toContainText('Keep it secret');
   // The service filtered on narrows the feed too, unless unticked.
   const narrow = panel.getByRole('checkbox', { name: /Only what the filters show/ });
@@ -687,6 +690,7 @@ test('a change manager subscribes to the calendar feed, copies its URL and makes
   expect((await page.request.get(second)).status()).toBe(200);
   await panel.getByRole('button', { name: 'Done' }).click();
   await expect(panel).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Subscribe in your calendar' })).toBeFocused();
 
   // On a phone: the panel fits the width.
   const phone = await otherBrowser(browser, manager, {
@@ -695,7 +699,11 @@ test('a change manager subscribes to the calendar feed, copies its URL and makes
     hasTouch: true,
   });
   await phone.goto('/calendar');
-  await phone.getByRole('button', { name: /Subscribe in your calendar/ }).tap();
+  const subscribe = phone.getByRole('button', { name: /Subscribe in your calendar/ });
+  await expect(subscribe).toBeVisible();
+  await expectNoSidewaysScroll(phone, 'the calendar');
+  await phone.screenshot({ path: test.info().outputPath('calendar-375.png') });
+  await subscribe.tap();
   await phone.getByRole('button', { name: 'Make my feed address' }).tap();
   await expect(phone.getByRole('textbox', { name: 'Calendar feed URL' })).toHaveValue(/token=batcal_/);
   await expectNoSidewaysScroll(phone, 'the calendar with its feed panel');

@@ -1,6 +1,6 @@
 // "Subscribe in your calendar": a feed URL with a read-only token of the signed-in principal, made on
 // request (POST /v1/principals/{id}/feed-token) and shown once; making a new one ends the old.
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { api, ok } from '../api/client';
 import { useAction } from '../lib/use-action';
 import { useApp } from '../shell/app-context';
@@ -33,6 +33,20 @@ export function SubscribeFeed({
   const [copied, setCopied] = useState(false);
   const make = useAction();
   const titleId = useId();
+  // Focus follows the panel: into it when it opens, back to its button when it closes.
+  const opener = useRef<HTMLButtonElement>(null);
+  const first = useRef<HTMLButtonElement>(null);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (open) first.current?.focus();
+    else if (opened.current) opener.current?.focus();
+    opened.current = open;
+  }, [open]);
+  // A new address takes the focus, selected, ready to copy (the button that made it is gone).
+  const field = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (url) field.current?.focus();
+  }, [url]);
 
   const request = (again: boolean) =>
     void make.run(async () => {
@@ -48,8 +62,8 @@ export function SubscribeFeed({
 
   if (!open)
     return (
-      <button type="button" className="button" aria-expanded="false" onClick={() => setOpen(true)}>
-        <span aria-hidden="true">📅 </span>Subscribe in your calendar
+      <button ref={opener} type="button" className="button" onClick={() => setOpen(true)}>
+        Subscribe in your calendar
       </button>
     );
 
@@ -76,6 +90,7 @@ export function SubscribeFeed({
               Calendar feed URL
             </label>
             <input
+              ref={field}
               id={`${titleId}-url`}
               className="feed-url"
               readOnly
@@ -123,6 +138,7 @@ export function SubscribeFeed({
           </>
         ) : (
           <button
+            ref={first}
             type="button"
             className="button button-small button-primary"
             disabled={make.busy}
