@@ -259,6 +259,8 @@ describe('calendar feed', () => {
         '/v1/freeze-windows',
         `/v1/principals/${actors.ids.smo}`,
         '/v1/inbox',
+        '/v1/events',
+        '/v1/practices',
       ]) {
         expectProblem(await anonymous.get(`${path}?token=${encodeURIComponent(token)}`), 401);
         expectProblem(await actors.smo.as(token).get(path), 401);
