@@ -1,6 +1,7 @@
 // The handover as people walk it in the console (issue 12's journeys), each a test of its own. Every test
 // makes its own principals, project and service; the state it needs before its own steps is seeded through
 // the public API, and its own steps are done in the browser, checked in the browser and against the API.
+import ICAL from 'ical.js';
 import { unique, type Principal } from './support/api.js';
 import {
   attest,
@@ -630,4 +631,82 @@ test("the API's refusals show next to the field or in plain words, and nothing i
   await key.fill(fresh);
   await create.click();
   await expect(page.getByRole('link', { name: fresh, exact: true })).toBeVisible();
+});
+
+test('a change manager subscribes to the calendar feed, copies its URL and makes a new one', async ({
+  page,
+  browser,
+  person,
+  place,
+}) => {
+  const where = await place(4);
+  const [pmo, owner, manager] = await Promise.all([
+    person(['pmo']),
+    person(['service_owner']),
+    person(['smo', 'change_manager'], 'Cleo Change'),
+  ]);
+  const created = await scheduled(pmo, owner, manager, where, unique('Feed go-live'));
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await signIn(page, manager);
+  await page.goto(`/calendar?service=${where.serviceId}`);
+  await expect(page.getByRole('link', { name: new RegExp(created.title) })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('calendar-1400.png') });
+  await page.getByRole('button', { name: /Subscribe in your calendar/ }).click();
+  const panel = page.getByRole('region', { name: 'Subscribe in your calendar' });
+  await panel.getByRole('button', { name: 'Make my feed address' }).click();
+  const field = panel.getByRole('textbox', { name: 'Calendar feed URL' });
+  await expect(field).toHaveValue(/\/v1\/calendar\.ics\?token=batcal_/);
+  await expect(field).toBeFocused();
+  await expect(panel).toContainText('Keep it secret');
+  // The service filtered on narrows the feed too, unless unticked.
+  const narrow = panel.getByRole('checkbox', { name: /Only what the filters show/ });
+  await expect(narrow).toBeChecked();
+  await expect(field).toHaveValue(new RegExp(`serviceId=${where.serviceId}`));
+  await panel.getByRole('button', { name: 'Copy URL' }).click();
+  await expect(panel.getByRole('button', { name: 'Copied ✓' })).toBeVisible();
+  const first = await field.inputValue();
+  const clipboard = () =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText();
+  expect(await page.evaluate(clipboard)).toBe(first);
+  await page.screenshot({ path: test.info().outputPath('calendar-feed-1400.png') });
+
+  // What a calendar app gets from it: the go-live of this service, read with ical.js.
+  const feed = await page.request.get(first);
+  expect(feed.status()).toBe(200);
+  expect(feed.headers()['content-type']).toBe('text/calendar; charset=utf-8');
+  const uids = new ICAL.Component(ICAL.parse(await feed.text()))
+    .getAllSubcomponents('vevent')
+    .map((event) => event.getFirstPropertyValue('uid'));
+  expect(uids).toContain(`golive-${created.id}@baton`);
+
+  // A new one ends the old one.
+  await panel.getByRole('button', { name: 'Make a new one' }).click();
+  await expect(panel).toContainText('the one before no longer works');
+  await expect(field).not.toHaveValue(first);
+  const second = await field.inputValue();
+  expect((await page.request.get(first)).status()).toBe(401);
+  expect((await page.request.get(second)).status()).toBe(200);
+  await panel.getByRole('button', { name: 'Done' }).click();
+  await expect(panel).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Subscribe in your calendar' })).toBeFocused();
+
+  // On a phone: the panel fits the width.
+  const phone = await otherBrowser(browser, manager, {
+    viewport: { width: 375, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await phone.goto('/calendar');
+  const subscribe = phone.getByRole('button', { name: /Subscribe in your calendar/ });
+  await expect(subscribe).toBeVisible();
+  await expectNoSidewaysScroll(phone, 'the calendar');
+  await phone.screenshot({ path: test.info().outputPath('calendar-375.png') });
+  await subscribe.tap();
+  await phone.getByRole('button', { name: 'Make my feed address' }).tap();
+  await expect(phone.getByRole('textbox', { name: 'Calendar feed URL' })).toHaveValue(/token=batcal_/);
+  await expectNoSidewaysScroll(phone, 'the calendar with its feed panel');
+  await phone.screenshot({ path: test.info().outputPath('calendar-feed-375.png'), fullPage: true });
+  await phone.context().close();
 });

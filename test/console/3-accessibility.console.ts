@@ -63,6 +63,16 @@ test.describe('accessibility', () => {
     ['admin: checklists', () => '/admin/checklists', /^New checklist$/],
     ['admin: webhooks', () => '/admin/webhooks'],
   ];
+  test('the calendar with its feed subscription open', async ({ page }) => {
+    await signIn(page, token);
+    await page.goto('/calendar');
+    await page.getByRole('button', { name: /Subscribe in your calendar/ }).click();
+    const panel = page.getByRole('region', { name: 'Subscribe in your calendar' });
+    await panel.getByRole('button', { name: 'Make my feed address' }).click();
+    await expect(panel.getByRole('textbox', { name: 'Calendar feed URL' })).toHaveValue(/token=/);
+    await scan(page, 'calendar feed');
+  });
+
   for (const [name, path, opens] of pages) {
     test(`the ${name} page`, async ({ page }) => {
       await signIn(page, token);

@@ -253,6 +253,26 @@ const ROUTES: Route[] = (
       },
     ],
     [
+      'POST /v1/principals/{id}/feed-token',
+      {
+        allowed: ADMIN,
+        success: 201,
+        variant: 'another',
+        call: async () => ({ path: `/v1/principals/${(await spare(['pmo'])).id}/feed-token`, body: {} }),
+      },
+    ],
+    [
+      'POST /v1/principals/{id}/feed-token',
+      {
+        allowed: EVERYONE,
+        success: 201,
+        variant: 'self',
+        // A feed token spends nothing of the caller's API token.
+        call: (caller) => ({ path: `/v1/principals/${callerIds[caller]}/feed-token`, body: {} }),
+      },
+    ],
+    ['GET /v1/calendar.ics', read(() => '/v1/calendar.ics')],
+    [
       REVOCATION,
       {
         allowed: ADMIN,

@@ -547,6 +547,13 @@ const TARGETS: Record<string, Target> = {
       expect((await admin.get('/v1/principals/me')).status).toBe(200);
     },
   },
+  'POST /v1/principals/{id}/feed-token': {
+    as: () => admin,
+    fixture: sparePrincipal,
+    body: () => ({}),
+    // A feed token shows in no read of the API (only the calendar answers to it): the answers are what is checked.
+    snapshot: principalSnapshot,
+  },
   'POST /v1/principals/{id}/delegations': {
     as: () => admin,
     fixture: delegatorAndDelegate,

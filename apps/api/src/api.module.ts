@@ -3,6 +3,8 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { QueueBoardController } from './admin/queue-board.controller.js';
 import { QueueBoardSessions } from './admin/queue-board-sessions.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { CalendarFeedController } from './calendar/calendar-feed.controller.js';
+import { CalendarFeedService } from './calendar/calendar-feed.service.js';
 import { CatalogueService } from './catalogue/catalogue.service.js';
 import { PrincipalsController } from './catalogue/principals.controller.js';
 import { ProjectsController } from './catalogue/projects.controller.js';
@@ -50,6 +52,7 @@ const controllers = [
   EventsController,
   GovernanceController,
   FreezeWindowsController,
+  CalendarFeedController,
   DelegationsController,
   WebhooksController,
   QueueBoardController,
@@ -65,6 +68,7 @@ const providers = [
   DelegationsService,
   EvidenceKeys,
   EvidencePackService,
+  CalendarFeedService,
   EventHub,
   QueueBoardSessions,
 ];

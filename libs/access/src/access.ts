@@ -22,6 +22,13 @@ export function generateToken(): string {
   return `bat_${randomBytes(32).toString('base64url')}`;
 }
 
+/** What every calendar feed token starts with: a feed token is told from an API token before any lookup. */
+export const FEED_TOKEN_PREFIX = 'batcal_';
+
+export function generateFeedToken(): string {
+  return `${FEED_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
 function toPrincipal(row: PrincipalRow): Principal {
   return { id: row.id, name: row.name, roles: row.roles, email: row.email };
 }
@@ -57,6 +64,7 @@ export const PRINCIPAL_CHANGES = 'baton_principals';
  */
 export class Access {
   private readonly unknown = new ExpiringSet(UNKNOWN_TOKENS_KEPT, UNKNOWN_TOKEN_MS);
+  private readonly unknownFeeds = new ExpiringSet(UNKNOWN_TOKENS_KEPT, UNKNOWN_TOKEN_MS);
   private readonly known = new Map<string, { principal: Principal; until: number }>();
   /** True while the announcements of principal changes are heard: only then is a principal kept. */
   private watching = false;
@@ -131,6 +139,35 @@ export class Access {
     return principal;
   }
 
+  /**
+   * The principal a calendar feed token belongs to; null for an unknown, replaced or revoked one. Feed tokens
+   * serve GET /v1/calendar.ics only (the guard asks this nowhere else), and are read from the database each
+   * time: a calendar polls now and then, and a replaced or revoked feed must stop at once.
+   */
+  async authenticateFeed(token: string): Promise<Principal | null> {
+    if (!token.startsWith(FEED_TOKEN_PREFIX)) return null;
+    const hash = hashToken(token);
+    if (this.unknownFeeds.has(hash)) return null;
+    const row = await this.db.principals.findByFeedTokenHash(hash);
+    if (!row?.feedTokenHash) this.unknownFeeds.add(hash);
+    if (!row?.feedTokenHash || row.revokedAt) return null;
+    if (!timingSafeEqual(Buffer.from(row.feedTokenHash), Buffer.from(hash))) return null;
+    return toPrincipal(row);
+  }
+
+  /**
+   * A new calendar feed token for the principal, shown once; the one it had stops working at once. 404 for
+   * no such principal, 409 for a revoked one.
+   */
+  async issueFeedToken(id: string): Promise<string> {
+    const token = generateFeedToken();
+    if (await this.db.principals.replaceFeedToken(id, hashToken(token))) return token;
+    await this.principal(id);
+    throw new AppError(AppErrorCode.PrincipalRevoked, `Principal ${id} is revoked; it gets no feed token`, {
+      principalId: id,
+    });
+  }
+
   private remember(hash: string, principal: Principal, now: number): void {
     this.known.delete(hash);
     this.known.set(hash, { principal, until: now + KNOWN_TOKEN_MS });
@@ -162,6 +199,7 @@ export class Access {
         tokenHash: `oidc:${randomBytes(32).toString('hex')}`,
         revokedAt: null,
         createdAt: new Date(),
+        feedTokenHash: null,
       });
       row = await this.db.principals.findById(key.id);
     }
@@ -234,6 +272,7 @@ export class Access {
       createdAt: new Date(),
       oidcIssuer: null,
       oidcSubject: null,
+      feedTokenHash: null,
     };
     await this.db.principals.insert(row);
     return { principal: toPrincipal(row), token, createdAt: row.createdAt };
@@ -255,6 +294,7 @@ export class Access {
       createdAt: new Date(),
       oidcIssuer: null,
       oidcSubject: null,
+      feedTokenHash: null,
     };
     const inserted = await this.db.principals.insertIfAbsent(row);
     if (inserted) return { generatedToken: generated };

@@ -2,6 +2,8 @@
 export {
   Access,
   ADMIN_PRINCIPAL_ID,
+  FEED_TOKEN_PREFIX,
+  generateFeedToken,
   generateToken,
   hashToken,
   type Principal,

@@ -10,3 +10,12 @@ export {
   type Occurrence,
 } from './freeze-window.js';
 export { instantOf, isTimeZone, wallClockAt } from './wall-clock.js';
+export {
+  calendarFeed,
+  type CalendarFeedInput,
+  type FeedDeliverable,
+  type FeedElsEnd,
+  type FeedFreeze,
+  type FeedGoLive,
+} from './calendar-feed.js';
+export { timeZoneComponent } from './vtimezone.js';

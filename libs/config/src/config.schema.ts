@@ -120,6 +120,20 @@ export const configSchema = z.object({
   BATON_OIDC_AUDIENCE: z.preprocess(emptyAsUndefined, commaList.optional()),
   BATON_OIDC_ROLES_CLAIM: z.preprocess(emptyAsUndefined, claimPath.default('roles')),
   BATON_OIDC_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /**
+   * Where clients reach this installation (scheme, host, optional path prefix), for links it hands out: the
+   * calendar feed's URL and its events' links to the console. Unset: taken from each request's Host.
+   */
+  BATON_PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ protocol: /^https?$/ })
+      .refine((text) => {
+        const url = new URL(text);
+        return url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+      }, 'must be a URL without query, fragment or credentials, e.g. https://baton.example.com')
+      .optional(),
+  ),
   /** Where the console's built files are (index.html, assets/): unset, dist/console beside the compiled api. */
   BATON_CONSOLE_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Signs evidence packs; unset: a key Baton makes at first start and keeps in PostgreSQL. */

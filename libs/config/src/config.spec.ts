@@ -30,6 +30,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BATON_TRUST_PROXY: 'a proxy' })).toThrow(/BATON_TRUST_PROXY/);
   });
 
+  it('reads the public base URL without its trailing slash, and refuses one with a query', () => {
+    expect(loadConfig({}).publicUrl).toBeNull();
+    expect(loadConfig({ BATON_PUBLIC_URL: 'https://baton.example.com/ops/' }).publicUrl).toBe(
+      'https://baton.example.com/ops',
+    );
+    expect(() => loadConfig({ BATON_PUBLIC_URL: 'https://baton.example.com/?a=1' })).toThrow(
+      /BATON_PUBLIC_URL/,
+    );
+    expect(() => loadConfig({ BATON_PUBLIC_URL: 'ftp://baton.example.com' })).toThrow(/BATON_PUBLIC_URL/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '' }).databaseUrl).toBeUndefined();
   });

@@ -34,6 +34,11 @@ export interface BatonConfig {
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   /** E-mail notifications go out through this SMTP server when set. */
   smtp: { url: string; from: string } | null;
+  /**
+   * The installation's public base URL without a trailing slash (BATON_PUBLIC_URL), for the links it hands out
+   * (the calendar feed URL, links to the console); null: each request's own scheme and Host.
+   */
+  publicUrl: string | null;
   /** The console's built files (index.html, assets/); unset: dist/console beside the compiled api. */
   consoleDir: string | undefined;
   /** The Ed25519 key (PKCS#8 PEM) that signs evidence packs; null: the one Baton made and keeps in PostgreSQL. */
@@ -102,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: raw.BATON_WEBHOOK_BACKOFF_MS,
       timeoutMs: raw.BATON_WEBHOOK_TIMEOUT_MS,
     },
+    publicUrl: raw.BATON_PUBLIC_URL === undefined ? null : raw.BATON_PUBLIC_URL.replace(/\/+$/, ''),
     consoleDir: raw.BATON_CONSOLE_DIR === undefined ? undefined : resolve(raw.BATON_CONSOLE_DIR),
     evidenceKey: raw.BATON_EVIDENCE_KEY ?? null,
     smtp: raw.BATON_SMTP_URL ? { url: raw.BATON_SMTP_URL, from: raw.BATON_SMTP_FROM } : null,

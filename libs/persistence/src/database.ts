@@ -3,6 +3,7 @@ import { type DataSource } from 'typeorm';
 import { createDataSource, type DataSourceOptions } from './data-source.js';
 import { Sql } from './sql.js';
 import { AuditStore } from './stores/audit.store.js';
+import { CalendarStore } from './stores/calendar.store.js';
 import { PrincipalStore, ProjectStore, ServiceStore } from './stores/catalogue.store.js';
 import { DeliverableStore } from './stores/deliverable.store.js';
 import { EventStore } from './stores/event.store.js';
@@ -38,6 +39,7 @@ export class Database {
   readonly delegations: DelegationStore;
   readonly lessons: LessonStore;
   readonly evidenceKeys: EvidenceKeyStore;
+  readonly calendar: CalendarStore;
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -60,6 +62,7 @@ export class Database {
     this.delegations = new DelegationStore(sql);
     this.lessons = new LessonStore(sql);
     this.evidenceKeys = new EvidenceKeyStore(sql);
+    this.calendar = new CalendarStore(sql);
   }
 
   static async connect(options: DataSourceOptions): Promise<Database> {

@@ -1,6 +1,7 @@
 export { Database } from './database.js';
 export type { DataSourceOptions } from './data-source.js';
 export type { AuditEventRow } from './stores/audit.store.js';
+export type { CalendarEntryRow } from './stores/calendar.store.js';
 export type { PrincipalRow, ProjectRow, ServiceRow } from './stores/catalogue.store.js';
 export type { ChecklistRow } from './stores/checklist.store.js';
 export type { IdempotencyRecord } from './stores/idempotency.store.js';

@@ -1,12 +1,17 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Access, type Principal } from '@baton/access';
+import { Access, FEED_TOKEN_PREFIX, type Principal } from '@baton/access';
 import { holdsAnyRole } from '@baton/handover';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { RateLimit } from '../http/limits/rate-limiter.js';
-import { type AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators.js';
+import {
+  type AuthenticatedRequest,
+  CALENDAR_FEED_ROUTE,
+  PUBLIC_ROUTE,
+  REQUIRED_ROLES,
+} from './auth.decorators.js';
 
 /** Bearer token -> principal on every route that is not @Public; then the route's @Roles, if any. */
 @Injectable()
@@ -28,6 +33,13 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (this.reflector.get<boolean | undefined>(CALENDAR_FEED_ROUTE, context.getHandler())) {
+      const feed = await this.feedPrincipal(request, match?.[1]);
+      if (feed) {
+        request.principal = feed;
+        return true;
+      }
+    }
     if (!match) {
       throw new AppError(AppErrorCode.Unauthenticated, 'An Authorization: Bearer <token> header is required');
     }
@@ -48,6 +60,27 @@ export class AuthGuard implements CanActivate {
       });
     }
     return true;
+  }
+
+  /**
+   * On the calendar feed only: the principal of a feed token given in `?token=` or as the bearer token; null
+   * when neither is a feed token (then the bearer header must hold an API token). An unknown feed token is 401.
+   */
+  private async feedPrincipal(
+    request: AuthenticatedRequest,
+    bearer: string | undefined,
+  ): Promise<Principal | null> {
+    const query = request.query as Record<string, unknown> | undefined;
+    const token =
+      typeof query?.token === 'string' ? query.token : bearer?.startsWith(FEED_TOKEN_PREFIX) ? bearer : null;
+    if (token === null) return null;
+    const principal = await this.access.authenticateFeed(token);
+    if (!principal)
+      throw new AppError(
+        AppErrorCode.Unauthenticated,
+        'The calendar feed token is unknown, replaced or revoked',
+      );
+    return principal;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   Injectable,
   Logger,
   type NestInterceptor,
+  SetMetadata,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
@@ -24,11 +25,20 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const TTL_MS = 24 * 3600 * 1000;
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+const SHOWN_ONCE = 'baton:shown-once';
+
+/** Members of a route's answer that hold a secret besides `token` (a feed URL with its token in it). */
+export const ShownOnce = (...members: string[]): MethodDecorator => SetMetadata(SHOWN_ONCE, members);
+
 /** A new token is shown once: a replay answers with `token: null` rather than keeping the token at rest. */
-function withoutSecrets(body: unknown): unknown {
+function withoutSecrets(body: unknown, members: readonly string[] = []): unknown {
   if (body === undefined) return null;
-  if (body !== null && typeof body === 'object' && 'token' in body) return { ...body, token: null };
-  return body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const secrets = ['token', ...members].filter((member) => member in body);
+  if (secrets.length === 0) return body;
+  const kept: Record<string, unknown> = { ...body };
+  for (const member of secrets) kept[member] = null;
+  return kept;
 }
 
 /**
@@ -87,7 +97,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
           claim,
           {
             status: successStatus,
-            body: withoutSecrets(body),
+            body: withoutSecrets(
+              body,
+              this.reflector.get<string[] | undefined>(SHOWN_ONCE, context.getHandler()),
+            ),
             headers: typeof etag === 'string' ? { etag } : {},
           },
           TTL_MS,

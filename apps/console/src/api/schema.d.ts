@@ -863,6 +863,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/principals/{id}/feed-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A calendar feed URL with a new read-only token; the previous one answers 401 at once (admin, or the principal itself)
+     * @description The token serves GET /v1/calendar.ics only, as `?token=` or a bearer token; anywhere else it is 401. Revoking the principal ends its feed too.
+     */
+    post: operations['CalendarFeedController_createFeedToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/calendar.ics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Go-live windows, ELS period ends and change freezes as an iCalendar feed (any token, or ?token=)
+     * @description text/calendar (RFC 5545). `serviceId` and `projectId` narrow the go-lives and ELS ends; with `serviceId` only the freezes that apply to that service (by id or tier, or to every service) are in. Go-live windows that ended more than a year ago are left out. Answers carry an ETag (send it back as If-None-Match: 304 when nothing changed) and `Cache-Control: private, max-age=300`.
+     */
+    get: operations['CalendarFeedController_calendar'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/principals/{id}/delegations': {
     parameters: {
       query?: never;
@@ -2072,6 +2112,11 @@ export interface components {
       from: string;
       /** Format: date-time */
       to: string;
+    };
+    FeedTokenRequest: Record<string, never>;
+    FeedToken: {
+      /** @description the calendar feed URL with its read-only token, `<public base>/v1/calendar.ics?token=...`, shown in this answer only; null when the answer is replayed (Idempotency-Key) */
+      url: string | null;
     };
     CreateDelegationRequest: {
       /**
@@ -9070,6 +9115,238 @@ export interface operations {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
           'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CalendarFeedController_createFeedToken: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes the request safe to retry: the same key and request within 24 h get the first answer again (with Idempotent-Replayed: true) and change nothing; the same key with another request is 422 */
+        'Idempotency-Key'?: components['parameters']['Idempotency-Key'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['FeedTokenRequest'];
+      };
+    };
+    responses: {
+      /** @description The feed URL, in this response only */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FeedToken'];
+        };
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An id that names nothing (in the path or the body) */
+      404: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not possible in the current state, a write conflict, a second decision in one round */
+      409: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body over the limit (1 MiB by default) */
+      413: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A body that is not JSON */
+      415: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An Idempotency-Key used before with another request */
+      422: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CalendarFeedController_calendar: {
+    parameters: {
+      query?: {
+        /** @description only this service's go-lives and ELS ends, and the freezes that apply to it */
+        serviceId?: string;
+        /** @description only this project's go-lives and ELS ends */
+        projectId?: string;
+        /** @description a calendar feed token (POST /v1/principals/{id}/feed-token), for apps that send no header */
+        token?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The calendar */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/calendar; charset=utf-8': string;
+        };
+      };
+      /** @description Not modified since the ETag sent as If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed or invalid input (a malformed id too) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or one unknown or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role is missing, or separation of duties refuses */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited: try again after Retry-After seconds */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {

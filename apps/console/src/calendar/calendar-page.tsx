@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { allPages, api, ok } from '../api/client';
 import type { Deliverable, FreezeWindow, Service } from '../api/types';
 import { conflictsOf, type CalendarEvent } from './calendar-events';
+import { SubscribeFeed } from './subscribe-feed';
 import { useProjects, useServices } from '../catalogue/catalogue-data';
 import { Link, setQuery, useLocation } from '../lib/router';
 import { useResource } from '../lib/store';
@@ -193,6 +194,10 @@ export function CalendarPage() {
   const today = dayKey(new Date());
   const rangeEnd = addDays(first, days);
   const service = services.data?.find((item) => item.id === serviceId);
+  const project = projects.data?.find((item) => item.id === projectId);
+  const filterNames =
+    [project ? `${project.key} · ${project.name}` : '', service?.name ?? ''].filter(Boolean).join(', ') ||
+    null;
   const freezes = useResource(
     services.data || !serviceId ? `freezes:${dayKey(first)}:${dayKey(rangeEnd)}:${serviceId}` : null,
     () => loadFreezes(first, rangeEnd, service),
@@ -207,6 +212,7 @@ export function CalendarPage() {
             Go-live windows, target go-lives, ELS period ends and change freezes. ← and → move in time.
           </p>
         </div>
+        <SubscribeFeed projectId={projectId} serviceId={serviceId} filterNames={filterNames} />
       </div>
       <div className="filters" role="search" aria-label="Filter the calendar">
         <SelectField

@@ -21,6 +21,11 @@ export class PrincipalEntity {
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash!: string;
 
+  /** Hex SHA-256 of the read-only calendar feed token (GET /v1/calendar.ics only); null: none issued. */
+  @Index('principals_feed_token_hash_key', { unique: true })
+  @Column({ name: 'feed_token_hash', type: 'text', nullable: true })
+  feedTokenHash!: string | null;
+
   @Column({ type: 'text', nullable: true })
   email!: string | null;
 

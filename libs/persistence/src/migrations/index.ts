@@ -11,6 +11,7 @@ import { FreezeWindows1764360000000 } from './1764360000000-freeze-windows.js';
 import { TimerSubject1764370000000 } from './1764370000000-timer-subject.js';
 import { Delegations1764380000000 } from './1764380000000-delegations.js';
 import { EvidenceKeys1764390000000 } from './1764390000000-evidence-keys.js';
+import { FeedTokens1764400000000 } from './1764400000000-feed-tokens.js';
 import { LessonsRegister1764410000000 } from './1764410000000-lessons-register.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   TimerSubject1764370000000,
   Delegations1764380000000,
   EvidenceKeys1764390000000,
+  FeedTokens1764400000000,
   LessonsRegister1764410000000,
 ];

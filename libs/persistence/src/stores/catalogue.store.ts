@@ -72,7 +72,8 @@ abstract class CatalogueTable<T extends { createdAt: Date; id: string }> {
 }
 
 const PRINCIPAL = `id, name, roles, token_hash AS "tokenHash", email, revoked_at AS "revokedAt",
-  created_at AS "createdAt", oidc_issuer AS "oidcIssuer", oidc_subject AS "oidcSubject"`;
+  created_at AS "createdAt", oidc_issuer AS "oidcIssuer", oidc_subject AS "oidcSubject",
+  feed_token_hash AS "feedTokenHash"`;
 
 export class PrincipalStore extends CatalogueTable<PrincipalRow> {
   constructor(dataSource: DataSource, sql: Sql) {
@@ -108,6 +109,17 @@ export class PrincipalStore extends CatalogueTable<PrincipalRow> {
     fields: { name: string; email: string | null; roles: string[] },
   ): Promise<void> {
     await this.repository.update(key, fields);
+  }
+
+  /** Sets the calendar feed token's hash unless the principal is revoked; true when it did. */
+  async replaceFeedToken(id: string, feedTokenHash: string): Promise<boolean> {
+    const result = await this.repository.update({ id, revokedAt: IsNull() }, { feedTokenHash });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** On every calendar feed request (feeds are polled now and then: nothing is kept in memory). */
+  findByFeedTokenHash(feedTokenHash: string): Promise<PrincipalRow | null> {
+    return this.findOne('feed_token_hash', feedTokenHash);
   }
 
   /** On every request whose token is not held in memory (revocation is pushed by NOTIFY). */
