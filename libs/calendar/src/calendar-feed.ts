@@ -2,7 +2,7 @@
 // RFC 5545 VCALENDAR, built with ical.js. Pure: the caller reads the rows and gives the time.
 import ICAL from 'ical.js';
 import { type FreezeWindowSpec } from './freeze-window.js';
-import { timeZoneComponent } from './vtimezone.js';
+import { floatingTime, timeZoneComponent } from './vtimezone.js';
 import { instantOf, wallClockAt } from './wall-clock.js';
 
 /** Where a deliverable belongs, as its events describe it. */
@@ -47,23 +47,6 @@ export interface CalendarFeedInput {
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC']);
 
 const utc = (instant: Date | number): ICAL.Time => ICAL.Time.fromJSDate(new Date(instant), true);
-
-/** Floating milliseconds (wall-clock fields as UTC) as a time in `zone`. */
-function wallClock(floating: number, zone: ICAL.Timezone): ICAL.Time {
-  const date = new Date(floating);
-  return ICAL.Time.fromData(
-    {
-      year: date.getUTCFullYear(),
-      month: date.getUTCMonth() + 1,
-      day: date.getUTCDate(),
-      hour: date.getUTCHours(),
-      minute: date.getUTCMinutes(),
-      second: date.getUTCSeconds(),
-      isDate: false,
-    },
-    zone,
-  );
-}
 
 function newEvent(uid: string, summary: string, stamp: Date): ICAL.Event {
   const event = new ICAL.Event();
@@ -152,9 +135,9 @@ export function calendarFeed(input: CalendarFeedInput): string {
     const zone = zones.get(freeze.timeZone);
     const start = Date.parse(freeze.start);
     const end = Date.parse(freeze.end);
-    event.startDate = zone ? wallClock(wallClockAt(start, freeze.timeZone), zone) : utc(start);
+    event.startDate = zone ? floatingTime(wallClockAt(start, freeze.timeZone), zone) : utc(start);
     if (freeze.rrule === null) {
-      event.endDate = zone ? wallClock(wallClockAt(end, freeze.timeZone), zone) : utc(end);
+      event.endDate = zone ? floatingTime(wallClockAt(end, freeze.timeZone), zone) : utc(end);
     } else {
       // Every occurrence lasts what the first lasts on the wall clock. A DURATION's days are nominal
       // (RFC 5545, 3.3.6): "P2DT12H" from Friday 18:00 ends Monday 06:00 on either side of a clock change.

@@ -53,18 +53,22 @@ function yearlyRule(transition: Transition): { key: string; month: number; byDay
   return { key: `${month}|${byDay}|${time}`, month, byDay };
 }
 
-const floatingTime = (floating: number): ICAL.Time => {
+/** Floating milliseconds (wall-clock fields as UTC) as an ical.js time: floating, or in `zone`. */
+export function floatingTime(floating: number, zone?: ICAL.Timezone): ICAL.Time {
   const date = new Date(floating);
-  return ICAL.Time.fromData({
-    year: date.getUTCFullYear(),
-    month: date.getUTCMonth() + 1,
-    day: date.getUTCDate(),
-    hour: date.getUTCHours(),
-    minute: date.getUTCMinutes(),
-    second: date.getUTCSeconds(),
-    isDate: false,
-  });
-};
+  return ICAL.Time.fromData(
+    {
+      year: date.getUTCFullYear(),
+      month: date.getUTCMonth() + 1,
+      day: date.getUTCDate(),
+      hour: date.getUTCHours(),
+      minute: date.getUTCMinutes(),
+      second: date.getUTCSeconds(),
+      isDate: false,
+    },
+    zone,
+  );
+}
 
 function observance(
   kind: 'standard' | 'daylight',

@@ -204,6 +204,20 @@ function readiness(doc: Doc, pack: Pack): void {
     (criterion) => criterion.status === 'passed' || criterion.status === 'waived',
   );
   paragraph(doc, `${settled.length} of ${criteria.length} passed or waived.`, INK.muted);
+  // Each criterion under its ITIL 4 practice's name, as the coverage by practice names it.
+  const practiceOf = new Map(
+    pack.deliverable.readiness.practices.flatMap((practice) =>
+      practice.criteria.map((key) => [key, practice.key === 'unclassified' ? null : practice.name] as const),
+    ),
+  );
+  if (pack.deliverable.readiness.practices.length > 0)
+    paragraph(
+      doc,
+      `By practice: ${pack.deliverable.readiness.practices
+        .map((practice) => `${practice.name} ${practice.passed + practice.waived}/${practice.total}`)
+        .join('; ')}.`,
+      INK.muted,
+    );
   table(
     doc,
     [
@@ -215,7 +229,7 @@ function readiness(doc: Doc, pack: Pack): void {
     ],
     criteria.map((criterion) => [
       `${criterion.title}\n${criterion.key} (${criterion.kind})`,
-      criterion.practice,
+      practiceOf.get(criterion.key) ?? `${criterion.practice} (unclassified)`,
       criterion.mandatory ? 'yes' : 'no',
       criterion.status,
       criterionEvidence(criterion),

@@ -1,6 +1,6 @@
 // The shared vocabulary, for both offices: the glossary (Baton's words with the PMO's and the SMO's beside
 // them) and the catalogue of ITIL 4's 34 practices with the PRINCE2 and PMBOK touchpoints of each.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Practice, Status } from '../api/types';
 import { humanize } from '../lib/lens';
 import { Link, setQuery, useLocation } from '../lib/router';
@@ -56,71 +56,67 @@ function GlossarySection() {
           Each status of a handover in Baton's word, the project office's and the service office's, and the
           ITIL 4 practices at work in it.
         </p>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Baton</th>
-                <th scope="col">PMO (PRINCE2, PMBOK)</th>
-                <th scope="col">SMO (ITIL 4)</th>
-                <th scope="col">Practices</th>
-              </tr>
-            </thead>
-            <tbody>
-              {app.glossary.statuses.map((entry) => (
-                <tr key={entry.status}>
-                  <th scope="row">
-                    <code>{entry.status}</code>
-                  </th>
-                  <td>{entry.pmo}</td>
-                  <td>{entry.smo}</td>
-                  <td>
-                    {entry.practices.length === 0
-                      ? '—'
-                      : entry.practices.map((name, index) => {
-                          const practice = byName.get(name.toLowerCase());
-                          return (
-                            <span key={name}>
-                              {index > 0 ? ', ' : null}
-                              {practice ? (
-                                <Link href={`/reference/practices#${practice.key}`}>{practice.name}</Link>
-                              ) : (
-                                humanize(name)
-                              )}
-                            </span>
-                          );
-                        })}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <OfficesTable more="Practices">
+          {app.glossary.statuses.map((entry) => (
+            <tr key={entry.status}>
+              <th scope="row">
+                <code>{entry.status}</code>
+              </th>
+              <td>{entry.pmo}</td>
+              <td>{entry.smo}</td>
+              <td>
+                {entry.practices.length === 0
+                  ? '—'
+                  : entry.practices.map((name, index) => {
+                      const practice = byName.get(name.toLowerCase());
+                      return (
+                        <span key={name}>
+                          {index > 0 ? ', ' : null}
+                          {practice ? (
+                            <Link href={`/reference/practices#${practice.key}`}>{practice.name}</Link>
+                          ) : (
+                            humanize(name)
+                          )}
+                        </span>
+                      );
+                    })}
+              </td>
+            </tr>
+          ))}
+        </OfficesTable>
       </section>
       <section className="card section" aria-labelledby="terms-title">
         <h2 id="terms-title">Terms</h2>
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Baton</th>
-                <th scope="col">PMO (PRINCE2, PMBOK)</th>
-                <th scope="col">SMO (ITIL 4)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {app.glossary.terms.map((term) => (
-                <tr key={term.baton}>
-                  <th scope="row">{term.baton}</th>
-                  <td>{term.pmo}</td>
-                  <td>{term.smo}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <OfficesTable>
+          {app.glossary.terms.map((term) => (
+            <tr key={term.baton}>
+              <th scope="row">{term.baton}</th>
+              <td>{term.pmo}</td>
+              <td>{term.smo}</td>
+            </tr>
+          ))}
+        </OfficesTable>
       </section>
     </>
+  );
+}
+
+/** A table of words with a column per office, Baton's first; `more` names one more column. */
+function OfficesTable({ more, children }: { more?: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Baton</th>
+            <th scope="col">PMO (PRINCE2, PMBOK)</th>
+            <th scope="col">SMO (ITIL 4)</th>
+            {more ? <th scope="col">{more}</th> : null}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
