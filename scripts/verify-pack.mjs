@@ -4,9 +4,12 @@
 //
 //   npm run verify-pack -- pack.json --jwks keys.json   keys saved beforehand from GET /v1/evidence-keys
 //   npm run verify-pack -- pack.json --url BASE         fetches BASE/v1/evidence-keys
+//   BATON_TOKEN=... npm run verify-pack -- pack.json --url BASE --current
+//                                                        and compares the pack with the live record
 //
 // Exit code: 0 the pack is as signed (prints OK and the key id), 1 it is not (prints what changed), 2 the
-// input is unusable (not a pack, no key set, a key set that cannot be read).
+// input is unusable (not a pack, no key set, a key set that cannot be read), 3 with --current: the pack is
+// as signed but stale (the live record has gone on since it was made).
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -149,6 +152,59 @@ export function verifyPack(pack, jwks) {
   return { ok: signed && findings.length === 0, signed, keyId, findings };
 }
 
+/**
+ * How a pack's history stands against the live record's (GET .../history): the same events up to the pack's
+ * head and nothing after (current), more events after it (stale), or another history (differs).
+ */
+export function compareWithLive(packed, live) {
+  for (let index = 0; index < packed.length; index++) {
+    if (live[index] === undefined)
+      return {
+        state: 'differs',
+        message: `the live record has ${live.length} events, fewer than the pack's ${packed.length}`,
+      };
+    if (live[index].hash !== packed[index].hash)
+      return {
+        state: 'differs',
+        message: `history[${index}] is not the live record's event ${live[index].seq}`,
+      };
+  }
+  if (live.length === packed.length)
+    return { state: 'current', message: 'current: the live record ends where this pack does' };
+  const since = live.length - packed.length;
+  const last = live.at(-1);
+  return {
+    state: 'stale',
+    message:
+      `stale: ${since} ${since === 1 ? 'event' : 'events'} recorded since this pack was made ` +
+      `(the latest: ${last.action} at ${last.at}, status ${last.toStatus}; live head ${last.hash})`,
+  };
+}
+
+async function liveHistory(pack, options) {
+  const token = process.env.BATON_TOKEN;
+  if (!token)
+    throw new UnusableInput(
+      '--current reads the live record: set BATON_TOKEN to a token that may read the deliverable',
+    );
+  const url = new URL(
+    `/v1/deliverables/${encodeURIComponent(String(pack.deliverable?.id))}/history`,
+    options.url,
+  );
+  let response;
+  try {
+    response = await fetch(url, {
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+    });
+  } catch (error) {
+    throw new UnusableInput(`cannot fetch ${url}: ${error.cause?.message ?? error.message}`);
+  }
+  if (!response.ok) throw new UnusableInput(`${url} answered ${response.status}`);
+  const body = await response.json().catch(() => null);
+  if (!Array.isArray(body?.items)) throw new UnusableInput(`${url} did not answer a history`);
+  return body.items;
+}
+
 async function loadKeys(options) {
   if (options.jwks) {
     let text;
@@ -177,10 +233,11 @@ async function loadKeys(options) {
 }
 
 export function parseArgs(argv) {
-  const options = { file: null, jwks: null, url: null };
+  const options = { file: null, jwks: null, url: null, current: false };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
-    if (arg === '--jwks' || arg === '--url') {
+    if (arg === '--current') options.current = true;
+    else if (arg === '--jwks' || arg === '--url') {
       const value = argv[++index];
       if (!value) throw new UnusableInput(`${arg} needs a value`);
       options[arg.slice(2)] = value;
@@ -192,6 +249,8 @@ export function parseArgs(argv) {
     throw new UnusableInput('which pack? npm run verify-pack -- FILE (--jwks FILE | --url BASE)');
   if (!options.jwks === !options.url)
     throw new UnusableInput('give the keys: --jwks FILE (offline) or --url BASE');
+  if (options.current && !options.url)
+    throw new UnusableInput('--current compares with the live record: give --url BASE');
   return options;
 }
 
@@ -211,7 +270,10 @@ async function main(argv) {
         `OK: ${options.file} is as signed by key ${result.keyId} (Ed25519): deliverable ${pack.deliverable?.id}, ` +
           `${pack.history.length} events, chain head ${pack.chain.head}`,
       );
-      return 0;
+      if (!options.current) return 0;
+      const live = compareWithLive(pack.history, await liveHistory(pack, options));
+      console.log(live.state === 'differs' ? `NOT OK: ${live.message}` : live.message);
+      return { current: 0, stale: 3, differs: 1 }[live.state];
     }
     console.log(
       result.signed

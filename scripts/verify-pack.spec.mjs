@@ -9,6 +9,7 @@ import {
   canonicalJson,
   chainFindings,
   changedMembers,
+  compareWithLive,
   parseArgs,
   parsePack,
   sha256Hex,
@@ -196,16 +197,51 @@ describe('input', () => {
   });
 
   it('takes one pack and one source of keys', () => {
-    expect(parseArgs(['p.json', '--jwks', 'k.json'])).toEqual({ file: 'p.json', jwks: 'k.json', url: null });
-    expect(parseArgs(['--url', 'http://baton', 'p.json'])).toEqual({
+    expect(parseArgs(['p.json', '--jwks', 'k.json'])).toEqual({
+      file: 'p.json',
+      jwks: 'k.json',
+      url: null,
+      current: false,
+    });
+    expect(parseArgs(['--url', 'http://baton', 'p.json', '--current'])).toEqual({
       file: 'p.json',
       jwks: null,
       url: 'http://baton',
+      current: true,
     });
+    expect(() => parseArgs(['p.json', '--jwks', 'k', '--current'])).toThrow(/give --url BASE/);
     expect(() => parseArgs(['p.json'])).toThrow(/--jwks FILE/);
     expect(() => parseArgs(['p.json', '--jwks', 'k', '--url', 'u'])).toThrow(/--jwks FILE/);
     expect(() => parseArgs(['a.json', 'b.json', '--url', 'u'])).toThrow(/one pack at a time/);
     expect(() => parseArgs(['--jwks'])).toThrow(/needs a value/);
     expect(() => parseArgs(['p.json', '--keys', 'k'])).toThrow(/unknown option/);
+  });
+});
+
+describe('compareWithLive', () => {
+  const first = event(1, null);
+  const second = event(2, first.hash);
+  const third = event(3, second.hash, { key: 'runbook' });
+
+  it('is current when the live record ends where the pack does', () => {
+    expect(compareWithLive([first, second], [first, second]).state).toBe('current');
+  });
+
+  it('is stale when the live record has gone on, and says how far', () => {
+    const stale = compareWithLive([first, second], [first, second, third]);
+    expect(stale.state).toBe('stale');
+    expect(stale.message).toMatch(
+      /^stale: 1 event recorded since this pack was made \(the latest: attest at /,
+    );
+    expect(stale.message).toContain(third.hash);
+  });
+
+  it('differs when the pack holds an event the live record does not, or more events than it', () => {
+    const other = event(2, first.hash, { key: 'other' });
+    expect(compareWithLive([first, other], [first, second, third])).toEqual({
+      state: 'differs',
+      message: "history[1] is not the live record's event 2",
+    });
+    expect(compareWithLive([first, second, third], [first, second]).state).toBe('differs');
   });
 });

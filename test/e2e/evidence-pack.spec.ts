@@ -108,10 +108,14 @@ async function pdfPages(bytes: Uint8Array): Promise<string[]> {
   return pages;
 }
 
-async function verifyPackCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function verifyPackCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['scripts/verify-pack.mjs', ...args], {
       cwd: ROOT,
+      env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (error: any) {
@@ -290,6 +294,36 @@ describe('the evidence pack', () => {
       1,
       expect.stringContaining(`no key ${pack.signature.keyId}`),
     ]);
+  });
+
+  it('tells with --current whether the live record has gone on since the pack was made', async () => {
+    const id = await deliverableIn(actors, refs, 'draft');
+    const { text, pack } = await packOf(auditor, id);
+    const file = join(work, 'current.json');
+    await writeFile(file, text);
+    const token = { BATON_TOKEN: auditor.token! };
+    const current = await verifyPackCli([file, '--url', baton.url, '--current'], token);
+    expect([current.code, current.stdout]).toEqual([
+      0,
+      expect.stringContaining('current: the live record ends where this pack does'),
+    ]);
+    // One more recorded change: the pack is still as signed, and stale.
+    const attested = await actors.pmo.post(`/v1/deliverables/${id}/readiness/runbook/attest`, {
+      evidence: 'wiki/runbook',
+    });
+    expect(attested.status).toBe(200);
+    const stale = await verifyPackCli([file, '--url', baton.url, '--current'], token);
+    expect([stale.code, stale.stdout]).toEqual([
+      3,
+      expect.stringMatching(/^OK: [^]*\nstale: 1 event recorded/),
+    ]);
+    expect(stale.stdout).toContain('the latest: attest');
+    expect(pack.history).toHaveLength(1);
+    // Without a token to read the live record, or with one that may not: unusable input, said so.
+    const tokenless = await verifyPackCli([file, '--url', baton.url, '--current'], { BATON_TOKEN: '' });
+    expect([tokenless.code, tokenless.stderr]).toEqual([2, expect.stringContaining('set BATON_TOKEN')]);
+    const refused = await verifyPackCli([file, '--url', baton.url, '--current'], { BATON_TOKEN: 'bat_nope' });
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('answered 401')]);
   });
 
   it('reads as a PDF: title, statuses in PMO and SMO words, the chain head and key id on every page', async () => {
