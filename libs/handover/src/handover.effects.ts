@@ -4,6 +4,7 @@ import type {
   NotifyParams,
   ProbeParams,
   ScheduleTimersParams,
+  TimerSpec,
 } from './handover.events.js';
 import type { TimerKind } from './handover.types.js';
 import type { JsonObject } from './json.types.js';
@@ -20,15 +21,7 @@ export type Effect =
    * in `els_period_elapsed`; `repeat` timers fire every `delay` until cancelled; readiness reminders say
    * which offset `before` go-live they stand for.
    */
-  | {
-      type: 'schedule_timer';
-      kind: TimerKind;
-      delay: string;
-      period?: number;
-      repeat?: boolean;
-      before?: string;
-      subject?: string;
-    }
+  | ({ type: 'schedule_timer' } & TimerSpec)
   /** Cancel every scheduled timer of these kinds for the deliverable. */
   | { type: 'cancel_timers'; kinds: TimerKind[] }
   /** A domain event for webhooks and notifications. */

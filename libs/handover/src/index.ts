@@ -116,28 +116,24 @@ export {
 } from './loaded-handover.js';
 export {
   ACTION_ROLES,
-  GATE_AWAITED_IN,
-  holdsAnyRole,
-  holdsRole,
-  roleRefusal,
-  type DueTimer,
-  type Refusal,
-  type RoleRule,
-} from './rules/index.js';
-export {
-  MAX_DELEGATION_DAYS,
-  UNDELEGABLE_ROLES,
+  DEFAULT_FREEZE_OVERRIDE_ROLES,
   delegationCycle,
   delegationProblems,
   delegationValid,
+  freezeAllows,
+  GATE_AWAITED_IN,
+  holdsAnyRole,
+  holdsRole,
+  MAX_DELEGATION_DAYS,
+  roleRefusal,
+  UNDELEGABLE_ROLES,
   type DelegationProblem,
   type DelegationSpec,
-} from './rules/index.js';
-export {
-  DEFAULT_FREEZE_OVERRIDE_ROLES,
-  freezeAllows,
+  type DueTimer,
   type FreezeCheck,
   type FreezeConflict,
+  type Refusal,
+  type RoleRule,
 } from './rules/index.js';
 export { NOTICE_EVENT_OF_TIMER } from './machine/timers.js';
 export {

@@ -31,31 +31,17 @@ export class Sql {
 
   /** Runs `work` in a transaction on one connection: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out client has no listener of the pool's: a connection lost mid-transaction emits 'error',
-    // which would end the process unheard. The failing query rejects too; that is what the caller sees.
-    const onError = (error: Error): void => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
+    return this.onConnection(async (client, query, fail) => {
       await client.query('BEGIN');
-      const result = await work(async <R>(text: string, values: readonly unknown[] = []) => {
-        const answer = await client.query({ name: this.nameOf(text), text, values: [...values] });
-        return answer.rows as R[];
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      if (isConnectionError(error)) broken = error as Error;
-      else await client.query('ROLLBACK').catch((rollback: unknown) => (broken = rollback as Error));
-      throw error;
-    } finally {
-      client.off('error', onError);
-      // A connection that failed is closed rather than given back to the pool.
-      client.release(broken);
-    }
+      try {
+        const result = await work(query);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (!isConnectionError(error)) await client.query('ROLLBACK').catch(fail);
+        throw error;
+      }
+    });
   }
 
   /**
@@ -63,23 +49,35 @@ export class Sql {
    * around statements that must each stand alone (event rows are never written by a transaction of several).
    */
   async session<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    return this.onConnection((_client, query) => work(query));
+  }
+
+  /**
+   * Checks a connection out for `work` and gives it back, or closes it (and its session's locks with it) when
+   * it failed: a connection error seen by a statement, by `fail`, or emitted while checked out. A checked-out
+   * client has no listener of the pool's, so a connection lost mid-work would emit 'error' unheard and end the
+   * process; the failing statement rejects too, and that is what the caller sees.
+   */
+  private async onConnection<T>(
+    work: (client: pg.PoolClient, query: Query, fail: (error: unknown) => void) => Promise<T>,
+  ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
-    const onError = (error: Error): void => {
-      broken = error;
+    const fail = (error: unknown): void => {
+      broken = error as Error;
     };
-    client.on('error', onError);
+    client.on('error', fail);
+    const query: Query = async <R>(text: string, values: readonly unknown[] = []) => {
+      const answer = await client.query({ name: this.nameOf(text), text, values: [...values] });
+      return answer.rows as R[];
+    };
     try {
-      return await work(async <R>(text: string, values: readonly unknown[] = []) => {
-        const answer = await client.query({ name: this.nameOf(text), text, values: [...values] });
-        return answer.rows as R[];
-      });
+      return await work(client, query, fail);
     } catch (error) {
-      if (isConnectionError(error)) broken = error as Error;
+      if (isConnectionError(error)) fail(error);
       throw error;
     } finally {
-      client.off('error', onError);
-      // A connection that failed is closed (and its session's locks with it) rather than given back.
+      client.off('error', fail);
       client.release(broken);
     }
   }
