@@ -192,6 +192,8 @@ async function delegationBy(client: ApiClient, principalId: string): Promise<str
 const ROUTES: Route[] = (
   [
     ['GET /health', read(() => '/health', 'public')],
+    ['GET /health/ready', read(() => '/health/ready', 'public')],
+    ['GET /health/live', read(() => '/health/live', 'public')],
     ['GET /metrics', read(() => '/metrics', ADMIN)],
     ['GET /v1/workflow', read(() => '/v1/workflow')],
     ['GET /v1/glossary', read(() => '/v1/glossary')],

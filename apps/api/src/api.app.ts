@@ -12,6 +12,7 @@ import { createOpenApiDocument } from './http/openapi/openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
+import { HttpDrain } from './http/lifecycle/http-drain.js';
 import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/limits/request-body.js';
 import { ConsoleAssets, DEFAULT_CONSOLE_DIR } from './http/console/console-assets.js';
 import { registerConsole } from './http/console/console-routes.js';
@@ -39,12 +40,17 @@ function harden(
   config: BatonConfig,
   limits: RateLimit,
   metrics: Metrics,
+  drain: HttpDrain,
   logger: Logger,
 ): void {
   answerExpectContinue(fastify.server, config.bodyLimit, securityHeaders);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(securityHeaders(request.url));
-    if (request.url === '/health') return done();
+    done();
+  });
+  drain.register(fastify, (reply, error) => sendProblem(reply, toProblem(error, logger)));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/health' || request.url.startsWith('/health/')) return done();
     const { wait, by } = limits.take(request.headers.authorization, request.ip);
     if (wait === 0) return done();
     metrics.rateLimited.inc({ by });
@@ -107,7 +113,7 @@ export async function createHttpApp(
   });
   const logger = new Logger('Http');
   const fastify = app.getHttpAdapter().getInstance();
-  harden(fastify, config, app.get(RateLimit), app.get(Metrics), logger);
+  harden(fastify, config, app.get(RateLimit), app.get(Metrics), app.get(HttpDrain), logger);
   // The console's files are read once Baton listens (or at the first request for them), not on the way there.
   const consoleAssets = new ConsoleAssets(config.consoleDir ?? DEFAULT_CONSOLE_DIR);
   registerConsole(fastify, consoleAssets, { oidcIssuer: config.oidc?.issuer ?? null });

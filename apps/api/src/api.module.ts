@@ -29,6 +29,7 @@ import { RateLimit } from './http/limits/rate-limiter.js';
 import { InboxController } from './inbox/inbox.controller.js';
 import { InboxService } from './inbox/inbox.service.js';
 import { AuthConfigController } from './system/auth-config.controller.js';
+import { HttpDrain } from './http/lifecycle/http-drain.js';
 import { HealthController } from './system/health.controller.js';
 import { MetricsController } from './system/metrics.controller.js';
 import { ReferenceController } from './system/reference.controller.js';
@@ -62,6 +63,7 @@ const providers = [
   { provide: APP_GUARD, useClass: AuthGuard },
   { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   RateLimit,
+  HttpDrain,
   CatalogueService,
   DeliverablesService,
   InboxService,

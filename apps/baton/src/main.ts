@@ -27,7 +27,7 @@ const core = await import('@baton/core');
 const application = Promise.all([import('@baton/api'), import('@baton/worker')]);
 void application.catch(() => undefined);
 const runtime = await core.openRuntime(config, { infrastructure, applicationName: 'baton', log });
-const [{ ApiModule, createHttpApp }, { WorkerModule }] = await application;
+const [{ ApiModule, createHttpApp, stopHttpApp }, { WorkerModule }] = await application;
 log.debug(`Modules loaded and runtime open ${Math.round(performance.now())} ms after the process started`);
 
 const [app] = await Promise.all([
@@ -36,10 +36,14 @@ const [app] = await Promise.all([
 ]);
 await app.listen(config.port, config.host);
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
-core.runUntilSignal(async () => {
-  await app.close();
-  await runtime.close();
-}, log);
+core.runUntilSignal(
+  async () => {
+    await stopHttpApp(app, config, log);
+    await runtime.close();
+  },
+  log,
+  config.stop.drainDelayMs + config.stop.timeoutMs,
+);
 // Timed from the process's start: module loading is part of it.
 const { url, scope } = listeningAt(config.host, app.getHttpServer());
 log(

@@ -19,8 +19,12 @@ const app = await NestFactory.createApplicationContext(core.rootModule(runtime, 
 });
 await app.init();
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
-core.runUntilSignal(async () => {
-  await app.close();
-  await runtime.close();
-}, log);
+core.runUntilSignal(
+  async () => {
+    await app.close();
+    await runtime.close();
+  },
+  log,
+  config.stop.timeoutMs,
+);
 log(`Baton worker running - ready in ${Math.round(performance.now())} ms`);

@@ -31,6 +31,11 @@ export interface BatonConfig {
   /** Origins allowed by CORS; empty: no cross-origin access (closed by default). */
   corsOrigins: string[];
   requestTimeoutMs: number;
+  /**
+   * A graceful stop: the api serves `drainDelayMs` more with readiness at 503 (for a load balancer to notice),
+   * then refuses new requests and lets those running finish; every process stops within `stopTimeoutMs` after.
+   */
+  stop: { drainDelayMs: number; timeoutMs: number };
   webhooks: { maxAttempts: number; backoffMs: number; timeoutMs: number };
   /** E-mail notifications go out through this SMTP server when set. */
   smtp: { url: string; from: string } | null;
@@ -102,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((origin) => origin.trim())
       .filter((origin) => origin.length > 0),
     requestTimeoutMs: raw.BATON_REQUEST_TIMEOUT_MS,
+    stop: { drainDelayMs: raw.BATON_DRAIN_DELAY_MS, timeoutMs: raw.BATON_STOP_TIMEOUT_MS },
     webhooks: {
       maxAttempts: raw.BATON_WEBHOOK_MAX_ATTEMPTS,
       backoffMs: raw.BATON_WEBHOOK_BACKOFF_MS,

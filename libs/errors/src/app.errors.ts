@@ -9,6 +9,7 @@ export enum AppErrorCode {
   Invalid = 'REQUEST.INVALID',
   NotAcceptable = 'REQUEST.NOT_ACCEPTABLE',
   Unavailable = 'DEPENDENCY.UNAVAILABLE',
+  Stopping = 'SERVICE.STOPPING',
   TimerNotScheduled = 'TIMER.NOT_SCHEDULED',
   Conflict = 'REQUEST.CONFLICT',
   IdempotencyKeyReused = 'IDEMPOTENCY.KEY_REUSED',

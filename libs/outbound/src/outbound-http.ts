@@ -103,7 +103,19 @@ export class OutboundHttp {
     return url;
   }
 
-  async close(): Promise<void> {
-    if (this.client) await (await this.client).agent.close();
+  /**
+   * Lets the requests under way finish for up to `graceMs`, then ends those still open (a stopping worker has
+   * handed their jobs back by then; they run again elsewhere).
+   */
+  async close(graceMs = 0): Promise<void> {
+    if (!this.client) return;
+    const { agent } = await this.client;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      agent.close().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) await agent.destroy();
   }
 }

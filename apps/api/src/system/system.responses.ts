@@ -11,13 +11,28 @@ import {
 } from '@baton/handover';
 
 const check = z.enum(['up', 'down']);
+const checks = z.object({ postgres: check, queue: check.describe('the queue backend: Redis') });
 
 export const healthResponse = z
   .object({
     status: z.enum(['ok', 'unavailable']),
-    checks: z.object({ postgres: check, queue: check.describe('the queue backend: Redis') }),
+    checks,
   })
   .meta({ id: 'Health' });
+
+export const readinessResponse = z
+  .object({
+    status: z.enum(['ready', 'stopping', 'unavailable']),
+    checks: checks.nullable().describe('null while stopping: nothing is checked then'),
+  })
+  .meta({ id: 'Readiness' });
+
+export const livenessResponse = z
+  .object({
+    status: z.literal('live'),
+    stopping: z.boolean().describe('true once SIGTERM came: requests are being drained'),
+  })
+  .meta({ id: 'Liveness' });
 
 export const metricsResponse = z.string().describe('Prometheus text exposition format');
 

@@ -18,6 +18,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Readiness: 200 while this process takes requests and its dependencies answer
+     * @description For a load balancer or a Kubernetes readinessProbe: 503 once the process is stopping (SIGTERM), before it refuses requests, and while PostgreSQL or the queues do not answer.
+     */
+    get: operations['HealthController_ready'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health/live': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Liveness: 200 while the process answers at all, stopping or not
+     * @description For a Kubernetes livenessProbe: it checks no dependency, so an outage of PostgreSQL or Redis never gets a healthy process restarted.
+     */
+    get: operations['HealthController_live'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -1024,6 +1064,26 @@ export interface components {
          */
         queue: 'up' | 'down';
       };
+    };
+    Readiness: {
+      /** @enum {string} */
+      status: 'ready' | 'stopping' | 'unavailable';
+      /** @description null while stopping: nothing is checked then */
+      checks: {
+        /** @enum {string} */
+        postgres: 'up' | 'down';
+        /**
+         * @description the queue backend: Redis
+         * @enum {string}
+         */
+        queue: 'up' | 'down';
+      } | null;
+    };
+    Liveness: {
+      /** @enum {string} */
+      status: 'live';
+      /** @description true once SIGTERM came: requests are being drained */
+      stopping: boolean;
     };
     Workflow: {
       /** @description the machine version stored with each deliverable */
@@ -2444,6 +2504,84 @@ export interface operations {
       };
     };
   };
+  HealthController_ready: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Taking requests; PostgreSQL and the queues answer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Readiness'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Stopping, or PostgreSQL or the queues do not answer */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Readiness'];
+        };
+      };
+    };
+  };
+  HealthController_live: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The process answers */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Liveness'];
+        };
+      };
+      /** @description An unexpected fault (logged); never an answer to input */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   MetricsController_scrape: {
     parameters: {
       query?: never;
@@ -2499,7 +2637,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2566,7 +2704,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2633,7 +2771,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2700,7 +2838,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2749,7 +2887,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2816,7 +2954,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -2895,7 +3033,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3034,7 +3172,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3102,7 +3240,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3189,7 +3327,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3314,7 +3452,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3456,7 +3594,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3536,7 +3674,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3675,7 +3813,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3763,7 +3901,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3842,7 +3980,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -3981,7 +4119,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4069,7 +4207,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4153,7 +4291,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4293,7 +4431,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4382,7 +4520,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4536,7 +4674,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4624,7 +4762,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4711,7 +4849,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4798,7 +4936,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -4952,7 +5090,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5107,7 +5245,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5262,7 +5400,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5417,7 +5555,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5572,7 +5710,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5729,7 +5867,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -5886,7 +6024,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6043,7 +6181,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6200,7 +6338,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6355,7 +6493,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6510,7 +6648,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6665,7 +6803,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6820,7 +6958,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -6975,7 +7113,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7132,7 +7270,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7287,7 +7425,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7444,7 +7582,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7601,7 +7739,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7756,7 +7894,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7840,7 +7978,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7938,7 +8076,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -7987,7 +8125,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8066,7 +8204,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8159,7 +8297,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8226,7 +8364,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8314,7 +8452,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8456,7 +8594,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8537,7 +8675,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8676,7 +8814,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8764,7 +8902,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8845,7 +8983,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -8984,7 +9122,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9110,7 +9248,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9252,7 +9390,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9343,7 +9481,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9433,7 +9571,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9574,7 +9712,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9700,7 +9838,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9780,7 +9918,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -9919,7 +10057,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -10007,7 +10145,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -10132,7 +10270,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -10223,7 +10361,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];
@@ -10361,7 +10499,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds */
+      /** @description A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds */
       503: {
         headers: {
           'Retry-After': components['headers']['Retry-After'];

@@ -63,6 +63,7 @@ const PLAIN: Record<string, string> = {
   'PRINCIPAL.REVOKED': 'This principal is revoked.',
   'REQUEST.RATE_LIMITED': 'Too many requests at once: wait a few seconds and try again.',
   'DEPENDENCY.UNAVAILABLE': 'Baton cannot reach its database or queues right now: try again shortly.',
+  'SERVICE.STOPPING': 'This Baton server is restarting: try again in a moment.',
   'IDEMPOTENCY.KEY_REUSED': 'This request was already sent with different content.',
 };
 

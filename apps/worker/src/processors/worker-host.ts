@@ -14,6 +14,8 @@ import { FinishedJobs } from './finished-jobs.js';
 import { JOB_HANDLERS, type JobHandler, type JobOutcome } from './job-handler.js';
 
 const CONCURRENCY = 16;
+/** How long a stopping worker lets its running jobs finish before it hands them back. */
+export const STOP_GRACE_MS = 2000;
 /** How long a job of another installation is put aside before a worker (of its own, with luck) takes it again. */
 const FOREIGN_JOB_DELAY_MS = 250;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +45,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly finished: FinishedJobs;
   /** Installations whose jobs this worker met (and left alone): each is reported once. */
   private readonly strangers = new Set<string>();
+  /** The jobs running now, with their lock tokens: what a stop hands back if they do not finish in time. */
+  private readonly running = new Map<Job, string | undefined>();
 
   constructor(
     private readonly queues: Queues,
@@ -79,8 +83,30 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
+  /**
+   * A clean stop takes no new job, lets the running ones finish for up to STOP_GRACE_MS, and hands back to the
+   * queue those still running then (their locks released, so another worker takes them at once rather than
+   * after the 30 s lock expiry; every handler is safe to run again). Then the workers close.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    const paused = Promise.allSettled(this.workers.map((worker) => worker.pause()));
+    let grace: NodeJS.Timeout | undefined;
+    const finishedInTime = await Promise.race([
+      paused.then(() => true),
+      new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), STOP_GRACE_MS))),
+    ]);
+    clearTimeout(grace);
+    if (!finishedInTime) {
+      const handedBack = await Promise.allSettled(
+        [...this.running].map(([job, token]) => job.moveToWait(token)),
+      );
+      const failed = handedBack.filter((outcome) => outcome.status === 'rejected').length;
+      this.logger.warn(
+        `Stopping: ${handedBack.length - failed} running jobs handed back to the queue` +
+          (failed > 0 ? `, ${failed} could not be (their locks expire in 30 s)` : ''),
+      );
+    }
+    await Promise.allSettled(this.workers.map((worker) => worker.close(!finishedInTime)));
     await this.finished.flush();
   }
 
@@ -94,6 +120,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);
     }
+    this.running.set(job, token);
     try {
       const outcome = await handler.handle(job as Job<never>);
       if (job.id && UUID.test(job.id)) this.finished.add(job.id);
@@ -103,6 +130,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       const error = unlessPermanent(caught);
       this.count(job, error instanceof UnrecoverableError ? 'unrecoverable' : 'error');
       throw error;
+    } finally {
+      this.running.delete(job);
     }
   }
 

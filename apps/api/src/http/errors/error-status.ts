@@ -75,6 +75,7 @@ export function appErrorStatus(code: AppErrorCode): number {
     case AppErrorCode.VersionMismatch:
       return 412;
     case AppErrorCode.Unavailable:
+    case AppErrorCode.Stopping:
       return 503;
     default:
       return assertUnreachable(code);

@@ -60,7 +60,7 @@ export function toProblem(error: unknown, logger: Logger, log = true): Problem {
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem): void {
-  if (body.status === 503) void reply.header('Retry-After', '5');
+  if (body.status === 503 && !reply.hasHeader('retry-after')) void reply.header('Retry-After', '5');
   void reply.status(body.status).header('Content-Type', 'application/problem+json; charset=utf-8').send(body);
 }
 

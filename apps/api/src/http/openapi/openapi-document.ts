@@ -8,6 +8,8 @@ import { headerRefs, RESPONSE_HEADERS, EXTRA_COMPONENTS } from './responds.decor
 export const OPENAPI_VERSION = '3.1.0';
 
 const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
+/** The health probes: never rate limited nor refused while stopping. */
+const isProbe = (path: string): boolean => path === '/health' || path.startsWith('/health/');
 
 /** The problems an operation may answer, and which operations may answer each. */
 const PROBLEMS: {
@@ -57,7 +59,7 @@ const PROBLEMS: {
   {
     status: '429',
     description: 'Rate limited: try again after Retry-After seconds',
-    applies: (op) => op.path !== '/health',
+    applies: (op) => !isProbe(op.path),
     headers: ['Retry-After'],
   },
   {
@@ -67,7 +69,8 @@ const PROBLEMS: {
   },
   {
     status: '503',
-    description: 'A dependency (PostgreSQL, the queues) is down: try again after Retry-After seconds',
+    description:
+      'A dependency (PostgreSQL, the queues) is down, or this api is stopping (SERVICE.STOPPING: nothing ran, send it again): try again after Retry-After seconds',
     applies: () => true,
     headers: ['Retry-After'],
   },
