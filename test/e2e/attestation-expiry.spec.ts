@@ -137,6 +137,7 @@ describe('attestations that expire', () => {
 
   it('expires a pass by itself before go-live, blocks the confirm, and is renewed in place', async () => {
     const id = await deliverableIn(fixture, refs, 'scheduled');
+    const scheduledBefore = await read(id);
     const stream = await openEventStream(baton.url, baton.adminToken, { query: `deliverableId=${id}` });
     try {
       // Attested again in `scheduled` (renewable: it has validFor), so the count starts now.
@@ -147,7 +148,10 @@ describe('attestations that expire', () => {
       expect(renewed.body.status).toBe('scheduled');
       const pass = criterion(renewed.body, MANUAL);
       expect(Date.parse(pass.expiresAt) - Date.parse(pass.updatedAt)).toBe(VALID_FOR_MS);
+      // Renewing a pass keeps the approvals the gate was given (a fixture walk approved it).
       const approvals = renewed.body.approvals;
+      expect(approvals).toEqual(scheduledBefore.approvals);
+      expect(approvals.length).toBeGreaterThan(0);
       const reminders = await actors.smo.get(`/v1/deliverables/${id}/reminders`);
       expect(reminders.body.items).toContainEqual(
         expect.objectContaining({
@@ -271,6 +275,9 @@ describe('attestations that expire', () => {
         const health = criterion(current, 'health');
         expect(health.status).toBe('passed');
         expect(Date.parse(health.expiresAt) - Date.parse(health.updatedAt)).toBe(7 * 86_400_000);
+        // The new result keeps the approvals the go-live was scheduled with.
+        expect(current.approvals).toEqual(before.approvals);
+        expect(current.approvals.length).toBeGreaterThan(0);
         break;
       }
       if (Date.now() > until) throw new Error(`no probe result: ${probeHits - hits} hits`);

@@ -198,6 +198,19 @@ describe('freeze windows', () => {
       });
       expect((await actors.smo.get(`/v1/deliverables/${id}`)).body.version).toBe(before.body.version);
 
+      // Even the change manager overrides only with a reason: none, empty or blank is 400, nothing changes.
+      for (const override of [{}, { reason: '' }, { reason: '   ' }]) {
+        const reasonless = await changeManager.post(`/v1/deliverables/${id}/go-live/schedule`, {
+          ...window,
+          override,
+        });
+        expect({ override, status: reasonless.status }).toEqual({ override, status: 400 });
+        expect(reasonless.body.errors.map((error: { path: string }) => error.path)).toContain(
+          'override.reason',
+        );
+      }
+      expect((await actors.smo.get(`/v1/deliverables/${id}`)).body.version).toBe(before.body.version);
+
       // A change manager overrides, with the reason and the freezes in the audit trail.
       const overridden = await changeManager.post(`/v1/deliverables/${id}/go-live/schedule`, {
         ...window,
