@@ -122,7 +122,7 @@ describe('graceful stop of an api (SIGTERM)', () => {
     expect(finished.body.name).toBe('Started before the stop');
     expect(await stopped).toBe(0);
     expect(baton.output()).toMatch(
-      /Stopped taking requests: \d+ refused with 503 while draining, every running request finished/,
+      /Stopped taking requests in \d+ ms: [1-9]\d* refused with 503 while draining, every running request finished/,
     );
 
     // What was refused did not happen; what finished did.

@@ -37,8 +37,8 @@ const [app] = await Promise.all([
 await app.listen(config.port, config.host);
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
 core.runUntilSignal(
-  async () => {
-    await stopHttpApp(app, config, log);
+  async (signal) => {
+    await stopHttpApp(app, config, log, signal);
     await runtime.close();
   },
   log,

@@ -115,7 +115,7 @@ export const configSchema = z.object({
   /** After SIGTERM, how long an api keeps serving while its readiness already says 503. */
   BATON_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   /** After SIGTERM (and the drain delay), how long a process may take to finish its work and stop. */
-  BATON_STOP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  BATON_STOP_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   BATON_METRICS_PUBLIC: z.enum(['true', 'false']).default('false'),
   BATON_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   BATON_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),

@@ -3,7 +3,11 @@
  * whatever happens, it exits within `limitMs` (1 if stopping failed or took too long). A second signal
  * exits at once.
  */
-export function runUntilSignal(stop: () => Promise<void>, log: (line: string) => void, limitMs = 4500): void {
+export function runUntilSignal(
+  stop: (signal: NodeJS.Signals) => Promise<void>,
+  log: (line: string) => void,
+  limitMs = 4500,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(130);
@@ -15,7 +19,7 @@ export function runUntilSignal(stop: () => Promise<void>, log: (line: string) =>
       process.exit(1);
     }, limitMs);
     deadline.unref();
-    stop().then(
+    stop(signal).then(
       () => {
         log(`Baton stopped (${Math.round(performance.now() - started)} ms)`);
         process.exit(0);
