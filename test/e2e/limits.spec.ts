@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { startBaton, type BatonProcess } from '../support/baton-process.js';
+import { hasRedis, startBaton, testEnvironment, type BatonProcess } from '../support/baton-process.js';
 import {
   createActors,
   createDeliverable,
@@ -133,6 +133,26 @@ describe('limits and headers', () => {
     expect(limited[0].headers.get('content-type')).toMatch(/problem\+json/);
     expect((await actors.smo.get('/v1/glossary')).status).toBe(200);
     expect((await actors.pmo.as(null).get('/health')).status).toBe(200);
+  });
+
+  it('counts a token once across api processes: the limit holds for the installation, not per process', async () => {
+    if (!hasRedis())
+      return console.warn('skipped: the shared count needs Redis (the queues run on PostgreSQL here)');
+    const env = { ...testEnvironment(), BATON_RATE_LIMIT: '0.1', BATON_RATE_BURST: '6' };
+    const [one, two] = await Promise.all([startBaton({ app: 'api', env }), startBaton({ app: 'api', env })]);
+    try {
+      const token = actors.pmo.token;
+      const clients = [new ApiClient(one.url, token), new ApiClient(two.url, token)];
+      // One request through each first, so both know the token (until then it counts against the address).
+      for (const client of clients) expect((await client.get('/v1/me')).status).toBe(200);
+      const answers = [];
+      for (let n = 0; n < 12; n++) answers.push((await clients[n % 2].get('/v1/glossary')).status);
+      // Six a burst for the installation, not six per process; one in ten seconds after.
+      expect(answers.filter((status) => status === 200)).toHaveLength(6);
+      expect(answers.slice(6)).toEqual([429, 429, 429, 429, 429, 429]);
+    } finally {
+      await Promise.all([one.stop(), two.stop()]);
+    }
   });
 
   it('sends security headers and keeps CORS closed to origins not configured', async () => {

@@ -51,19 +51,20 @@ function harden(
   drain.register(fastify, (reply, error) => sendProblem(reply, toProblem(error, logger)));
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.url === '/health' || request.url.startsWith('/health/')) return done();
-    const { wait, by } = limits.take(request.headers.authorization, request.ip);
-    if (wait === 0) return done();
-    metrics.rateLimited.inc({ by });
-    void reply.header('retry-after', String(wait));
-    sendProblem(
-      reply,
-      toProblem(
-        new AppError(AppErrorCode.RateLimited, `Too many requests; try again in ${wait} s`, {
-          retryAfter: wait,
-        }),
-        logger,
-      ),
-    );
+    void limits.take(request.headers.authorization, request.ip).then(({ wait, by }) => {
+      if (wait === 0) return done();
+      metrics.rateLimited.inc({ by });
+      void reply.header('retry-after', String(wait));
+      sendProblem(
+        reply,
+        toProblem(
+          new AppError(AppErrorCode.RateLimited, `Too many requests; try again in ${wait} s`, {
+            retryAfter: wait,
+          }),
+          logger,
+        ),
+      );
+    }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -22,22 +22,22 @@ describe('RateLimiter', () => {
 describe('RateLimit', () => {
   const limits = () => new RateLimit(loadConfig({ BATON_RATE_LIMIT: '0.1', BATON_RATE_BURST: '2' }));
 
-  it('counts requests with unknown tokens against their address', () => {
+  it('counts requests with unknown tokens against their address', async () => {
     const rate = limits();
-    expect(rate.take('Bearer made-up-1', '10.0.0.1')).toEqual({ wait: 0, by: 'address' });
-    expect(rate.take('Bearer made-up-2', '10.0.0.1')).toEqual({ wait: 0, by: 'address' });
-    expect(rate.take('Bearer made-up-3', '10.0.0.1').wait).toBeGreaterThan(0);
-    expect(rate.take(undefined, '10.0.0.1').wait).toBeGreaterThan(0);
-    expect(rate.take('Bearer made-up-4', '10.0.0.2').wait).toBe(0);
+    expect(await rate.take('Bearer made-up-1', '10.0.0.1')).toEqual({ wait: 0, by: 'address' });
+    expect(await rate.take('Bearer made-up-2', '10.0.0.1')).toEqual({ wait: 0, by: 'address' });
+    expect((await rate.take('Bearer made-up-3', '10.0.0.1')).wait).toBeGreaterThan(0);
+    expect((await rate.take(undefined, '10.0.0.1')).wait).toBeGreaterThan(0);
+    expect((await rate.take('Bearer made-up-4', '10.0.0.2')).wait).toBe(0);
   });
 
-  it('gives a token that authenticated a bucket of its own, until it fails to', () => {
+  it('gives a token that authenticated a bucket of its own, until it fails to', async () => {
     const rate = limits();
-    rate.take(undefined, '10.0.0.1');
-    rate.take(undefined, '10.0.0.1');
+    await rate.take(undefined, '10.0.0.1');
+    await rate.take(undefined, '10.0.0.1');
     rate.trust('Bearer good');
-    expect(rate.take('Bearer good', '10.0.0.1')).toEqual({ wait: 0, by: 'token' });
+    expect(await rate.take('Bearer good', '10.0.0.1')).toEqual({ wait: 0, by: 'token' });
     rate.distrust('Bearer good');
-    expect(rate.take('Bearer good', '10.0.0.1').by).toBe('address');
+    expect((await rate.take('Bearer good', '10.0.0.1')).by).toBe('address');
   });
 });

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ExpiringSet } from '@baton/access';
 import { type BatonConfig } from '@baton/config';
-import { BATON_CONFIG } from '@baton/core';
+import { BATON_CONFIG, QUEUE_BACKEND, type QueueBackend } from '@baton/core';
+import { Queues } from '@baton/queues';
+import { RedisBuckets } from './redis-buckets.js';
 
 /**
  * Token buckets per caller, in this process: `rate` requests per second on average, bursts up to `burst`.
- * With several api replicas each keeps its own buckets, so the limit applies per replica.
+ * The count of a single process, and of every process while the shared count in Redis is away.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -51,19 +53,49 @@ const TRUSTED_KEPT = 100_000;
  * requests never reaches the database once the address's burst is spent.
  */
 @Injectable()
-export class RateLimit {
-  private readonly buckets: RateLimiter;
+export class RateLimit implements OnApplicationShutdown {
+  private readonly local: RateLimiter;
+  /** The count every api process shares, when the queues run on Redis. */
+  private readonly shared: RedisBuckets | null;
   private readonly trusted = new ExpiringSet(TRUSTED_KEPT, TRUSTED_MS);
+  private readonly logger = new Logger('RateLimit');
 
-  constructor(@Inject(BATON_CONFIG) config: BatonConfig) {
-    this.buckets = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst);
+  constructor(
+    @Inject(BATON_CONFIG) config: BatonConfig,
+    @Optional() @Inject(QUEUE_BACKEND) backend?: QueueBackend,
+    @Optional() queues?: Queues,
+  ) {
+    const { perSecond, burst } = config.rateLimit;
+    this.local = new RateLimiter(perSecond, burst);
+    this.shared =
+      backend?.backend === 'redis' && queues
+        ? new RedisBuckets(
+            backend.url,
+            `${queues.prefix}:baton:rate:`,
+            perSecond,
+            burst,
+            this.local,
+            (error) =>
+              this.logger.warn(
+                `Redis did not answer (${error.message}): requests are counted in this process for now`,
+              ),
+          )
+        : null;
   }
 
   /** 0 when the request may go ahead, else the seconds to wait; and what it counted against. */
-  take(authorization: string | undefined, address: string): { wait: number; by: 'token' | 'address' } {
+  async take(
+    authorization: string | undefined,
+    address: string,
+  ): Promise<{ wait: number; by: 'token' | 'address' }> {
     const token = authorization ? tokenKey(authorization) : null;
     const by = token && this.trusted.has(token) ? 'token' : 'address';
-    return { wait: this.buckets.take(by === 'token' ? `t:${token}` : `a:${address}`), by };
+    const caller = by === 'token' ? `t:${token}` : `a:${address}`;
+    return { wait: await (this.shared ?? this.local).take(caller), by };
+  }
+
+  onApplicationShutdown(): void {
+    this.shared?.close();
   }
 
   /** The request with this Authorization header authenticated: its token's requests count against it. */
