@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import { type RateLimiter } from './rate-limiter.js';
 
 /**
  * A token bucket in one Redis hash, refilled by Redis's own clock (every api process agrees on the time) and
@@ -44,7 +43,8 @@ export class RedisBuckets {
     private readonly keyPrefix: string,
     private readonly rate: number,
     private readonly burst: number,
-    private readonly local: RateLimiter,
+    /** This process's own count (a RateLimiter). */
+    private readonly local: { take(caller: string): number },
     private readonly away: (error: Error) => void,
   ) {
     this.redis = new Redis(url, {
