@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Redis } from 'ioredis';
 import { startBaton, type BatonProcess } from '../support/baton-process.js';
-import { ApiClient, type ApiResponse } from '../support/http-client.js';
 import { scratchDatabase } from '../support/scratch-database.js';
 import {
   auditDeliverables,
@@ -23,108 +22,12 @@ import {
   warnings,
   type WorkerProcess,
 } from './fault-kit.js';
+import { BalancedClient, Balancer } from './balancer.js';
 import { type PrivateRedis, startPrivateRedis } from './private-services.js';
 
 const APIS = 3;
 const WORKERS = 2;
 const SETTLE_MS = 120_000;
-/** How often the balancer asks each api whether it is ready, as a load balancer's health check does. */
-const READY_POLL_MS = 100;
-
-interface Counts {
-  requests: number;
-  /** Answered 503 SERVICE.STOPPING by a draining api, sent again to another. */
-  refused: number;
-  /** Connection refused by an api that had stopped, sent again to another. */
-  connectionRefused: number;
-  /** Anything else that failed below HTTP: the request's fate is unknown to the client. */
-  lost: string[];
-}
-
-/**
- * What a load balancer in front of the apis does: round robin over the apis whose `/health/ready` said 200
- * at the last poll; a request refused (503 SERVICE.STOPPING, or the connection refused) goes to the next
- * api. Nothing else is retried: a request that fails any other way is counted lost.
- */
-class Balancer {
-  readonly counts: Counts = { requests: 0, refused: 0, connectionRefused: 0, lost: [] };
-  private readonly apis = new Map<string, boolean>();
-  private turn = 0;
-  private polling: NodeJS.Timeout | undefined;
-
-  add(url: string): void {
-    this.apis.set(url, true);
-  }
-
-  remove(url: string): void {
-    this.apis.delete(url);
-  }
-
-  pick(): string {
-    const ready = [...this.apis].filter(([, isReady]) => isReady).map(([url]) => url);
-    const pool = ready.length > 0 ? ready : [...this.apis.keys()];
-    return pool[this.turn++ % pool.length];
-  }
-
-  startPolling(): void {
-    this.polling = setInterval(() => {
-      for (const url of this.apis.keys()) {
-        void fetch(`${url}/health/ready`).then(
-          (answer) => {
-            if (this.apis.has(url)) this.apis.set(url, answer.status === 200);
-          },
-          () => this.apis.has(url) && this.apis.set(url, false),
-        );
-      }
-    }, READY_POLL_MS);
-  }
-
-  stopPolling(): void {
-    clearInterval(this.polling);
-  }
-}
-
-class BalancedClient extends ApiClient {
-  constructor(
-    private readonly balancer: Balancer,
-    token: string | null,
-  ) {
-    super('balanced', token);
-  }
-
-  override as(token: string | null): ApiClient {
-    return new BalancedClient(this.balancer, token);
-  }
-
-  override async request<T = any>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<ApiResponse<T>> {
-    const { counts } = this.balancer;
-    counts.requests++;
-    for (let attempt = 1; ; attempt++) {
-      const url = this.balancer.pick();
-      try {
-        const answer = await new ApiClient(url, this.token).request<T>(method, path, body, headers);
-        const refused =
-          answer.status === 503 && (answer.body as { code?: string })?.code === 'SERVICE.STOPPING';
-        if (!refused || attempt === 20) return answer;
-        counts.refused++;
-      } catch (error) {
-        const code = ((error as Error).cause as { code?: string } | undefined)?.code;
-        if (code !== 'ECONNREFUSED' || attempt === 20) {
-          counts.lost.push(`${method} ${path} at ${url}: ${(error as Error).message} (${code ?? '?'})`);
-          throw error;
-        }
-        counts.connectionRefused++;
-      }
-      await sleep(20);
-    }
-  }
-}
-
 /**
  * Three apis and two workers on one PostgreSQL and one Redis, behind a balancer that follows their
  * readiness. While deliverables are created and walked into readiness (reminders seconds away) and early
@@ -235,7 +138,7 @@ describe('rolling restart of every process under load', () => {
 
     const settled = await waitUntilSettled(scratch.url, receiver, SETTLE_MS, true);
     const final = await readDbState(scratch.url);
-    const audit = await auditDeliverables(scene.pmo, created, receiver.received);
+    const audit = await auditDeliverables(scene.pmo, created, receiver.received, { concurrentMs: 2000 });
     const events = compareEvents(final, receiver);
     const failed = await failedJobs(redisClient, env.BATON_QUEUE_PREFIX);
     const { counts } = balancer;
@@ -248,6 +151,7 @@ describe('rolling restart of every process under load', () => {
       restarts: restarts.map((restart) => `${restart.process} ${restart.stopMs} ms (exit ${restart.exit})`),
       deliverables: created.length,
       'transitions (status changes in the histories)': audit.statusEvents,
+      'ELS follow-ups sent while their period end was committed by another worker': audit.concurrentFollowUps,
       'timers: due / sent / cancelled': `${audit.timersDue} / ${audit.timersSent} / ${audit.timersCancelled}`,
       'events expected / distinct received / duplicates': `${events.expected} / ${events.distinctReceived} / ${events.duplicates.size}`,
       'missing events': events.missing.length,
