@@ -154,6 +154,9 @@ export const configSchema = z.object({
 });
 
 /** The schema, plus the rules that span variables. */
+/** Every environment variable Baton reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
+
 export const checkedConfigSchema = configSchema.superRefine((raw, context) => {
   if (raw.BATON_OIDC_ISSUER) return;
   for (const name of ['BATON_OIDC_JWKS_URL', 'BATON_OIDC_AUDIENCE', 'BATON_OIDC_CLIENT_ID'] as const) {

@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError, defaultQueuePrefix, type BatonConfig, type OidcConfig } from './config.js';
-export { DEFAULT_OUTBOUND_DENY } from './config.schema.js';
+export { CONFIG_VARIABLES, DEFAULT_OUTBOUND_DENY } from './config.schema.js';
