@@ -1,29 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Redis } from 'ioredis';
-import { startBaton, type BatonProcess } from '../support/baton-process.js';
-import { scratchDatabase } from '../support/scratch-database.js';
+import { type Cluster, startCluster } from './cluster.js';
 import {
   auditDeliverables,
-  batonEnv,
   compareEvents,
   elsFlow,
   failedJobs,
-  faultPrefix,
   readDbState,
   readinessFlow,
   report,
-  type Scene,
-  setUpScene,
-  SlowReceiver,
   startWorker,
   waitUntilSettled,
   warnings,
-  type WorkerProcess,
 } from './fault-kit.js';
-import { BalancedClient, Balancer } from './balancer.js';
-import { type PrivateRedis, startPrivateRedis } from './private-services.js';
 
 const APIS = 3;
 const WORKERS = 2;
@@ -37,59 +26,24 @@ const SETTLE_MS = 120_000;
  * transition run twice, no event go undelivered.
  */
 describe('rolling restart of every process under load', () => {
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-  let redis: PrivateRedis;
-  let redisClient: Redis;
-  let env: Record<string, string>;
-  let scene: Scene;
-  const apis: BatonProcess[] = [];
-  const workers: WorkerProcess[] = [];
-  const balancer = new Balancer();
-  const receiver = new SlowReceiver();
+  let cluster: Cluster;
   let output = '';
 
   beforeAll(async () => {
-    receiver.delayMs = () => 50 + Math.random() * 150;
-    const hooks = await receiver.start();
-    redis = await startPrivateRedis();
-    redisClient = redis.client();
-    scratch = await scratchDatabase();
-    env = batonEnv({
-      DATABASE_URL: scratch.url,
-      REDIS_URL: redis.url,
-      BATON_QUEUE_PREFIX: faultPrefix(),
-      BATON_RECONCILE_INTERVAL_MS: '1000',
-      // A little longer than the balancer needs to see an api unready: it serves until then.
-      BATON_DRAIN_DELAY_MS: '500',
-      // One admin for all: each api would otherwise make the admin's token its own at start.
-      BATON_ADMIN_TOKEN: `fault_admin_${randomBytes(16).toString('hex')}`,
-    });
     // The second api has no drain delay: it refuses before the balancer notices, so refusals are exercised.
-    for (let n = 0; n < APIS; n++) {
-      apis.push(await startBaton({ app: 'api', env: n === 1 ? { ...env, BATON_DRAIN_DELAY_MS: '0' } : env }));
-    }
-    for (let n = 0; n < WORKERS; n++) workers.push(await startWorker(env));
-    for (const api of apis) balancer.add(api.url);
-    balancer.startPolling();
-    scene = await setUpScene(new BalancedClient(balancer, env.BATON_ADMIN_TOKEN), hooks, {
-      readinessReminders: ['PT16S', 'PT12S', 'PT8S', 'PT4S'],
-      elsDuration: 'PT3S',
-      elsFollowUpEvery: 'PT1S',
-      elsExitSla: 'PT3S',
+    cluster = await startCluster({
+      apis: APIS,
+      workers: WORKERS,
+      apiEnv: (n): Record<string, string> => (n === 1 ? { BATON_DRAIN_DELAY_MS: '0' } : {}),
     });
   });
 
   afterAll(async () => {
-    balancer.stopPolling();
-    await Promise.all(workers.map((worker) => worker.kill('SIGINT')));
-    await Promise.all(apis.map((api) => api.stop()));
-    await redisClient?.quit();
-    await redis?.close();
-    await scratch?.drop();
-    await receiver.stop();
+    await cluster?.stop();
   });
 
   it('loses no request a client did not see refused, and no timer, transition or event', async () => {
+    const { apis, workers, balancer, receiver, scene, env } = cluster;
     const created: string[] = [];
     const flowErrors: string[] = [];
     const restarts: { process: string; stopMs: number; exit: number | null }[] = [];
@@ -120,8 +74,7 @@ describe('rolling restart of every process under load', () => {
       restarts.push({ process: `api ${n + 1}`, stopMs: Date.now() - stopping, exit });
       output += old.output();
       balancer.remove(old.url);
-      apis[n] = await startBaton({ app: 'api', env });
-      balancer.add(apis[n].url);
+      await cluster.replaceApi(n);
       await sleep(1500);
     }
     for (let n = 0; n < WORKERS; n++) {
@@ -136,11 +89,11 @@ describe('rolling restart of every process under load', () => {
     loading = false;
     await load;
 
-    const settled = await waitUntilSettled(scratch.url, receiver, SETTLE_MS, true);
-    const final = await readDbState(scratch.url);
+    const settled = await waitUntilSettled(cluster.databaseUrl, receiver, SETTLE_MS, true);
+    const final = await readDbState(cluster.databaseUrl);
     const audit = await auditDeliverables(scene.pmo, created, receiver.received, { concurrentMs: 2000 });
     const events = compareEvents(final, receiver);
-    const failed = await failedJobs(redisClient, env.BATON_QUEUE_PREFIX);
+    const failed = await failedJobs(cluster.redisClient, env.BATON_QUEUE_PREFIX);
     const { counts } = balancer;
     report('rolling restart of 3 apis and 2 workers', {
       requests: counts.requests,

@@ -1,34 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Redis } from 'ioredis';
-import { startBaton, type BatonProcess } from '../support/baton-process.js';
 import { openEventStream, type OpenStream } from '../support/event-stream.js';
 import { createPrincipal, unique } from '../support/fixtures.js';
 import { startProbeServer, type ProbeServer } from '../support/handover-flow.js';
 import { ApiClient } from '../support/http-client.js';
-import { scratchDatabase } from '../support/scratch-database.js';
-import { BalancedClient, Balancer } from './balancer.js';
+import { BalancedClient } from './balancer.js';
+import { type Cluster, startCluster } from './cluster.js';
 import {
   auditDeliverables,
-  batonEnv,
   compareEvents,
   elsFlow,
   failedJobs,
-  faultPrefix,
   ok,
   readDbState,
   readinessFlow,
   report,
-  type Scene,
-  setUpScene,
-  SlowReceiver,
   startWorker,
   waitUntilSettled,
   warnings,
-  type WorkerProcess,
 } from './fault-kit.js';
-import { type PrivateRedis, startPrivateRedis } from './private-services.js';
 
 const LOAD_MS = 30_000;
 const SETTLE_MS = 150_000;
@@ -47,59 +38,24 @@ interface Race {
  * event stream opened on the third api watches what the others commit.
  */
 describe('three apis and two workers as one Baton', () => {
-  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
-  let redis: PrivateRedis;
-  let redisClient: Redis;
-  let env: Record<string, string>;
-  let scene: Scene;
+  let cluster: Cluster;
   let probes: ProbeServer;
-  let stream: OpenStream;
-  const apis: BatonProcess[] = [];
-  const workers: WorkerProcess[] = [];
-  const balancer = new Balancer();
-  const receiver = new SlowReceiver();
+  let stream: OpenStream | undefined;
   let output = '';
 
   beforeAll(async () => {
-    receiver.delayMs = () => 50 + Math.random() * 150;
-    const hooks = await receiver.start();
     probes = await startProbeServer();
-    redis = await startPrivateRedis();
-    redisClient = redis.client();
-    scratch = await scratchDatabase();
-    env = batonEnv({
-      DATABASE_URL: scratch.url,
-      REDIS_URL: redis.url,
-      BATON_QUEUE_PREFIX: faultPrefix(),
-      BATON_RECONCILE_INTERVAL_MS: '1000',
-      BATON_DRAIN_DELAY_MS: '500',
-      BATON_ADMIN_TOKEN: `fault_admin_${randomBytes(16).toString('hex')}`,
-    });
-    for (let n = 0; n < 3; n++) apis.push(await startBaton({ app: 'api', env }));
-    for (let n = 0; n < 2; n++) workers.push(await startWorker(env));
-    for (const api of apis) balancer.add(api.url);
-    balancer.startPolling();
-    scene = await setUpScene(new BalancedClient(balancer, env.BATON_ADMIN_TOKEN), hooks, {
-      readinessReminders: ['PT16S', 'PT12S', 'PT8S', 'PT4S'],
-      elsDuration: 'PT3S',
-      elsFollowUpEvery: 'PT1S',
-      elsExitSla: 'PT3S',
-    });
+    cluster = await startCluster({ apis: 3, workers: 2 });
   });
 
   afterAll(async () => {
     stream?.close();
-    balancer.stopPolling();
-    await Promise.all(workers.map((worker) => worker.kill('SIGINT')));
-    await Promise.all(apis.map((api) => api.stop()));
-    await redisClient?.quit();
-    await redis?.close();
-    await scratch?.drop();
-    await receiver.stop();
+    await cluster?.stop();
     await probes?.close();
   });
 
   it('commits every transition and fires every timer once, delivers every event, and lets one racer win', async () => {
+    const { apis, workers, balancer, receiver, scene, env } = cluster;
     // Probed deliverables: tier 1, a manual criterion and one the workers probe.
     await ok(
       scene.admin.post('/v1/checklists', {
@@ -222,18 +178,17 @@ describe('three apis and two workers as one Baton', () => {
     expect(await old.stop('SIGTERM')).toBe(0);
     output += old.output();
     balancer.remove(old.url);
-    apis[0] = await startBaton({ app: 'api', env });
-    balancer.add(apis[0].url);
+    await cluster.replaceApi(0);
     await sleep(Math.max(0, LOAD_MS - (Date.now() - started)));
     loading = false;
     await load;
 
-    const settled = await waitUntilSettled(scratch.url, receiver, SETTLE_MS, true);
-    const final = await readDbState(scratch.url);
+    const settled = await waitUntilSettled(cluster.databaseUrl, receiver, SETTLE_MS, true);
+    const final = await readDbState(cluster.databaseUrl);
     const all = [...created, ...probed, ...races.map((entry) => entry.id)];
     const audit = await auditDeliverables(scene.pmo, all, receiver.received, { concurrentMs: 2000 });
     const events = compareEvents(final, receiver);
-    const jobsFailed = await failedJobs(redisClient, env.BATON_QUEUE_PREFIX);
+    const jobsFailed = await failedJobs(cluster.redisClient, env.BATON_QUEUE_PREFIX);
 
     // Races: one approval recorded per deliverable, whichever api won.
     const raceProblems: string[] = [];

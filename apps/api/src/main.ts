@@ -13,21 +13,14 @@ const core = await import('@baton/core');
 const api = import('./index.js');
 void api.catch(() => undefined);
 const runtime = await core.openRuntime(config, { applicationName: 'baton-api', log });
-const { ApiModule, createHttpApp, stopHttpApp } = await api;
+const { ApiModule, createHttpApp, stopOnSignal } = await api;
 const [app] = await Promise.all([
   createHttpApp(core.rootModule(runtime, [ApiModule]), config),
   core.ensureAdmin(runtime, log),
 ]);
 await app.listen(config.port, config.host);
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
-core.runUntilSignal(
-  async (signal) => {
-    await stopHttpApp(app, config, log, signal);
-    await runtime.close();
-  },
-  log,
-  config.stop.drainDelayMs + config.stop.timeoutMs,
-);
+stopOnSignal(app, runtime, config, log);
 const { url, scope } = listeningAt(config.host, app.getHttpServer());
 log(
   `Baton api is listening on ${url}${scope ? ` (${scope})` : ''} - ready in ${Math.round(performance.now())} ms`,

@@ -27,7 +27,7 @@ const core = await import('@baton/core');
 const application = Promise.all([import('@baton/api'), import('@baton/worker')]);
 void application.catch(() => undefined);
 const runtime = await core.openRuntime(config, { infrastructure, applicationName: 'baton', log });
-const [{ ApiModule, createHttpApp, stopHttpApp }, { WorkerModule }] = await application;
+const [{ ApiModule, createHttpApp, stopOnSignal }, { WorkerModule }] = await application;
 log.debug(`Modules loaded and runtime open ${Math.round(performance.now())} ms after the process started`);
 
 const [app] = await Promise.all([
@@ -36,14 +36,7 @@ const [app] = await Promise.all([
 ]);
 await app.listen(config.port, config.host);
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
-core.runUntilSignal(
-  async (signal) => {
-    await stopHttpApp(app, config, log, signal);
-    await runtime.close();
-  },
-  log,
-  config.stop.drainDelayMs + config.stop.timeoutMs,
-);
+stopOnSignal(app, runtime, config, log);
 // Timed from the process's start: module loading is part of it.
 const { url, scope } = listeningAt(config.host, app.getHttpServer());
 log(

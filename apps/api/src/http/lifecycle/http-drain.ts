@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type BatonConfig } from '@baton/config';
+import { runUntilSignal } from '@baton/core';
 import { AppError, AppErrorCode } from '@baton/errors';
 import { type Socket } from 'node:net';
 import { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -180,4 +181,24 @@ export async function stopHttpApp(
     );
   }
   await app.close();
+}
+
+/**
+ * From here on Ctrl+C and SIGTERM stop the process in order: the HTTP application (stopHttpApp), then the
+ * runtime (database, queues), within the drain delay and the stop timeout.
+ */
+export function stopOnSignal(
+  app: NestFastifyApplication,
+  runtime: { close(): Promise<void> },
+  config: Pick<BatonConfig, 'stop'>,
+  log: (line: string) => void,
+): void {
+  runUntilSignal(
+    async (signal) => {
+      await stopHttpApp(app, config, log, signal);
+      await runtime.close();
+    },
+    log,
+    config.stop.drainDelayMs + config.stop.timeoutMs,
+  );
 }
