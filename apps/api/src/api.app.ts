@@ -12,7 +12,7 @@ import { createOpenApiDocument } from './http/openapi/openapi-document.js';
 import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.filter.js';
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
-import { HttpDrain, KEEP_ALIVE_TIMEOUT_MS } from './http/lifecycle/http-drain.js';
+import { HttpDrain } from './http/lifecycle/http-drain.js';
 import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/limits/request-body.js';
 import { ConsoleAssets, DEFAULT_CONSOLE_DIR } from './http/console/console-assets.js';
 import { registerConsole } from './http/console/console-routes.js';
@@ -101,7 +101,6 @@ export async function createHttpApp(
         : config.trustProxy,
     return503OnClosing: true,
     requestTimeout: config.requestTimeoutMs,
-    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     connectionTimeout: config.requestTimeoutMs,
     // A path parameter longer than any id, or a URL that does not decode: a malformed id, 400 (API.md).
     routerOptions: { maxParamLength: 200 },

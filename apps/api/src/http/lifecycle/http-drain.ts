@@ -28,21 +28,21 @@ export interface DrainOutcome {
 }
 
 /**
- * How long Baton keeps an idle keep-alive connection open (Node's own default; Fastify's is 72 s). HTTP
- * clients stop reusing a connection before the time the server announces, so once a stopping api answers
- * every request with `Connection: close`, each connection a client holds is closed by one side or the other
- * within this time, and none is cut while a request is on its way (which the client would see as a reset,
- * not knowing whether the request ran).
+ * Once the running requests are done, how long a stopping api keeps the connections its clients still hold:
+ * a request already on its way over one is answered (503, Connection: close) rather than cut, which the
+ * client would see as a reset without knowing whether the request ran. A load balancer that follows
+ * readiness has stopped sending by then; the connections left idle are closed with the application.
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 5000;
+export const LINGER_MS = 1000;
 
 /**
  * The api's part of a graceful stop. `drain` marks the process as stopping: `/health/ready` answers 503 at
  * once (a load balancer takes the process out of rotation); after the drain delay every new request but the
  * probes is refused with 503 `SERVICE.STOPPING` and `Retry-After` (nothing of it has run, so a client may
  * send it elsewhere as it is) and every answer closes its connection; the drain ends when the requests that
- * were running have finished and the clients' connections are closed, event streams aside (the application's
- * close ends those; browsers reconnect elsewhere with Last-Event-ID). `/health/live` stays 200.
+ * were running have finished and, LINGER_MS at most, the clients' connections are closed, event streams aside
+ * (the application's close ends those; browsers reconnect elsewhere with Last-Event-ID). `/health/live`
+ * stays 200.
  */
 @Injectable()
 export class HttpDrain {
@@ -54,8 +54,7 @@ export class HttpDrain {
   private refused = 0;
   private readonly connections = new Set<Socket>();
   private readonly streams = new WeakSet<Socket>();
-  private idle: (() => void)[] = [];
-  private waitForConnections = true;
+  private waiters: (() => void)[] = [];
 
   get draining(): boolean {
     return this.notReady;
@@ -70,7 +69,7 @@ export class HttpDrain {
       this.connections.add(socket);
       socket.once('close', () => {
         this.connections.delete(socket);
-        this.wakeIfDrained();
+        this.changed();
       });
     });
     fastify.addHook('onRequest', (request, reply, done) => {
@@ -92,7 +91,7 @@ export class HttpDrain {
       // 'close' comes once the answer is sent or the client went away, whichever path the request took.
       reply.raw.once('close', () => {
         this.inFlight--;
-        this.wakeIfDrained();
+        this.changed();
       });
       done();
     });
@@ -105,7 +104,7 @@ export class HttpDrain {
   /**
    * Says not ready, starts refusing after `delayMs` (a load balancer that polls readiness needs a moment to
    * take the process out of rotation; meanwhile requests are served), then waits, at most `timeoutMs`, for
-   * the running requests to finish and the connections to close.
+   * the running requests to finish, and then up to LINGER_MS for the clients' connections to close.
    */
   async drain({
     delayMs = 0,
@@ -114,24 +113,17 @@ export class HttpDrain {
   }: {
     delayMs?: number;
     timeoutMs: number;
-    /** Wait for the connections to close too (false: for the running requests only). */
+    /** Linger for the connections too (false: wait for the running requests only). */
     connections?: boolean;
   }): Promise<DrainOutcome> {
     const started = performance.now();
     this.notReady = true;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     this.refusing = true;
-    this.waitForConnections = connections;
-    // A connection ends after its next answer (which says close), or idle within KEEP_ALIVE_TIMEOUT_MS.
-    if (!this.drained()) {
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, timeoutMs);
-        this.idle.push(wake);
-      });
+    await this.until(() => this.inFlight === 0, timeoutMs - (performance.now() - started));
+    if (connections) {
+      const left = timeoutMs - (performance.now() - started);
+      await this.until(() => this.inFlight === 0 && this.openConnections() === 0, Math.min(LINGER_MS, left));
     }
     return {
       unfinished: this.inFlight,
@@ -145,19 +137,31 @@ export class HttpDrain {
     return [...this.connections].filter((socket) => !this.streams.has(socket)).length;
   }
 
-  private drained(): boolean {
-    return this.inFlight === 0 && (!this.waitForConnections || this.openConnections() === 0);
+  /** Resolves once `done` holds (checked whenever a request ends or a connection closes), or after `ms`. */
+  private async until(done: () => boolean, ms: number): Promise<void> {
+    const deadline = performance.now() + ms;
+    while (!done() && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, deadline - performance.now());
+        this.waiters.push(wake);
+      });
+    }
   }
 
-  private wakeIfDrained(): void {
-    if (this.refusing && this.drained()) for (const wake of this.idle.splice(0)) wake();
+  private changed(): void {
+    for (const wake of this.waiters.splice(0)) wake();
   }
 }
 
 /**
- * The api's stop after SIGTERM (or Ctrl+C, which does not wait for idle connections): not ready at once, refusing after the drain delay, the running requests
- * finished and the connections closed (within the stop timeout, less 4 s), then the application closed (open event streams end; their
- * browsers reconnect elsewhere with Last-Event-ID).
+ * The api's stop after SIGTERM (or Ctrl+C, which does not linger for connections): not ready at once,
+ * refusing after the drain delay, the running requests finished and the connections let go (within the stop
+ * timeout, less 4 s), then the application closed (open event streams end; their browsers reconnect
+ * elsewhere with Last-Event-ID).
  */
 export async function stopHttpApp(
   app: NestFastifyApplication,
