@@ -1,5 +1,6 @@
 // What the fault tests share: a worker process to kill, a slow webhook receiver, timed requests, the
 // scene (policies in seconds, principals, a '*' subscription) and the checks that nothing was lost or doubled.
+import { expect } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -637,4 +638,31 @@ export function report(title: string, lines: Record<string, unknown>): void {
     )
     .join('\n');
   console.info(`\n=== ${title}\n${body}\n`);
+}
+
+/**
+ * What every fault test requires at the end: the audit found nothing, every event Baton decided to send
+ * arrived (and nothing else), and nothing is left unpublished, overdue, pending or dead once settled.
+ */
+export function expectNothingLost({
+  audit,
+  events,
+  final,
+  settled,
+}: {
+  audit: AuditReport;
+  events: ReturnType<typeof compareEvents>;
+  final: DbState;
+  settled: { settled: boolean };
+}): void {
+  expect(audit.problems).toEqual([]);
+  expect(events.missing).toEqual([]);
+  expect(events.unexpected).toEqual([]);
+  expect(events.distinctReceived).toBe(events.expected);
+  expect(events.expected).toBe(audit.expectedEvents);
+  expect(final.unpublished).toBe(0);
+  expect(final.overdueTimers).toBe(0);
+  expect(final.pendingDeliveries).toBe(0);
+  expect(final.deadDeliveries).toBe(0);
+  expect(settled.settled).toBe(true);
 }

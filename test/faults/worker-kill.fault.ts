@@ -9,6 +9,7 @@ import {
   auditDeliverables,
   batonEnv,
   compareEvents,
+  expectNothingLost,
   elsFlow,
   failedJobs,
   faultPrefix,
@@ -183,16 +184,7 @@ describe('kill -9 the worker while jobs are in flight', () => {
 
     expect(apiErrors).toEqual([]);
     expect(kills).toHaveLength(KILLS);
-    expect(audit.problems).toEqual([]);
-    expect(events.missing).toEqual([]);
-    expect(events.unexpected).toEqual([]);
-    expect(events.distinctReceived).toBe(events.expected);
-    expect(events.expected).toBe(audit.expectedEvents);
-    expect(final.unpublished).toBe(0);
-    expect(final.overdueTimers).toBe(0);
-    expect(final.pendingDeliveries).toBe(0);
-    expect(final.deadDeliveries).toBe(0);
+    expectNothingLost({ audit, events, final, settled });
     expect(final.orphans).toEqual([]);
-    expect(settled.settled).toBe(true);
   }, 300_000);
 });
