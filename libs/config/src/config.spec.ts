@@ -2,6 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, defaultQueuePrefix, loadConfig } from './config.js';
 
+/** What loadConfig says is wrong with `env`, one problem a line; empty when it takes it. */
+function problems(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+    return '';
+  } catch (error) {
+    return (error as ConfigError).problems.join('\n');
+  }
+}
+
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = loadConfig({});
@@ -91,14 +101,6 @@ describe('loadConfig', () => {
   });
 
   it('refuses OIDC settings that would fetch keys insecurely or without an issuer', () => {
-    const problems = (env: Record<string, string>): string => {
-      try {
-        loadConfig(env);
-        return '';
-      } catch (error) {
-        return (error as ConfigError).problems.join('\n');
-      }
-    };
     expect(problems({ BATON_OIDC_ISSUER: 'http://idp.example' })).toMatch(/BATON_OIDC_ISSUER.*https/);
     expect(problems({ BATON_OIDC_ISSUER: 'https://idp.example?tenant=1' })).toMatch(/BATON_OIDC_ISSUER/);
     expect(problems({ BATON_OIDC_JWKS_URL: 'https://idp.example/keys' })).toMatch(
@@ -123,14 +125,6 @@ describe('loadConfig', () => {
         : generateKeyPairSync('ec', { namedCurve: 'P-256' })
             .privateKey.export({ type: format, format: 'pem' })
             .toString();
-    const problems = (env: Record<string, string>): string => {
-      try {
-        loadConfig(env);
-        return '';
-      } catch (error) {
-        return (error as ConfigError).problems.join('\n');
-      }
-    };
     expect(loadConfig({}).evidenceKey).toBeNull();
     const key = pem('ed25519');
     expect(loadConfig({ BATON_EVIDENCE_KEY: key }).evidenceKey).toBe(key);
