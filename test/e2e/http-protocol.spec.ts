@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -213,5 +214,39 @@ describe('a body over the limit', () => {
 
   it('keeps serving after oversized bodies', async () => {
     expect((await admin.get('/v1/glossary')).status).toBe(200);
+  });
+});
+
+describe('what the HTTP parser refuses before Baton sees a request', () => {
+  it('answers a URL over 16 KB with a 431 problem document (the fuzzer found Fastify default JSON there)', async () => {
+    const answer = await fetch(`${baton.url}/v1/services?limit=${'x'.repeat(20_000)}`, {
+      headers: { authorization: `Bearer ${baton.adminToken}` },
+    });
+    expect(answer.status).toBe(431);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await answer.json()).toMatchObject({
+      status: 431,
+      code: 'HTTP.HEADER_OVERFLOW',
+      title: 'Request Header Fields Too Large',
+    });
+    expect((await admin.get('/v1/glossary')).status).toBe(200);
+  });
+
+  it('answers bytes that are not HTTP with a 400 problem document', async () => {
+    const { host, port } = new URL(baton.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), host.split(':')[0], () => socket.write('HELLO baton\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(reply).toMatch(/content-type: application\/problem\+json/);
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 400,
+      code: 'HTTP.MALFORMED',
+    });
   });
 });

@@ -13,7 +13,12 @@ import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.fil
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
 import { HttpDrain } from './http/lifecycle/http-drain.js';
-import { acceptEmptyJson, answerExpectContinue, drainBody } from './http/limits/request-body.js';
+import {
+  acceptEmptyJson,
+  answerExpectContinue,
+  clientErrorProblem,
+  drainBody,
+} from './http/limits/request-body.js';
 import { ConsoleAssets, DEFAULT_CONSOLE_DIR } from './http/console/console-assets.js';
 import { registerConsole } from './http/console/console-routes.js';
 import { registerQueueBoard } from './http/queue-board/queue-board-routes.js';
@@ -104,6 +109,8 @@ export async function createHttpApp(
     connectionTimeout: config.requestTimeoutMs,
     // A path parameter longer than any id, or a URL that does not decode: a malformed id, 400 (API.md).
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) =>
+      clientErrorProblem(error, socket, securityHeaders('/')),
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       sendProblem(reply, problem(400, `The URL is malformed: ${error.message}`, `HTTP.${error.code}`));
     },

@@ -1,4 +1,5 @@
-import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import { type Duplex } from 'node:stream';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyInstance } from 'fastify';
 import { type Problem, problem } from '../errors/problem.js';
@@ -87,4 +88,40 @@ export function answerExpectContinue(
     response.writeContinue();
     server.emit('request', request, response);
   });
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (a request line or headers over 16 KB, a
+ * malformed request, one too slow to arrive), answered as every other error is: a problem document, then the
+ * connection closed, as Node would close it.
+ */
+export function clientErrorProblem(
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  headers: Record<string, string>,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail, code] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          431,
+          'The request line or headers exceed 16 KB: shorten the URL or the headers',
+          'HTTP.HEADER_OVERFLOW',
+        ]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time', 'HTTP.REQUEST_TIMEOUT']
+        : [400, 'The request is not valid HTTP', 'HTTP.MALFORMED'];
+  if (socket.writable) {
+    const body = JSON.stringify(problem(status, detail, code));
+    const head = Object.entries({
+      ...headers,
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      connection: 'close',
+    })
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
