@@ -67,7 +67,7 @@ describe('rolling restart of every process under load', () => {
       await Promise.all(flows);
     })();
 
-    await sleep(3000);
+    await sleep(2000);
     for (let n = 0; n < APIS; n++) {
       const old = apis[n];
       const stopping = Date.now();
@@ -76,7 +76,7 @@ describe('rolling restart of every process under load', () => {
       output += old.output();
       balancer.remove(old.url);
       await cluster.replaceApi(n);
-      await sleep(1500);
+      await sleep(1000);
     }
     for (let n = 0; n < WORKERS; n++) {
       const old = workers[n];
@@ -85,7 +85,7 @@ describe('rolling restart of every process under load', () => {
       restarts.push({ process: `worker ${n + 1}`, stopMs: Date.now() - stopping, exit: old.child.exitCode });
       output += old.output();
       workers[n] = await startWorker(env);
-      await sleep(1500);
+      await sleep(1000);
     }
     loading = false;
     await load;

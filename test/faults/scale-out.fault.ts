@@ -22,7 +22,7 @@ import {
   warnings,
 } from './fault-kit.js';
 
-const LOAD_MS = 30_000;
+const LOAD_MS = 20_000;
 const SETTLE_MS = 150_000;
 
 interface Race {

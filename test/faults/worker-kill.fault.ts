@@ -27,7 +27,7 @@ import {
 } from './fault-kit.js';
 import { type PrivateRedis, startPrivateRedis } from './private-services.js';
 
-const KILLS = 20;
+const KILLS = 14;
 /** New deliverables stop after this (the kills go on: ELS periods, follow-ups and webhooks keep jobs coming). */
 const LOAD_MS = 40_000;
 const SETTLE_MS = 150_000;
@@ -35,7 +35,7 @@ const SETTLE_MS = 150_000;
 /**
  * The api and a worker as separate processes on one database and one Redis. While deliverables are
  * created and walked into readiness (reminders due seconds away) and early life support (a period of 3 s,
- * follow-ups every second, extensions while a P1 is open), the worker is killed with SIGKILL 20 times at
+ * follow-ups every second, extensions while a P1 is open), the worker is killed with SIGKILL 14 times at
  * random moments and started again. Webhooks go to a receiver that takes 100-300 ms to answer.
  */
 describe('kill -9 the worker while jobs are in flight', () => {

@@ -103,8 +103,8 @@ export class HttpDrain {
 
   /**
    * Says not ready, starts refusing after `delayMs` (a load balancer that polls readiness needs a moment to
-   * take the process out of rotation; meanwhile requests are served), then waits, at most `timeoutMs`, for
-   * the running requests to finish, and then up to LINGER_MS for the clients' connections to close.
+   * take the process out of rotation; meanwhile requests are served), then waits, at most `timeoutMs` from
+   * then, for the running requests to finish, and then up to LINGER_MS for the clients' connections to close.
    */
   async drain({
     delayMs = 0,
@@ -120,9 +120,11 @@ export class HttpDrain {
     this.notReady = true;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     this.refusing = true;
-    await this.until(() => this.inFlight === 0, timeoutMs - (performance.now() - started));
+    // The time allowed runs from here: the drain delay is the load balancer's, not the requests'.
+    const refusing = performance.now();
+    await this.until(() => this.inFlight === 0, timeoutMs);
     if (connections) {
-      const left = timeoutMs - (performance.now() - started);
+      const left = timeoutMs - (performance.now() - refusing);
       await this.until(() => this.inFlight === 0 && this.openConnections() === 0, Math.min(LINGER_MS, left));
     }
     return {
