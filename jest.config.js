@@ -38,4 +38,7 @@ export default {
     },
   ],
   testTimeout: 60_000,
+  // Three files side by side, even on two cores: the end-to-end files mostly wait on Baton processes,
+  // PostgreSQL and Redis (13.5 min one at a time, 5.5 min three at a time here). `--maxWorkers` overrides.
+  maxWorkers: 3,
 };

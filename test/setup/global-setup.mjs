@@ -56,4 +56,7 @@ export default async function globalSetup() {
   process.env.BATON_TEST_DATABASE_URL = url.toString();
   process.env.BATON_TEST_REDIS_URL = services.redisUrl ?? '';
   process.env.BATON_TEST_QUEUE_PREFIX = `baton_test_${suffix}`;
+  // Each start sets the admin's token to the one it is given: every Baton on this run's database gets the
+  // same one, so that test files running side by side do not revoke each other's.
+  process.env.BATON_TEST_ADMIN_TOKEN = `test_admin_${randomBytes(16).toString('hex')}`;
 }

@@ -42,12 +42,17 @@ export const hasRedis = (): boolean => Boolean(process.env.BATON_TEST_REDIS_URL)
 /** Starts a built Baton entry point as a child process on a free port and waits until it listens. */
 export async function startBaton(options: StartOptions = {}): Promise<BatonProcess> {
   const app = options.app ?? 'baton';
-  const adminToken = `test_admin_${randomBytes(16).toString('hex')}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
   // A Baton on a database of its own gets queue keys of its own: a worker must never take jobs whose rows
   // live in another database (it would find no timer and drop the job).
   const ownDatabase =
     options.env?.DATABASE_URL !== undefined && options.env.DATABASE_URL !== testEnvironment().DATABASE_URL;
+  // On the run's shared database, the run's admin token: a start sets the admin's token, and test files run
+  // side by side.
+  const adminToken =
+    ownDatabase || !process.env.BATON_TEST_ADMIN_TOKEN
+      ? `test_admin_${randomBytes(16).toString('hex')}`
+      : process.env.BATON_TEST_ADMIN_TOKEN;
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

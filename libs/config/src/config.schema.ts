@@ -68,6 +68,11 @@ const ed25519Pkcs8Pem = z
     }
   });
 
+/** OTLP over HTTP, as protobuf (the specification's default) or JSON; Baton does not ship the gRPC exporter. */
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], {
+  error: 'expected http/protobuf or http/json (Baton does not ship the gRPC exporter)',
+});
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -85,6 +90,26 @@ export const configSchema = z.object({
   ),
   BATON_OUTBOUND_DENY: z.preprocess((value) => value ?? DEFAULT_OUTBOUND_DENY, cidrList),
   BATON_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** `json`: one JSON object per line (pino); `pretty`: lines for a person. Unset: pretty on a terminal, else json. */
+  BATON_LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
+  /** OpenTelemetry's own switches (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/). */
+  OTEL_SDK_DISABLED: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+  /** Traces go nowhere unless this names an exporter: `otlp` (to OTEL_EXPORTER_OTLP_ENDPOINT), `console`. */
+  OTEL_TRACES_EXPORTER: z.preprocess(
+    emptyAsUndefined,
+    commaList
+      .pipe(
+        z
+          .array(z.enum(['otlp', 'console', 'none']), {
+            error: 'expected otlp, console or none (Baton has no other trace exporter)',
+          })
+          .max(1, 'one exporter: otlp, console or none'),
+      )
+      .default(['none']),
+  ),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.preprocess(emptyAsUndefined, otlpProtocol.optional()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.preprocess(emptyAsUndefined, otlpProtocol.optional()),
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(200).optional()),
   BATON_BODY_LIMIT: z.coerce
     .number()
     .int()

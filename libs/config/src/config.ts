@@ -14,6 +14,18 @@ export interface BatonConfig {
   queuePrefix: string | undefined;
   outboundDeny: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `json` (one object per line) or `pretty` (for a person); unset: pretty on a terminal, else json. */
+  logFormat: 'json' | 'pretty';
+  /**
+   * OpenTelemetry traces: off (`none`) unless OTEL_TRACES_EXPORTER names `otlp` or `console`. The exporter reads
+   * the standard OTEL_EXPORTER_OTLP_* variables (endpoint, headers, timeout) itself; `serviceName` is
+   * OTEL_SERVICE_NAME, else each process's own (baton, baton-api, baton-worker).
+   */
+  tracing: {
+    exporter: 'none' | 'otlp' | 'console';
+    protocol: 'http/protobuf' | 'http/json';
+    serviceName: string | null;
+  };
   bodyLimit: number;
   dbPoolSize: number;
   relayIntervalMs: number;
@@ -96,6 +108,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: raw.BATON_QUEUE_PREFIX,
     outboundDeny: raw.BATON_OUTBOUND_DENY,
     logLevel: raw.BATON_LOG_LEVEL,
+    logFormat: raw.BATON_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    tracing: {
+      exporter: raw.OTEL_SDK_DISABLED === 'true' ? 'none' : (raw.OTEL_TRACES_EXPORTER[0] ?? 'none'),
+      protocol: raw.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? raw.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+      serviceName: raw.OTEL_SERVICE_NAME ?? null,
+    },
     bodyLimit: raw.BATON_BODY_LIMIT,
     dbPoolSize: raw.BATON_DB_POOL_SIZE,
     relayIntervalMs: raw.BATON_RELAY_INTERVAL_MS,

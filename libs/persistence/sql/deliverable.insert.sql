@@ -17,12 +17,13 @@ WITH d AS (
     ON CONFLICT (deliverable_id, key) DO UPDATE SET title = EXCLUDED.title, practice = EXCLUDED.practice,
       mandatory = EXCLUDED.mandatory, kind = EXCLUDED.kind, status = EXCLUDED.status, evidence = EXCLUDED.evidence,
       updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at),
-  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at)
+  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at,
+      request_id, traceparent)
     SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at,
-      $18, unheard.at, unheard.at
+      $18, unheard.at, unheard.at, r.request_id, r.traceparent
     FROM d, jsonb_to_recordset($22::jsonb)
       AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz,
-        only_if_subscribed text)
+        only_if_subscribed text, request_id text, traceparent text)
     CROSS JOIN LATERAL (SELECT CASE WHEN r.only_if_subscribed IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM webhooks w WHERE w.events && ARRAY[r.only_if_subscribed, '*'])
       THEN $18::timestamptz END AS at) unheard

@@ -16,12 +16,13 @@ WITH d AS (
     SELECT d.id, r.seq, r.at, r.principal_id, r.action, r.from_status, r.to_status, r.data, r.prev_hash, r.hash
     FROM d, jsonb_to_recordset($14::jsonb) AS r(seq integer, at timestamptz, principal_id uuid, action text,
       from_status text, to_status text, data jsonb, prev_hash text, hash text)),
-  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at)
+  o AS (INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at,
+      request_id, traceparent)
     SELECT r.id, d.id, r.queue, r.job_name, r.payload, r.run_at,
-      $12, unheard.at, unheard.at
+      $12, unheard.at, unheard.at, r.request_id, r.traceparent
     FROM d, jsonb_to_recordset($15::jsonb)
       AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz,
-        only_if_subscribed text)
+        only_if_subscribed text, request_id text, traceparent text)
     CROSS JOIN LATERAL (SELECT CASE WHEN r.only_if_subscribed IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM webhooks w WHERE w.events && ARRAY[r.only_if_subscribed, '*'])
       THEN $12::timestamptz END AS at) unheard

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { type DataSource } from 'typeorm';
+import { inSpan, SpanKind } from '@baton/telemetry';
 import { isConnectionError } from './connection-errors.js';
 
 /** Runs one statement; `values` are its $1, $2, ... parameters. */
@@ -16,7 +17,7 @@ const REMEMBERED = 2000;
  * entity metadata; its per-query runner is skipped, which costs more than the query on the hot paths.
  */
 export class Sql {
-  private readonly names = new Map<string, string>();
+  private readonly names = new Map<string, Statement>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -25,7 +26,10 @@ export class Sql {
   }
 
   readonly query: Query = async <T>(text: string, values: readonly unknown[] = []): Promise<T[]> => {
-    const result = await this.pool.query({ name: this.nameOf(text), text, values: [...values] });
+    const { name, summary } = this.statementOf(text);
+    const result = await inSpan(summary, statementSpan(text), () =>
+      this.pool.query({ name, text, values: [...values] }),
+    );
     return result.rows as T[];
   };
 
@@ -68,7 +72,10 @@ export class Sql {
     };
     client.on('error', fail);
     const query: Query = async <R>(text: string, values: readonly unknown[] = []) => {
-      const answer = await client.query({ name: this.nameOf(text), text, values: [...values] });
+      const { name, summary } = this.statementOf(text);
+      const answer = await inSpan(summary, statementSpan(text), () =>
+        client.query({ name, text, values: [...values] }),
+      );
       return answer.rows as R[];
     };
     try {
@@ -82,12 +89,42 @@ export class Sql {
     }
   }
 
-  private nameOf(text: string): string {
-    let name = this.names.get(text);
-    if (name === undefined) {
-      name = `baton_${createHash('sha1').update(text).digest('base64url')}`;
-      if (this.names.size < REMEMBERED) this.names.set(text, name);
+  private statementOf(text: string): Statement {
+    let statement = this.names.get(text);
+    if (statement === undefined) {
+      statement = { name: `baton_${createHash('sha1').update(text).digest('base64url')}`, summary: summaryOf(text) };
+      if (this.names.size < REMEMBERED) this.names.set(text, statement);
     }
-    return name;
+    return statement;
   }
+}
+
+interface Statement {
+  /** The prepared statement's name: a hash of its text. */
+  name: string;
+  /** The span's name: what the statement does to which table (`UPDATE deliverables`). */
+  summary: string;
+}
+
+/** A client span per statement, with its text (parameters are never part of it). */
+function statementSpan(text: string): { kind: SpanKind; attributes: Record<string, string> } {
+  return {
+    kind: SpanKind.CLIENT,
+    attributes: { 'db.system.name': 'postgresql', 'db.query.text': text },
+  };
+}
+
+const WRITE = /(?<!\b(?:FOR|DO|KEY)\s+)\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?/i;
+const READ = /^\s*SELECT\b[\s\S]*?\bFROM\s+"?(\w+)"?/i;
+
+/**
+ * A statement's low-cardinality name for its span: the first write it makes and its table (a WITH statement
+ * that reads first and saves after is named by its save), else what it reads from, else its first word.
+ */
+export function summaryOf(text: string): string {
+  const write = WRITE.exec(text);
+  if (write) return `${write[1].split(/\s+/)[0].toUpperCase()} ${write[2]}`;
+  const read = READ.exec(text);
+  if (read) return `SELECT ${read[1]}`;
+  return (/^\s*(\w+)/.exec(text)?.[1] ?? 'SQL').toUpperCase();
 }

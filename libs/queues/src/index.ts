@@ -11,5 +11,5 @@ export {
   type SendEmailPayload,
 } from './queue-names.js';
 export { JOB_OPTIONS } from './job-options.js';
-export { Queues, type QueueConnection, type QueuesOptions } from './queues.js';
+export { causeOf, type JobCause, Queues, type QueueConnection, type QueuesOptions } from './queues.js';
 export { publishRows, type PublishableRow } from './publish.js';

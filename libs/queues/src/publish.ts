@@ -7,12 +7,14 @@ export interface PublishableRow {
   jobName: string;
   payload: unknown;
   runAt: Date | null;
+  requestId?: string | null;
+  traceparent?: string | null;
 }
 
 /**
  * Adds outbox rows to their queues with the row id as job id: BullMQ ignores an add whose id it holds, so
  * publishing the same rows again (a relay that crashed before marking them) enqueues nothing new. Each job's
- * data is its row's payload stamped with the installation's id.
+ * data is its row's payload stamped with the installation's id and the row's request id and traceparent.
  */
 export async function publishRows(
   queues: Queues,
@@ -26,7 +28,7 @@ export async function publishRows(
       queues.get(queue as QueueName).addBulk(
         batch.map((row) => ({
           name: row.jobName,
-          data: queues.jobData(row.payload),
+          data: queues.jobData(row.payload, row),
           opts: {
             ...queues.jobOptions(row.jobName as JobName),
             jobId: row.id,

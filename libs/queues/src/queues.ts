@@ -5,6 +5,22 @@ import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, type QueueName } from './queue-
 /** Connection settings shared by every queue and worker: the backend's options plus the key prefix. */
 export type QueueConnection = Omit<QueueOptions, 'prefix' | 'defaultJobOptions'>;
 
+/** What caused a job: the request id and W3C traceparent of the work that wrote its outbox row. */
+export interface JobCause {
+  requestId?: string | null;
+  traceparent?: string | null;
+}
+
+/** The cause a job's data was stamped with (jobData); absent fields for jobs stamped before causes were. */
+export function causeOf(data: unknown): JobCause {
+  if (data === null || typeof data !== 'object') return {};
+  const { requestId, traceparent } = data as Record<string, unknown>;
+  return {
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+  };
+}
+
 export interface QueuesOptions {
   /** Stamped on every job added (`installationId` in its data): a worker leaves other installations' jobs alone. */
   installationId?: string;
@@ -32,10 +48,18 @@ export class Queues {
     return { ...JOB_OPTIONS[name], ...this.overrides[name] };
   }
 
-  /** A job's data as added to a queue: its payload, stamped with this installation's id. */
-  jobData(payload: unknown): unknown {
-    if (this.installationId === null || payload === null || typeof payload !== 'object') return payload;
-    return { ...payload, installationId: this.installationId };
+  /**
+   * A job's data as added to a queue: its payload, stamped with this installation's id and with what caused it
+   * (the request id and traceparent its outbox row was written under).
+   */
+  jobData(payload: unknown, cause: JobCause = {}): unknown {
+    if (payload === null || typeof payload !== 'object') return payload;
+    return {
+      ...payload,
+      ...(this.installationId !== null ? { installationId: this.installationId } : {}),
+      ...(cause.requestId ? { requestId: cause.requestId } : {}),
+      ...(cause.traceparent ? { traceparent: cause.traceparent } : {}),
+    };
   }
 
   /**

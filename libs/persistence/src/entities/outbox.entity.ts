@@ -47,4 +47,12 @@ export class OutboxEntity {
   /** When its job finished (set by the worker); published rows not finished are the jobs Redis holds. */
   @Column({ name: 'done_at', type: 'timestamptz', nullable: true })
   doneAt!: Date | null;
+
+  /** The request id of the work that wrote it: its job runs under it (logs, and what the job writes). */
+  @Column({ name: 'request_id', type: 'text', nullable: true })
+  requestId!: string | null;
+
+  /** The W3C traceparent of the work that wrote it (tracing on): its job's span is a child of it. */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
 }

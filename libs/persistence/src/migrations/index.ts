@@ -13,6 +13,7 @@ import { Delegations1764380000000 } from './1764380000000-delegations.js';
 import { EvidenceKeys1764390000000 } from './1764390000000-evidence-keys.js';
 import { FeedTokens1764400000000 } from './1764400000000-feed-tokens.js';
 import { LessonsRegister1764410000000 } from './1764410000000-lessons-register.js';
+import { Correlation1764420000000 } from './1764420000000-correlation.js';
 
 /** Every migration, oldest first. A new migration is added here (CI's drift check runs them all). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   EvidenceKeys1764390000000,
   FeedTokens1764400000000,
   LessonsRegister1764410000000,
+  Correlation1764420000000,
 ];

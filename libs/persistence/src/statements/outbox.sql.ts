@@ -1,3 +1,5 @@
+import { activeTraceparent, correlation } from '@baton/telemetry';
+
 /** An outbox row to write (its id is its job's id). */
 export interface OutboxAppend {
   id: string;
@@ -22,12 +24,13 @@ export interface OutboxAppend {
  * stream relies on it (stores/event.store.ts).
  */
 export function outboxInsert(source: { rows: string; at: string; ofDeliverable?: boolean }): string {
-  return `INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at)
+  return `INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, published_at, done_at,
+      request_id, traceparent)
     SELECT r.id, ${source.ofDeliverable ? 'd.id' : 'r.deliverable_id'}, r.queue, r.job_name, r.payload, r.run_at,
-      ${source.at}, unheard.at, unheard.at
+      ${source.at}, unheard.at, unheard.at, r.request_id, r.traceparent
     FROM ${source.ofDeliverable ? 'd, ' : ''}jsonb_to_recordset(${source.rows}::jsonb)
       AS r(id uuid, deliverable_id uuid, queue text, job_name text, payload jsonb, run_at timestamptz,
-        only_if_subscribed text)
+        only_if_subscribed text, request_id text, traceparent text)
     CROSS JOIN LATERAL (SELECT CASE WHEN r.only_if_subscribed IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM webhooks w WHERE w.events && ARRAY[r.only_if_subscribed, '*'])
       THEN ${source.at}::timestamptz END AS at) unheard
@@ -47,8 +50,13 @@ export const APPEND_OUTBOX = `WITH o AS (${outboxInsert({ rows: '$1', at: '$2' }
   ${WAKE_RELAY}
 SELECT id FROM o, n`;
 
-/** Rows as outboxInsert reads them. */
+/**
+ * Rows as outboxInsert reads them, stamped with the request id and traceparent of the work writing them (the
+ * request or job running now): their jobs run under those.
+ */
 export function outboxJson(rows: readonly (OutboxAppend & { deliverableId?: string | null })[]): string {
+  const requestId = correlation()?.requestId ?? null;
+  const traceparent = activeTraceparent();
   return JSON.stringify(
     rows.map((row) => ({
       id: row.id,
@@ -58,6 +66,8 @@ export function outboxJson(rows: readonly (OutboxAppend & { deliverableId?: stri
       payload: row.payload,
       run_at: row.runAt?.toISOString() ?? null,
       only_if_subscribed: row.onlyIfSubscribed ?? null,
+      request_id: requestId,
+      traceparent,
     })),
   );
 }

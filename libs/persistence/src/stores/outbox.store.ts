@@ -9,6 +9,9 @@ export interface OutboxRow {
   payload: unknown;
   runAt: Date | null;
   createdAt: Date;
+  /** The request id and traceparent of the work that wrote the row: its job runs under them. */
+  requestId: string | null;
+  traceparent: string | null;
 }
 
 export class OutboxStore {
@@ -26,7 +29,7 @@ export class OutboxStore {
     return this.sql.transaction(async (query) => {
       const rows: OutboxRow[] = await query(
         `SELECT id, deliverable_id AS "deliverableId", queue, job_name AS "jobName", payload, run_at AS "runAt",
-                created_at AS "createdAt"
+                created_at AS "createdAt", request_id AS "requestId", traceparent
          FROM outbox WHERE published_at IS NULL
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
@@ -76,7 +79,7 @@ export class OutboxStore {
   ): Promise<OutboxRow[]> {
     return this.sql.query(
       `SELECT id, deliverable_id AS "deliverableId", queue, job_name AS "jobName", payload, run_at AS "runAt",
-              created_at AS "createdAt"
+              created_at AS "createdAt", request_id AS "requestId", traceparent
        FROM outbox
        WHERE published_at IS NOT NULL AND done_at IS NULL AND job_name = ANY($1::text[])
          AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))

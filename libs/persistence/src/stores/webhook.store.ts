@@ -1,3 +1,4 @@
+import { activeTraceparent, correlation } from '@baton/telemetry';
 import { type Sql } from '../sql.js';
 import { type Page, type PageRequest, toPage } from './pagination.js';
 
@@ -24,12 +25,15 @@ export interface WebhookDeliveryRow {
   lastAttemptAt: Date | null;
   deliveredAt: Date | null;
   createdAt: Date;
+  /** The request id of the work that caused the event (sent as X-Request-Id); null before it was kept. */
+  requestId: string | null;
 }
 
 const WEBHOOK = `id, url, events, secret, created_by AS "createdBy", created_at AS "createdAt"`;
 const DELIVERY = `id, webhook_id AS "webhookId", event_id AS "eventId", event_type AS "eventType",
   deliverable_id AS "deliverableId", body, status, attempts, last_status_code AS "lastStatusCode",
-  last_error AS "lastError", last_attempt_at AS "lastAttemptAt", delivered_at AS "deliveredAt", created_at AS "createdAt"`;
+  last_error AS "lastError", last_attempt_at AS "lastAttemptAt", delivered_at AS "deliveredAt", created_at AS "createdAt",
+  request_id AS "requestId"`;
 
 export class WebhookStore {
   constructor(private readonly sql: Sql) {}
@@ -92,14 +96,14 @@ export class WebhookStore {
   }): Promise<number> {
     const rows: { id: string }[] = await this.sql.query(
       `WITH d AS (
-         INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, deliverable_id, body, status, attempts, created_at)
-         SELECT gen_random_uuid(), w.id, $1, $2, $3, $4, 'pending', 0, $5
+         INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, deliverable_id, body, status, attempts, created_at, request_id)
+         SELECT gen_random_uuid(), w.id, $1, $2, $3, $4, 'pending', 0, $5, $8
          FROM webhooks w WHERE w.events && ARRAY[$2, '*']::text[]
          ON CONFLICT (webhook_id, event_id) DO NOTHING
          RETURNING id, deliverable_id),
        o AS (
-         INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at)
-         SELECT d.id, d.deliverable_id, $6, $7, jsonb_build_object('deliveryId', d.id), NULL, $5 FROM d),
+         INSERT INTO outbox (id, deliverable_id, queue, job_name, payload, run_at, created_at, request_id, traceparent)
+         SELECT d.id, d.deliverable_id, $6, $7, jsonb_build_object('deliveryId', d.id), NULL, $5, $8, $9 FROM d),
        n AS (SELECT count(pg_notify('baton_outbox', '')) AS notified FROM (SELECT 1 FROM d LIMIT 1) AS first_delivery)
        SELECT id FROM d, n`,
       [
@@ -110,6 +114,8 @@ export class WebhookStore {
         event.now,
         event.job.queue,
         event.job.jobName,
+        correlation()?.requestId ?? null,
+        activeTraceparent(),
       ],
     );
     return rows.length;

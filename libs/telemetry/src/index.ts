@@ -1,0 +1,17 @@
+export { type Correlation, correlation, isRequestId, requestIdFrom, withCorrelation } from './correlation.js';
+export { createLogger, type LogLevelName, type LogOptions, PINO_LEVELS, prettyLine } from './logging.js';
+export {
+  activeSpanIds,
+  activeTraceparent,
+  contextOf,
+  failed,
+  inSpan,
+  type Span,
+  SpanKind,
+  type SpanOptions,
+  startTracing,
+  tracer,
+  type Tracing,
+  type TracingOptions,
+  withContext,
+} from './tracing.js';
