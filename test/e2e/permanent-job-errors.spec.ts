@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Logger, type LoggerService } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { type Job } from 'bullmq';
 import { Metrics } from '@baton/core';
 import { MACHINE_VERSION, restoreHandover } from '@baton/handover';
@@ -75,7 +76,7 @@ describe('permanent job errors', () => {
     };
     Logger.overrideLogger(logger);
     // No job here finishes, so the host never marks one done in the database.
-    host = new WorkerHost(queues, metrics, {} as Database, handlers);
+    host = new WorkerHost(queues, metrics, {} as Database, handlers, new PinoLogger({}));
     host.onApplicationBootstrap();
   });
 

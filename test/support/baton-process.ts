@@ -25,6 +25,8 @@ export interface StartOptions {
   app?: keyof typeof ENTRY;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** What the output shows once it is ready; unset: that it listens (a worker listens on nothing). */
+  ready?: RegExp;
 }
 
 /** The test run's database and queue settings, as the global setup made them. */
@@ -39,7 +41,7 @@ export function testEnvironment(): Record<string, string> {
 
 export const hasRedis = (): boolean => Boolean(process.env.BATON_TEST_REDIS_URL);
 
-/** Starts a built Baton entry point as a child process on a free port and waits until it listens. */
+/** Starts a built Baton entry point as a child process on a free port and waits until it listens (or is `ready`). */
 export async function startBaton(options: StartOptions = {}): Promise<BatonProcess> {
   const app = options.app ?? 'baton';
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-e2e-'));
@@ -84,10 +86,10 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
     );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+?)[\s)]/.exec(output);
-      if (match) {
+      const match = /listening on (http:\/\/\S+?)[\s)"]/.exec(output);
+      if (options.ready ? options.ready.test(output) : match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match?.[1] ?? '');
       }
     };
     child.stdout.on('data', onData);

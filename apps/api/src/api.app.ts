@@ -1,3 +1,4 @@
+import { type IncomingMessage } from 'node:http';
 import { type DynamicModule, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -13,6 +14,7 @@ import { ProblemFilter, sendProblem, toProblem } from './http/errors/problem.fil
 import { problem } from './http/errors/problem.js';
 import { RateLimit } from './http/limits/rate-limiter.js';
 import { HttpDrain } from './http/lifecycle/http-drain.js';
+import { nameRequestSpan, requestIdOf, trailedServer } from './http/lifecycle/request-trail.js';
 import {
   acceptEmptyJson,
   answerExpectContinue,
@@ -73,6 +75,7 @@ function harden(
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    nameRequestSpan(request.raw, route);
     metrics.httpRequests.observe(
       { method: request.method, route, status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
@@ -111,14 +114,18 @@ export async function createHttpApp(
     routerOptions: { maxParamLength: 200 },
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) =>
       clientErrorProblem(error, socket, securityHeaders('/')),
+    // Each request gets its id and its span before Fastify sees it (request-trail.ts).
+    serverFactory: trailedServer,
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       sendProblem(reply, problem(400, `The URL is malformed: ${error.message}`, `HTTP.${error.code}`));
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
-    logger: new BatonLogger(config.logLevel),
+    bufferLogs: true,
     abortOnError: false,
   });
+  app.useLogger(app.get(BatonLogger));
   const logger = new Logger('Http');
   const fastify = app.getHttpAdapter().getInstance();
   harden(fastify, config, app.get(RateLimit), app.get(Metrics), app.get(HttpDrain), logger);
@@ -140,8 +147,16 @@ export async function createHttpApp(
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-      exposedHeaders: ['etag', 'retry-after', 'idempotent-replayed'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-match',
+        'idempotency-key',
+        'x-request-id',
+        'traceparent',
+        'tracestate',
+      ],
+      exposedHeaders: ['etag', 'retry-after', 'idempotent-replayed', 'x-request-id'],
       maxAge: 600,
     });
   }

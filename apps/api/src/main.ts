@@ -7,7 +7,7 @@ import { loadConfig } from '@baton/config';
 import { listeningAt, startLog } from '@baton/runtime';
 
 const config = loadConfig();
-const log = startLog(config.logLevel);
+const log = startLog({ level: config.logLevel, format: config.logFormat, service: 'baton-api' });
 const core = await import('@baton/core');
 // The api loads while the database is opened.
 const api = import('./index.js');

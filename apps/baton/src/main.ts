@@ -10,7 +10,7 @@ import { loadConfig } from '@baton/config';
 import { listeningAt, startInfrastructureInWorker, startLog } from '@baton/runtime';
 
 const config = loadConfig();
-const log = startLog(config.logLevel);
+const log = startLog({ level: config.logLevel, format: config.logFormat, service: 'baton' });
 log(`Data folder: ${config.dataDir}`);
 // In a thread of its own: loading modules blocks this thread's event loop for up to a second at a time.
 const infrastructure = startInfrastructureInWorker({

@@ -7,7 +7,7 @@ import { loadConfig } from '@baton/config';
 import { startLog } from '@baton/runtime';
 
 const config = loadConfig();
-const log = startLog(config.logLevel);
+const log = startLog({ level: config.logLevel, format: config.logFormat, service: 'baton-worker' });
 const core = await import('@baton/core');
 // The worker loads while the database is opened.
 const worker = Promise.all([import('@nestjs/core'), import('./index.js')]);
@@ -15,8 +15,9 @@ void worker.catch(() => undefined);
 const runtime = await core.openRuntime(config, { applicationName: 'baton-worker', log });
 const [{ NestFactory }, { WorkerModule }] = await worker;
 const app = await NestFactory.createApplicationContext(core.rootModule(runtime, [WorkerModule]), {
-  logger: new core.BatonLogger(config.logLevel),
+  bufferLogs: true,
 });
+app.useLogger(app.get(core.BatonLogger));
 await app.init();
 // Ctrl-C and SIGTERM stop everything in order from here on; the lines below say Baton is ready.
 core.runUntilSignal(

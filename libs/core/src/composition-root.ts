@@ -7,6 +7,8 @@ import { HandoverCache, HandoverCommands } from '@baton/commands';
 import { type BatonConfig, defaultQueuePrefix } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';
+import { startTracing, type Tracing } from '@baton/telemetry';
+import { type Logger } from 'pino';
 import { Metrics } from './metrics.js';
 import { warnUnlessNoEviction } from './redis-policy.js';
 import {
@@ -33,7 +35,9 @@ export interface Runtime {
   /** Restored handovers by deliverable version: what commands commit, what reads find. */
   handovers: HandoverCache;
   metrics: Metrics;
-  /** Stops what openRuntime opened or started, in order; bounded in time. */
+  /** The process's logger (pino): Nest logs through it (LoggingModule). */
+  logger: Logger;
+  /** Stops what openRuntime opened or started, in order (spans still buffered are exported last); bounded in time. */
   close(): Promise<void>;
 }
 
@@ -76,8 +80,26 @@ function registerGauges(metrics: Metrics, db: Database, queues: Queues): void {
   });
 }
 
+/** OpenTelemetry's SDK, when OTEL_TRACES_EXPORTER names an exporter; service.name is the process's. */
+async function tracingFor(config: BatonConfig, options: OpenOptions): Promise<Tracing | null> {
+  if (config.tracing.exporter === 'none') return null;
+  const tracing = await startTracing({
+    exporter: config.tracing.exporter,
+    protocol: config.tracing.protocol,
+    serviceName: config.tracing.serviceName ?? options.applicationName,
+  });
+  options.log(
+    `Traces: OpenTelemetry, ${config.tracing.exporter === 'otlp' ? `OTLP ${config.tracing.protocol}` : 'to stdout'}`,
+  );
+  return tracing;
+}
+
 export async function openRuntime(config: BatonConfig, options: OpenOptions): Promise<Runtime> {
-  const infra = await resolveInfrastructure(config, options);
+  const tracing = await tracingFor(config, options);
+  const infra = await resolveInfrastructure(config, options).catch(async (error: unknown) => {
+    await tracing?.shutdown();
+    throw error;
+  });
   let db: Database | undefined;
   try {
     db = await Database.connect({
@@ -134,16 +156,19 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       commands,
       handovers,
       metrics,
+      logger: options.log.logger,
       close: async () => {
         await access.close();
         await queues.close();
         await opened.close();
         await infra.stop();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
     await db?.close().catch(() => undefined);
     await infra.stop().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw error;
   }
 }

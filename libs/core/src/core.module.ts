@@ -5,6 +5,7 @@ import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
 import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 import { Metrics } from './metrics.js';
+import { LoggingModule } from './logger.js';
 import { type Runtime } from './composition-root.js';
 
 /** Hands the opened runtime to Nest: one instance of each, shared by the api and worker modules. */
@@ -34,5 +35,8 @@ export class CoreModule {
 export function rootModule(runtime: Runtime, modules: Type[]): DynamicModule {
   @Module({})
   class BatonModule {}
-  return { module: BatonModule, imports: [CoreModule.forRuntime(runtime), ...modules] };
+  return {
+    module: BatonModule,
+    imports: [LoggingModule.forLogger(runtime.logger), CoreModule.forRuntime(runtime), ...modules],
+  };
 }

@@ -8,5 +8,5 @@ export {
 } from './composition-root.js';
 export { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
 export { runUntilSignal } from './shutdown.js';
-export { BatonLogger, logLevels, useColour } from './logger.js';
+export { BatonLogger, LoggingModule, loggingParams } from './logger.js';
 export { Metrics } from './metrics.js';

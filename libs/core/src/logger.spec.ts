@@ -1,36 +1,35 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { BatonLogger, logLevels, useColour } from './logger.js';
+import { PinoLogger } from 'nestjs-pino';
+import { createLogger } from '@baton/telemetry';
+import { BatonLogger, loggingParams } from './logger.js';
 
-describe('useColour', () => {
-  it('colours a terminal only, and never with NO_COLOR', () => {
-    expect(useColour({ isTTY: true }, {})).toBe(true);
-    expect(useColour({ isTTY: false }, {})).toBe(false);
-    expect(useColour({}, {})).toBe(false);
-    expect(useColour({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
-    expect(useColour({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
-    expect(useColour({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
-    expect(useColour({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+/** BatonLogger on a pino logger at `level` that writes into `lines`. */
+function batonLogger(level: 'log' | 'debug' | 'verbose', lines: Record<string, unknown>[]): BatonLogger {
+  const pino = createLogger({
+    level,
+    format: 'json',
+    service: 'baton-test',
+    destination: { write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) },
   });
-});
+  const params = loggingParams(pino);
+  return new BatonLogger(new PinoLogger(params), params);
+}
 
 describe('BatonLogger', () => {
-  let written: string[];
-  beforeEach(() => {
-    written = [];
-    const capture = (chunk: string | Uint8Array): boolean => {
-      written.push(String(chunk));
-      return true;
-    };
-    jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-    jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  });
+  // nestjs-pino keeps the first pino logger it meets for the process: one, at the lowest level, for the file.
+  const lines: Record<string, unknown>[] = [];
+  const logger = batonLogger('verbose', lines);
   afterEach(() => {
-    jest.restoreAllMocks();
     Logger.overrideLogger(false);
+    lines.length = 0;
   });
 
-  const nestStartUp = (): void => {
+  const said = (): string[] =>
+    lines.map((line) => `${String(line.level)} [${String(line.context)}] ${String(line.msg)}`);
+
+  it("moves Nest's start-up down (the route table to debug, module start-up to trace) and keeps its own lines", () => {
+    Logger.overrideLogger(logger);
     Logger.log('Starting Nest application...', 'NestFactory');
     Logger.log('AppModule dependencies initialized', 'InstanceLoader');
     Logger.log('HealthController {/}:', 'RoutesResolver');
@@ -38,36 +37,22 @@ describe('BatonLogger', () => {
     Logger.log('Nest application successfully started', 'NestApplication');
     Logger.log('Relaying again', 'Relay');
     Logger.warn('Redis is slow', 'Worker');
-  };
-
-  it('keeps Nest start-up out of the default level, and its own lines in', () => {
-    Logger.overrideLogger(new BatonLogger('log'));
-    nestStartUp();
-    const text = written.join('');
-    expect(text).not.toMatch(/Mapped|Starting Nest|dependencies initialized|successfully started|Controller/);
-    expect(text).toContain('[Relay] Relaying again');
-    expect(text).toContain('WARN [Worker] Redis is slow');
+    expect(said()).toEqual([
+      'trace [NestFactory] Starting Nest application...',
+      'trace [InstanceLoader] AppModule dependencies initialized',
+      'debug [RoutesResolver] HealthController {/}:',
+      'debug [RouterExplorer] Mapped {/health, GET} route',
+      'trace [NestApplication] Nest application successfully started',
+      'info [Relay] Relaying again',
+      'warn [Worker] Redis is slow',
+    ]);
+    expect(lines[0]).toMatchObject({ service: 'baton-test', pid: process.pid });
   });
 
-  it('shows the route table at debug, and module start-up at verbose', () => {
-    Logger.overrideLogger(new BatonLogger('debug'));
-    nestStartUp();
-    expect(written.join('')).toContain('DEBUG [RouterExplorer] Mapped {/health, GET} route');
-    expect(written.join('')).not.toContain('InstanceLoader');
-    written.length = 0;
-    Logger.overrideLogger(new BatonLogger('verbose'));
-    nestStartUp();
-    expect(written.join('')).toContain('VERBOSE [InstanceLoader] AppModule dependencies initialized');
-  });
-
-  it('writes no colour codes when stdout is not a terminal', () => {
-    Logger.overrideLogger(new BatonLogger('verbose'));
-    nestStartUp();
-    expect(written.join('')).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
-  });
-
-  it('maps BATON_LOG_LEVEL to the levels Nest enables', () => {
-    expect(logLevels('warn')).toEqual(['fatal', 'error', 'warn']);
-    expect(logLevels('log')).toEqual(['fatal', 'error', 'warn', 'log']);
+  it('logs an error with its stack under err', () => {
+    Logger.overrideLogger(logger);
+    Logger.error(new Error('boom'), 'Worker');
+    expect(lines[0]).toMatchObject({ level: 'error', context: 'Worker', err: { message: 'boom' } });
+    expect((lines[0].err as { stack: string }).stack).toContain('Error: boom');
   });
 });

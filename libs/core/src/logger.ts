@@ -1,12 +1,15 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { type BatonConfig } from '@baton/config';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Nest's logger levels up to BATON_LOG_LEVEL. */
-export function logLevels(level: BatonConfig['logLevel']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type DynamicModule, Global, Inject, Injectable, Module, RequestMethod } from '@nestjs/common';
+import {
+  Logger as PinoNestLogger,
+  LoggerModule,
+  PARAMS_PROVIDER_TOKEN,
+  type Params,
+  PinoLogger,
+} from 'nestjs-pino';
+import { type Logger } from 'pino';
+import { type Options } from 'pino-http';
+import { correlation, requestIdFrom } from '@baton/telemetry';
 
 /**
  * What Nest says at `log` while it starts, moved down: its route table to `debug`, its module and
@@ -21,20 +24,11 @@ const QUIETER: Record<string, 'debug' | 'verbose'> = {
   NestApplicationContext: 'verbose',
 };
 
-/** Colour only for a terminal, and never with NO_COLOR set (https://no-color.org). */
-export function useColour(
-  stream: { isTTY?: boolean } = process.stdout,
-  env: Record<string, string | undefined> = process.env,
-): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  return stream.isTTY === true;
-}
-
-/** Nest's console logger, at BATON_LOG_LEVEL, coloured only on a terminal, with its start-up chatter moved down. */
-export class BatonLogger extends ConsoleLogger {
-  constructor(level: BatonConfig['logLevel']) {
-    super({ logLevels: logLevels(level), colors: useColour() });
+/** Nest's logger on the process's pino logger (nestjs-pino), with Nest's start-up chatter moved down. */
+@Injectable()
+export class BatonLogger extends PinoNestLogger {
+  constructor(logger: PinoLogger, @Inject(PARAMS_PROVIDER_TOKEN) params: Params) {
+    super(logger, params);
   }
 
   override log(message: unknown, ...optionalParams: unknown[]): void {
@@ -42,5 +36,66 @@ export class BatonLogger extends ConsoleLogger {
     const lower = typeof context === 'string' ? QUIETER[context] : undefined;
     if (lower) super[lower](message, ...optionalParams);
     else super.log(message, ...optionalParams);
+  }
+}
+
+/** Requests not worth a line each: probes and scrapes, several a minute from every load balancer. */
+const UNLOGGED = /^\/(health|metrics)(\/|$)/;
+
+/**
+ * A request's path without its query, which may hold a secret (the calendar feed's token). The original URL:
+ * Nest's middleware runs with `url` cut to what follows the path it matched.
+ */
+const pathOf = (req: IncomingMessage): string =>
+  ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0];
+
+/**
+ * nestjs-pino's settings: one line per request (`GET /v1/deliverables 200`, with `requestId`, `durationMs`,
+ * `req.method`, `req.path`, `res.statusCode`) at `info`, `error` for a 5xx; every line logged while a request
+ * runs carries its `requestId` (the id the api gave it, from X-Request-Id when the caller sent a sane one).
+ */
+export function loggingParams(logger: Logger): Params {
+  return {
+    renameContext: 'context',
+    // Every path, in the form Nest's Fastify adapter matches (nestjs-pino's default, `{/*splat}`, matches none).
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+    // A new object on each read: pino-http deletes the options it has read (autoLogging, customAttributeKeys),
+    // and nestjs-pino hands it the same settings more than once.
+    get pinoHttp() {
+      return httpOptions(logger);
+    },
+  };
+}
+
+function httpOptions(logger: Logger): Options {
+  return {
+    logger,
+    // The id the api's server gave the request as it arrived (request-trail.ts).
+    genReqId: (req) => correlation()?.requestId ?? requestIdFrom(req.headers['x-request-id']),
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+    autoLogging: { ignore: (req) => UNLOGGED.test(pathOf(req)) },
+    serializers: {
+      req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req) }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res, error) =>
+      `${req.method} ${pathOf(req)} ${res.statusCode}: ${error.message}`,
+  };
+}
+
+/** nestjs-pino on the process's logger, and BatonLogger for Nest (`app.useLogger(app.get(BatonLogger))`). */
+@Global()
+@Module({})
+export class LoggingModule {
+  static forLogger(logger: Logger): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [LoggerModule.forRoot(loggingParams(logger))],
+      providers: [BatonLogger],
+      exports: [BatonLogger],
+    };
   }
 }

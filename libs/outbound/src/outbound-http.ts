@@ -1,6 +1,7 @@
 import { lookup as systemLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { Agent, RequestInit, Response } from 'undici';
+import { activeTraceparent, correlation, inSpan, SpanKind } from '@baton/telemetry';
 
 export class OutboundRefused extends Error {
   override readonly name = 'OutboundRefused';
@@ -73,16 +74,44 @@ export class OutboundHttp {
     })));
   }
 
-  /** fetch(), refusing with OutboundRefused what the deny list refuses; redirects are never followed. */
+  /**
+   * fetch(), refusing with OutboundRefused what the deny list refuses; redirects are never followed. The call is a
+   * client span, and carries the work's X-Request-Id and (tracing on) its `traceparent`, so that the receiver can
+   * tie what it got to the request that caused it.
+   */
   async fetch(target: string, init: Omit<RequestInit, 'dispatcher' | 'redirect'> = {}): Promise<Response> {
     const url = this.check(target);
-    const { agent, fetch } = await this.undici();
-    try {
-      return await fetch(url, { ...init, redirect: 'manual', dispatcher: agent });
-    } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      throw cause instanceof OutboundRefused ? cause : error;
-    }
+    const method = init.method ?? 'GET';
+    return inSpan(
+      method,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'http.request.method': method,
+          // Without the query, which may hold a secret.
+          'url.full': `${url.protocol}//${url.host}${url.pathname}`,
+          'server.address': url.hostname,
+        },
+      },
+      async (span) => {
+        const { agent, fetch } = await this.undici();
+        const headers = Object.fromEntries(
+          new Headers(init.headers as ConstructorParameters<typeof Headers>[0]),
+        );
+        const requestId = correlation()?.requestId;
+        if (requestId && !('x-request-id' in headers)) headers['x-request-id'] = requestId;
+        const traceparent = activeTraceparent();
+        if (traceparent) headers.traceparent = traceparent;
+        try {
+          const response = await fetch(url, { ...init, headers, redirect: 'manual', dispatcher: agent });
+          span.setAttribute('http.response.status_code', response.status);
+          return response;
+        } catch (error) {
+          const cause = (error as { cause?: unknown }).cause;
+          throw cause instanceof OutboundRefused ? cause : error;
+        }
+      },
+    );
   }
 
   /** What can be refused before any lookup: the scheme, and an address written in the URL. */

@@ -92,7 +92,10 @@ export class Sql {
   private statementOf(text: string): Statement {
     let statement = this.names.get(text);
     if (statement === undefined) {
-      statement = { name: `baton_${createHash('sha1').update(text).digest('base64url')}`, summary: summaryOf(text) };
+      statement = {
+        name: `baton_${createHash('sha1').update(text).digest('base64url')}`,
+        summary: summaryOf(text),
+      };
       if (this.names.size < REMEMBERED) this.names.set(text, statement);
     }
     return statement;

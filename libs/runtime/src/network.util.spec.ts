@@ -40,13 +40,40 @@ describe('startLog', () => {
       ['verbose', ['[baton] Database: x\n', '[baton] took 5 ms\n']],
     ] as const) {
       const written: string[] = [];
-      const log = startLog(level, (text) => written.push(text));
+      const log = startLog({
+        level,
+        format: 'pretty',
+        service: 'baton',
+        write: (text) => written.push(text),
+      });
       log('Database: x');
       log.debug('took 5 ms');
       expect(written).toEqual(lines);
       written.length = 0;
       log('');
       expect(written).toEqual(['[baton]\n']);
+    }
+  });
+
+  it('writes JSON lines at info in the JSON format, at every level, and leaves blank lines out', () => {
+    for (const level of ['warn', 'log', 'debug'] as const) {
+      const written: string[] = [];
+      const log = startLog({
+        level,
+        format: 'json',
+        service: 'baton-api',
+        write: (text) => written.push(text),
+      });
+      log('Database: x');
+      log('');
+      log.debug('took 5 ms');
+      const records = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.map(({ level: at, context, service, msg }) => ({ at, context, service, msg }))).toEqual([
+        { at: 'info', context: 'Baton', service: 'baton-api', msg: 'Database: x' },
+        ...(level === 'debug'
+          ? [{ at: 'info', context: 'Baton', service: 'baton-api', msg: 'took 5 ms' }]
+          : []),
+      ]);
     }
   });
 });

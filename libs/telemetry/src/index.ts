@@ -10,6 +10,7 @@ export {
   SpanKind,
   type SpanOptions,
   startTracing,
+  trace,
   tracer,
   type Tracing,
   type TracingOptions,

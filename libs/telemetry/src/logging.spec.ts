@@ -3,7 +3,12 @@ import { createLogger, prettyLine } from './logging.js';
 
 function capture(format: 'json' | 'pretty', level: 'log' | 'debug' = 'log') {
   const lines: string[] = [];
-  const logger = createLogger({ level, format, service: 'baton-test', destination: { write: (line) => lines.push(line) } });
+  const logger = createLogger({
+    level,
+    format,
+    service: 'baton-test',
+    destination: { write: (line) => lines.push(line) },
+  });
   return { logger, lines };
 }
 
@@ -31,13 +36,22 @@ describe('logs', () => {
     const { logger, lines } = capture('pretty', 'debug');
     logger.child({ requestId: 'r-42' }).info({ context: 'Http', status: 201 }, 'POST /v1/deliverables');
     logger.debug({ context: 'Relay' }, 'quiet');
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[Http\] POST \/v1\/deliverables {2}requestId=r-42 status=201\n$/);
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[Http\] POST \/v1\/deliverables {2}requestId=r-42 status=201\n$/,
+    );
     expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} DEBUG \[Relay\] quiet\n$/);
   });
 
   it('shows an error with its stack, and passes a line that is not JSON through', () => {
     const error = new Error('boom');
-    const line = prettyLine(JSON.stringify({ level: 'error', time: '2026-12-03T08:00:00.000Z', msg: 'failed', err: { message: 'boom', stack: error.stack } }));
+    const line = prettyLine(
+      JSON.stringify({
+        level: 'error',
+        time: '2026-12-03T08:00:00.000Z',
+        msg: 'failed',
+        err: { message: 'boom', stack: error.stack },
+      }),
+    );
     expect(line.split('\n')[0]).toBe('08:00:00.000 ERROR failed');
     expect(line).toContain('Error: boom\n    at ');
     expect(prettyLine('plain')).toBe('plain');

@@ -38,12 +38,23 @@ export function createLogger(options: LogOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => activeSpanIds() ?? {},
     },
-    (options.format === 'pretty' ? prettyLines(destination) : destination) as DestinationStream,
+    options.format === 'pretty' ? prettyLines(destination) : destination,
   );
 }
 
-/** Fields every line has, which a pretty line leaves out or shows in its own place. */
-const SHOWN_APART = new Set(['level', 'time', 'service', 'pid', 'hostname', 'msg', 'context', 'err']);
+/** Fields a pretty line leaves out (every line has them, or the message says them) or shows in their own place. */
+const SHOWN_APART = new Set([
+  'level',
+  'time',
+  'service',
+  'pid',
+  'hostname',
+  'msg',
+  'context',
+  'err',
+  'req',
+  'res',
+]);
 
 /** `12:04:05.123 WARN  [Worker] message  requestId=... job=fire-timer` from a pino JSON line. */
 export function prettyLine(json: string): string {
@@ -54,16 +65,17 @@ export function prettyLine(json: string): string {
     return json;
   }
   const time = typeof record.time === 'string' ? record.time.slice(11, 23) : '';
-  const level = String(record.level ?? '').toUpperCase();
+  const level = typeof record.level === 'string' ? record.level.toUpperCase() : '';
   const context = typeof record.context === 'string' ? ` [${record.context}]` : '';
   const extras = Object.entries(record)
     .filter(([key, value]) => !SHOWN_APART.has(key) && value !== undefined && value !== null)
-    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   const err = record.err as { stack?: string; message?: string } | undefined;
   const stack = err ? `\n${err.stack ?? err.message ?? ''}` : '';
-  return `${time} ${level.padEnd(5)}${context} ${String(record.msg ?? '')}${extras.length > 0 ? `  ${extras.join(' ')}` : ''}${stack}\n`;
+  const message = typeof record.msg === 'string' ? record.msg : '';
+  return `${time} ${level.padEnd(5)}${context} ${message}${extras.length > 0 ? `  ${extras.join(' ')}` : ''}${stack}\n`;
 }
 
-function prettyLines(destination: { write(line: string): unknown }): { write(line: string): void } {
+function prettyLines(destination: { write(line: string): unknown }): DestinationStream {
   return { write: (line: string) => void destination.write(prettyLine(line)) };
 }

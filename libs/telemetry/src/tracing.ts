@@ -2,6 +2,7 @@ import {
   type Attributes,
   type Context,
   context,
+  type Link,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -12,7 +13,7 @@ import {
 } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
-export { SpanKind, type Span } from '@opentelemetry/api';
+export { SpanKind, type Span, trace } from '@opentelemetry/api';
 
 /** The instrumentation scope of every span Baton makes. */
 const SCOPE = 'baton';
@@ -95,6 +96,8 @@ async function exporterFor(options: TracingOptions): Promise<SpanExporter> {
 export interface SpanOptions {
   kind?: SpanKind;
   attributes?: Attributes;
+  /** Spans this one follows from without being their child (the relay's, to the rows' writers). */
+  links?: Link[];
   /** The parent, when it is not the active span: a job's, read from its traceparent. */
   parent?: Context;
 }
@@ -107,7 +110,7 @@ export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span)
   const parent = options.parent ?? context.active();
   return tracer().startActiveSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes },
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links },
     parent,
     async (span) => {
       try {

@@ -27,6 +27,12 @@ export const webhookDeliveryResponse = z
     lastAttemptAt: timeOut.nullable(),
     deliveredAt: timeOut.nullable(),
     createdAt: timeOut,
+    requestId: z
+      .string()
+      .nullable()
+      .describe(
+        'The request that caused the event (its X-Request-Id, sent with the delivery): the same id is on the api and worker log lines of that work',
+      ),
   })
   .meta({ id: 'WebhookDelivery' });
 

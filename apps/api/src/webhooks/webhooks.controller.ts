@@ -56,6 +56,7 @@ const presentDelivery = (row: WebhookDeliveryRow): z.input<typeof webhookDeliver
   lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
   deliveredAt: row.deliveredAt?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),
+  requestId: row.requestId,
 });
 
 /** Signed webhooks for integrations (chat, ITSM, CI/CD): every status change, reminder and escalation. */

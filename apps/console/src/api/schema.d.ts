@@ -2302,6 +2302,8 @@ export interface components {
       deliveredAt: string | null;
       /** Format: date-time */
       createdAt: string;
+      /** @description The request that caused the event (its X-Request-Id, sent with the delivery): the same id is on the api and worker log lines of that work */
+      requestId: string | null;
     };
     /** @description RFC 9457 problem details: every error of the API */
     Problem: {

@@ -15,8 +15,9 @@ export function signature(secret: string, body: string): string {
 
 /**
  * POSTs one event to one subscription: the stored body, signed with the subscription's secret
- * (X-Baton-Signature), with X-Baton-Event-Id. A 2xx delivers; anything else is retried with exponential
- * backoff by BullMQ, and after the last attempt the delivery is dead-lettered. At least once: a receiver
+ * (X-Baton-Signature), with X-Baton-Event-Id, and X-Request-Id: the request that caused the event. A 2xx
+ * delivers; anything else is retried with exponential backoff by BullMQ, and after the last attempt the
+ * delivery is dead-lettered. At least once: a receiver
  * may see an event again and should use X-Baton-Event-Id to drop repeats.
  */
 @Injectable()
@@ -48,6 +49,7 @@ export class DeliverWebhookProcessor implements JobHandler<JobName.DeliverWebhoo
           'x-baton-event-id': delivery.eventId,
           'x-baton-event-type': delivery.eventType,
           'x-baton-delivery-id': delivery.id,
+          ...(delivery.requestId ? { 'x-request-id': delivery.requestId } : {}),
         },
         body: delivery.body,
       });

@@ -9,7 +9,9 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Metrics } from '@baton/core';
 import { HandoverErrorCode, isHandoverError } from '@baton/handover';
 import { Database } from '@baton/persistence';
-import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
+import { ALL_JOB_NAMES, causeOf, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
+import { contextOf, inSpan, isRequestId, requestIdFrom, SpanKind, withCorrelation } from '@baton/telemetry';
+import { PinoLogger } from 'nestjs-pino';
 import { FinishedJobs } from './finished-jobs.js';
 import { JOB_HANDLERS, type JobHandler, type JobOutcome } from './job-handler.js';
 
@@ -53,6 +55,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly metrics: Metrics,
     db: Database,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    private readonly pino: PinoLogger,
   ) {
     this.finished = new FinishedJobs(db);
     this.handlers = new Map(handlers.map((handler) => [handler.jobName, handler]));
@@ -72,11 +75,18 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
       });
       worker.on('failed', (job, error) => {
         const which = `${queue}/${job?.name ?? '?'} ${job?.id ?? ''}`;
-        if (error instanceof UnrecoverableError) {
-          this.logger.error(`${which} failed for good, not retried: ${error.message}`);
-        } else {
-          this.logger.warn(`${which} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
-        }
+        const say = (): void => {
+          if (error instanceof UnrecoverableError) {
+            this.logger.error(`${which} failed for good, not retried: ${error.message}`);
+          } else {
+            this.logger.warn(`${which} failed (attempt ${job?.attemptsMade ?? 0}): ${error.message}`);
+          }
+        };
+        // Said with the request id of the job's cause, like the job's own lines.
+        const { requestId } = causeOf(job?.data);
+        if (requestId)
+          this.pino.runInContext(say, { bindings: { requestId, job: job?.name, jobId: job?.id } });
+        else say();
       });
       worker.on('error', (error) => this.logger.warn(`${queue}: ${error.message}`));
       this.workers.push(worker);
@@ -114,8 +124,48 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
    * Runs the job's handler and counts its outcome. What the handler throws is retried by BullMQ while attempts
    * remain, unless it is permanent: then the job fails once, as an UnrecoverableError.
    */
-  private async dispatch(job: Job, token: string | undefined): Promise<JobOutcome> {
+  private dispatch(job: Job, token: string | undefined): Promise<JobOutcome> {
     if (this.queues.isForeign(job.data)) return this.leaveAlone(job, token);
+    // The job runs under the request that caused it: its id on every line logged and every row written, its
+    // span a child of the span that wrote the job's outbox row.
+    const cause = causeOf(job.data);
+    const requestId = isRequestId(cause.requestId) ? cause.requestId : requestIdFrom(undefined);
+    const bindings = { requestId, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 };
+    return this.pino.runInContext(
+      () =>
+        withCorrelation({ requestId }, () =>
+          inSpan(
+            `${job.queueName} process`,
+            {
+              kind: SpanKind.CONSUMER,
+              parent: contextOf(cause.traceparent),
+              attributes: {
+                'messaging.system': 'bullmq',
+                'messaging.operation.type': 'process',
+                'messaging.destination.name': job.queueName,
+                'messaging.message.id': job.id ?? '',
+                'baton.job.name': job.name,
+                'baton.request_id': requestId,
+              },
+            },
+            async (span) => {
+              const started = performance.now();
+              const outcome = await this.run(job, token);
+              span.setAttribute('baton.job.outcome', outcome);
+              this.logger.log({
+                msg: `${job.name} ${outcome}`,
+                outcome,
+                durationMs: Math.round(performance.now() - started),
+              });
+              return outcome;
+            },
+          ),
+        ),
+      { bindings },
+    );
+  }
+
+  private async run(job: Job, token: string | undefined): Promise<JobOutcome> {
     const handler = this.handlers.get(job.name as JobName);
     if (!handler || (JOB_QUEUE[handler.jobName] as string) !== job.queueName) {
       throw new Error(`No handler for job ${job.name} on ${job.queueName}`);

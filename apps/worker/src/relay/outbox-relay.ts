@@ -9,6 +9,7 @@ import { type BatonConfig } from '@baton/config';
 import { BATON_CONFIG } from '@baton/core';
 import { Database, type OutboxRow } from '@baton/persistence';
 import { type DeliverEventPayload, JobName, publishRows, Queues } from '@baton/queues';
+import { contextOf, inSpan, trace } from '@baton/telemetry';
 
 const BATCH = 500;
 
@@ -67,8 +68,21 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Publishes the rows that need a job; returns the ids of those that need none. */
-  async publish(rows: OutboxRow[]): Promise<string[]> {
+  /**
+   * Publishes the rows that need a job; returns the ids of those that need none. A span of its own, linked to
+   * the spans that wrote the rows (each job's span is their child).
+   */
+  publish(rows: OutboxRow[]): Promise<string[]> {
+    const links = rows.flatMap((row) => {
+      const context = row.traceparent ? trace.getSpanContext(contextOf(row.traceparent)) : undefined;
+      return context ? [{ context }] : [];
+    });
+    return inSpan('outbox relay', { attributes: { 'baton.outbox.rows': rows.length }, links }, () =>
+      this.publishRows(rows),
+    );
+  }
+
+  private async publishRows(rows: OutboxRow[]): Promise<string[]> {
     let unheard: OutboxRow[] = [];
     if (!this.config.smtp && rows.some((row) => row.jobName === (JobName.DeliverEvent as string))) {
       // Read after the rows were claimed: every subscription that committed before an event did is seen.
