@@ -1,7 +1,7 @@
 // What a start prints at the default log level, through the built entry points as `npm start`,
-// `npm run start:api` and `npm run start:worker` run them (stdout a pipe, as when it goes to a log file):
-// a few lines naming what Baton uses, no warnings, no route table, no colour codes; and a line once it
-// has stopped.
+// `npm run start:api` and `npm run start:worker` run them: a few lines naming what Baton uses, no warnings,
+// no route table, no colour codes; and a line once it has stopped. In the pretty format (a terminal's) as
+// `[baton] ` lines; with stdout a pipe (a log file, a container), the default, as JSON lines.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -84,6 +84,31 @@ function expectQuiet(output: string): void {
   expect(lines.filter((line) => !/^\[baton\]( |$)/.test(line))).toEqual([]);
 }
 
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Output as JSON log records: every line must be one. */
+function records(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+}
+
+/** The JSON format's promise at the default level: Baton's own lines only, at info, none a warning. */
+function expectQuietJson(output: string, service: string): string[] {
+  const lines = records(output);
+  expect(lines.filter((line) => line.context !== 'Baton' || line.level !== 'info')).toEqual([]);
+  expect(lines.every((line) => line.service === service && typeof line.time === 'string')).toBe(true);
+  expect(output).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
+  return lines.map((line) => String(line.msg));
+}
+
 describe('start and stop output at the default log level', () => {
   const env = { BATON_LOG_LEVEL: 'log', BATON_QUEUE_PREFIX: `baton_start_${process.pid}` };
   let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
@@ -108,7 +133,7 @@ describe('start and stop output at the default log level', () => {
     // First start: a new PostgreSQL cluster and the admin token, shown once. Bound to all interfaces.
     const cold = await start(
       'baton',
-      { ...env, ...redis, BATON_DATA_DIR: dataDir, HOST: '0.0.0.0' },
+      { ...env, ...redis, BATON_DATA_DIR: dataDir, HOST: '0.0.0.0', BATON_LOG_FORMAT: 'pretty' },
       LISTENING,
     );
     await settled(cold, /API docs: .*\n/);
@@ -138,7 +163,7 @@ describe('start and stop output at the default log level', () => {
     // Later starts name the token's file, never the token; this machine only on 127.0.0.1.
     const warm = await start(
       'baton',
-      { ...env, ...redis, BATON_DATA_DIR: dataDir, HOST: '127.0.0.1' },
+      { ...env, ...redis, BATON_DATA_DIR: dataDir, HOST: '127.0.0.1', BATON_LOG_FORMAT: 'pretty' },
       LISTENING,
     );
     await settled(warm, /API docs: .*\n/);
@@ -155,33 +180,51 @@ describe('start and stop output at the default log level', () => {
     expect(await runningOn(dataDir)).toEqual([]);
   });
 
-  it('start:api and start:worker: the same few lines, and a stopped line', async () => {
+  it('start:api and start:worker on a pipe: the same few lines as JSON, and a stopped line', async () => {
     const services = { ...testEnvironment(), ...env, DATABASE_URL: scratch.url, BATON_DATA_DIR: apiDataDir };
     const api = await start('api', { ...services, HOST: '127.0.0.1' }, LISTENING);
-    await settled(api, /API docs: .*\n/);
-    expect(api.output()).toContain(`[baton] Database: ${redactUrl(scratch.url)} (DATABASE_URL); applied `);
-    expect(api.output()).toMatch(/\[baton\] Queues: /);
-    expect(api.output()).toContain(`also kept in ${join(apiDataDir, 'admin-token')}`);
-    expect(api.output()).toMatch(/\[baton\] API docs: http:\/\/127\.0\.0\.1:\d+\/docs\n/);
-    expectQuiet(api.output());
+    await settled(api, /API docs: /);
+    const said = expectQuietJson(api.output(), 'baton-api');
+    expect(said).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^Database: ${escape(redactUrl(scratch.url))} \\(DATABASE_URL\\); applied \\d+ migrations$`,
+        ),
+      ),
+    );
+    expect(said.some((line) => line.startsWith('Queues: '))).toBe(true);
+    expect(said.some((line) => line.includes(`also kept in ${join(apiDataDir, 'admin-token')}`))).toBe(true);
+    expect(said.some((line) => /^API docs: http:\/\/127\.0\.0\.1:\d+\/docs$/.test(line))).toBe(true);
 
     const worker = await start('worker', services, /Baton worker running/);
-    expect(worker.output()).toMatch(/\[baton\] Database: .* \(DATABASE_URL\)\n/);
-    expect(worker.output()).toMatch(/\[baton\] Queues: /);
-    expectQuiet(worker.output());
+    const workerSaid = expectQuietJson(worker.output(), 'baton-worker');
+    expect(workerSaid).toContain(`Database: ${redactUrl(scratch.url)} (DATABASE_URL)`);
+    expect(workerSaid.some((line) => line.startsWith('Queues: '))).toBe(true);
 
     expect(await worker.stop()).toBe(0);
     expect(await api.stop()).toBe(0);
-    expect(worker.output()).toMatch(/\[baton\] Baton stopped \(\d+ ms\)\n$/);
-    expect(api.output()).toMatch(/\[baton\] Baton stopped \(\d+ ms\)\n$/);
+    expect(expectQuietJson(worker.output(), 'baton-worker').at(-1)).toMatch(/^Baton stopped \(\d+ ms\)$/);
+    expect(expectQuietJson(api.output(), 'baton-api').at(-1)).toMatch(/^Baton stopped \(\d+ ms\)$/);
   });
 
-  it('shows the route table and Nest start-up at debug, still without colour codes on a pipe', async () => {
+  it('shows the route table and Nest start-up at debug, as JSON lines with their class', async () => {
     const services = { ...testEnvironment(), ...env, DATABASE_URL: scratch.url, BATON_DATA_DIR: apiDataDir };
     const api = await start('api', { ...services, HOST: '127.0.0.1', BATON_LOG_LEVEL: 'debug' }, LISTENING);
-    expect(api.output()).toMatch(/DEBUG \[RouterExplorer\] Mapped \{\/health, GET\} route/);
-    expect(api.output()).toContain(`[baton] Admin token: in ${join(apiDataDir, 'admin-token')}\n`);
-    expect(api.output()).not.toContain('InstanceLoader'); // module initialisation: verbose
+    const lines = records(api.output());
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'debug',
+        context: 'RouterExplorer',
+        msg: 'Mapped {/health, GET} route',
+      }),
+    );
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        context: 'Baton',
+        msg: `Admin token: in ${join(apiDataDir, 'admin-token')}`,
+      }),
+    );
+    expect(lines.some((line) => line.context === 'InstanceLoader')).toBe(false); // module initialisation: verbose
     expect(api.output()).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
     expect(await api.stop()).toBe(0);
   });
