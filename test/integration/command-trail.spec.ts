@@ -100,9 +100,9 @@ describe('a command under a request', () => {
 
     // The row it committed, as the relay reads it, and the job data the relay makes of it.
     let relayed: OutboxRow[] = [];
-    await db.outbox.relay(100, async (rows) => {
+    await db.outbox.relay(100, (rows) => {
       relayed = rows.filter((one) => one.deliverableId === row.id);
-      return [];
+      return Promise.resolve([]);
     });
     expect(relayed.map(({ jobName, requestId: id, traceparent }) => ({ jobName, id, traceparent }))).toEqual([
       {
