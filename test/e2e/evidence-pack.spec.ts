@@ -536,7 +536,7 @@ describe('the evidence key', () => {
     const again = await start();
     expect((await jwksOf(again)).keys.map((key: any) => key.kid)).toEqual([kid]);
     await stop(again);
-  });
+  }, 120_000);
 
   it('signs with BATON_EVIDENCE_KEY when set, lists the keys used before, and refuses a key that is not Ed25519 PKCS#8', async () => {
     const made = generateKeyPairSync('ed25519');

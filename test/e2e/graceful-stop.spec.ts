@@ -181,7 +181,13 @@ function startWorkerProcess(env: Record<string, string>): {
   let output = '';
   const child = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/worker/src/main.js'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, BATON_LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      BATON_LOG_LEVEL: 'warn',
+      BATON_LOG_FORMAT: 'pretty',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -31,12 +31,12 @@ import { scratchDatabase } from '../support/scratch-database.js';
  *
  * Timers. `timer_due` (the end of an ELS period) has no HTTP call: the durable ELS timer fires by itself after
  * `elsDuration`.
- * Paths that take a timer step run on a service of the FAST tier (elsDuration PT2S, as FIXTURE_POLICY); the
- * step polls GET /v1/deliverables/:id until the version moves on, then checks status and `els`. Every other
+ * Paths that take a timer step run on a service of the FAST tier (elsDuration PT4S; the steps after a timer
+ * must stay within one period even with test files running side by side); the step polls GET /v1/deliverables/:id until the version moves on, then checks status and `els`. Every other
  * path runs on the SLOW tier (elsDuration PT1H): the model says no timer fires on those paths, so none may
- * fire there (with PT2S, a path ending in early_life_support would otherwise gain a timer event before its
+ * fire there (with PT4S, a path ending in early_life_support would otherwise gain a timer event before its
  * history is read). On the fast tier, whatever a path does between two timer steps (record or resolve an
- * incident, decide) is one HTTP call, sent as soon as the previous step is seen: well inside the 2 s.
+ * incident, decide) is one HTTP call, sent as soon as the previous step is seen: well inside the 4 s.
  *
  * The other timer, `attestation_expiry`, fires PATH_VALID_FOR (5 s) after the runbook was attested. Paths that
  * take it run on the EXPIRY tier, whose checklist gives the runbook that validFor; between the attestation and
@@ -50,7 +50,7 @@ const EXPIRY_TIER = 3;
 const CONCURRENCY = 16;
 const TIMER_POLL_MS = 200;
 const TIMER_TIMEOUT_MS = 15_000;
-const ELS_MS = 2_000;
+const ELS_MS = 4_000;
 
 const basePolicy: Omit<Policy, 'elsDuration' | 'elsFollowUpEvery'> = {
   acceptance: FIXTURE_POLICY.acceptance,

@@ -60,6 +60,7 @@ export async function startWorker(env: Record<string, string>, timeoutMs = 30_00
       HOME: process.env.HOME,
       BATON_DATA_DIR: dataDir,
       BATON_LOG_LEVEL: 'warn',
+      BATON_LOG_FORMAT: 'pretty',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

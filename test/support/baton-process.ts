@@ -63,6 +63,8 @@ export async function startBaton(options: StartOptions = {}): Promise<BatonProce
     BATON_DATA_DIR: dataDir,
     BATON_ADMIN_TOKEN: adminToken,
     BATON_LOG_LEVEL: 'warn',
+    // Lines a person reads when a test fails; the JSON format has tests of its own.
+    BATON_LOG_FORMAT: 'pretty',
     // Tests drive the API harder than any client; the rate limit has its own test.
     BATON_RATE_LIMIT: '100000',
     BATON_RATE_BURST: '100000',

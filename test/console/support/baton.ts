@@ -41,6 +41,7 @@ export async function startBaton(env: Record<string, string | undefined>): Promi
         HOST: '127.0.0.1',
         BATON_DATA_DIR: dataDir,
         BATON_LOG_LEVEL: 'warn',
+        BATON_LOG_FORMAT: 'pretty',
         NO_COLOR: '1',
         ...env,
         BATON_ADMIN_TOKEN: adminToken,
