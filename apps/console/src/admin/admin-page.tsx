@@ -748,6 +748,14 @@ function Deliveries({ id }: { id: string }) {
                               <Link href={`/deliverables/${d.deliverableId}`}>deliverable</Link>
                             </div>
                           ) : null}
+                          {d.requestId ? (
+                            <div
+                              className="small"
+                              title="Its X-Request-Id: the same id is on the api's and the worker's log lines of that work"
+                            >
+                              request <code>{d.requestId}</code>
+                            </div>
+                          ) : null}
                         </td>
                         <td>
                           <span className={`delivery delivery-${d.status}`}>
