@@ -214,7 +214,14 @@ export async function startRedisCluster(
               ),
             ),
         );
-        if (states.every(Boolean)) return;
+        // A replica takes over only what it has: wait until each has its master's data.
+        const synced = await Promise.all(
+          all
+            .slice(3)
+            .filter((node) => node.pid !== null)
+            .map((node) => replicaSynced(node.port)),
+        );
+        if (states.every(Boolean) && synced.every(Boolean)) return;
         if (Date.now() > deadline) throw new Error('the Redis Cluster did not become healthy in time');
         await sleep(100);
       }
@@ -253,6 +260,28 @@ export async function startRedisCluster(
   } catch (error) {
     await processes.stop();
     throw error;
+  }
+}
+
+/** Whether the server on `port` is a master, or a replica whose link to its master is up and synced. */
+async function replicaSynced(port: number): Promise<boolean> {
+  const client = new Redis(port, '127.0.0.1', {
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const info = await client.info('replication');
+    return (
+      /role:master/.test(info) ||
+      (/master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info))
+    );
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
   }
 }
 

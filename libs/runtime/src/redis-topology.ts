@@ -42,6 +42,10 @@ export function redisReach(backend: RedisBackend): RedisReach {
           retryDelayOnFailover: 200,
           retryDelayOnTryAgain: 200,
           slotsRefreshTimeout: 2000,
+          // While a failover is under way CLUSTER INFO says fail: a ready check failing then makes ioredis
+          // reconnect and leave the connect() it was answering unsettled for good, and BullMQ awaits that
+          // connect() when it renews a worker's blocking connection (the worker then takes no job again).
+          enableReadyCheck: false,
         },
       };
     }
