@@ -56,9 +56,11 @@ export class RedisClients {
    */
   queueConnection(): { connection: ConnectionOptions } {
     if (this.mode !== 'cluster') return queueConnection(this.backend);
-    this.sharedCluster ??= this.create('baton-queues', { maxRetriesPerRequest: null }) as Cluster;
-    // Errors surface on the calls that fail; an unhandled 'error' event would crash the process.
-    this.sharedCluster.on('error', () => undefined);
+    if (!this.sharedCluster) {
+      this.sharedCluster = this.create('baton-queues', { maxRetriesPerRequest: null }) as Cluster;
+      // Errors surface on the calls that fail; an unhandled 'error' event would crash the process.
+      this.sharedCluster.on('error', () => undefined);
+    }
     return { connection: this.sharedCluster };
   }
 
