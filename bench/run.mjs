@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Client, createWorld } from './lib/http.mjs';
 import { ROOT, RssSampler, startBaton, stopAll } from './lib/proc.mjs';
+import { redisServerPresent, singleRedis, startLocalCluster } from './lib/redis-target.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import {
   deleteKeys,
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-profile': { type: 'boolean', default: false },
     render: { type: 'boolean', default: false },
+    'no-cluster': { type: 'boolean', default: false },
   },
 });
 
@@ -149,6 +151,7 @@ async function main() {
     artefacts,
     outDir,
     redisPid,
+    redis: singleRedis(services.redisUrl, redisPid),
   };
 
   // At rest: started, migrated, fixtures made, nothing running for a moment.
@@ -193,7 +196,11 @@ async function main() {
   await api.stop();
   await part('profile', () => (args['no-profile'] ? { skipped: true } : runProfiles(ctx)));
   await part('start', () => runStart(ctx));
+  // Commands and timers again on a Redis Cluster of this machine's own, for the page to set beside these.
+  if ((only.has('commands') || only.has('timers')) && !args['no-cluster'] && !args.smoke && !interrupted)
+    results.cluster = await runOnCluster(services);
 
+  if (args.only && !args.smoke) await keepOtherParts(results);
   results.load.after = loadAverage();
   results.seconds = round((now() - started) / 1000);
   results.finishedAt = new Date().toISOString();
@@ -202,6 +209,79 @@ async function main() {
   if (args.smoke && !process.env.BENCH_KEEP) await rm(artefacts, { recursive: true, force: true });
   else log(`profiles in ${artefacts}`);
   log(`done in ${results.seconds} s: ${join(outDir, 'BENCHMARKS.md')} and benchmarks.json`);
+}
+
+/**
+ * The commands and timers parts (as --only selects them) on a local Redis Cluster of three masters: an api
+ * and a worker with BATON_REDIS_MODE=cluster, on a database of their own, the raw BullMQ limit on the same
+ * cluster (its prefix in the same hash tag, so on the same master). Skipped, saying why, without redis-server.
+ */
+async function runOnCluster(services) {
+  if (!redisServerPresent()) {
+    log('cluster: skipped, no redis-server or redis-cli on PATH');
+    return { skipped: 'no redis-server on PATH' };
+  }
+  const prefix = `{bench_${randomBytes(4).toString('hex')}_cluster}`;
+  const target = await startLocalCluster(prefix, log);
+  cleanups.push(() => target.close());
+  const db = await scratchDatabase(services.postgresUrl);
+  cleanups.push(() => db.drop());
+  const env = { DATABASE_URL: db.url, ...target.env, BATON_QUEUE_PREFIX: prefix };
+  const sql = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench' });
+  sql.on('error', (error) => log(`bench pool: ${error.message}`));
+  cleanups.push(() => sql.end());
+  const api = await startBaton({ app: 'api', env });
+  const worker = await startBaton({ app: 'worker', env: { ...env, BATON_ADMIN_TOKEN: api.adminToken } });
+  const sampler = new RssSampler(250);
+  sampler.watch('api', api.pid);
+  sampler.watch('worker', worker.pid);
+  sampler.start();
+  const admin = new Client(api.url, api.adminToken);
+  const ctx = {
+    config: CONFIG,
+    services: { ...services, redisUrl: null },
+    db,
+    prefix,
+    env,
+    sql,
+    api,
+    worker,
+    admin,
+    world: await createWorld(admin),
+    sampler,
+    artefacts,
+    outDir,
+    redisPid: target.pid,
+    redis: target,
+  };
+  const cluster = { redis: target.label, parts: {} };
+  for (const [name, run] of [
+    ['commands', runCommands],
+    ['timers', runTimers],
+  ]) {
+    if (!only.has(name) || interrupted) continue;
+    const t0 = now();
+    log(`part ${name} on the Redis Cluster`);
+    cluster.parts[name] = await run(ctx);
+    cluster.parts[name].seconds = round((now() - t0) / 1000);
+  }
+  sampler.stop();
+  admin.close();
+  await worker.stop();
+  await api.stop();
+  return cluster;
+}
+
+/**
+ * A run of some parts (--only) keeps, from the page's last run in the output folder, the figures of the parts it
+ * did not run, and says on the page which and from when.
+ */
+async function keepOtherParts(results) {
+  const previous = JSON.parse(await readFile(join(outDir, 'benchmarks.json'), 'utf8').catch(() => 'null'));
+  if (!previous || previous.config?.mode !== results.config.mode) return;
+  const kept = Object.keys(previous.parts).filter((name) => !(name in results.parts));
+  for (const name of kept) results.parts[name] = previous.parts[name];
+  if (kept.length > 0) results.kept = { parts: kept, from: previous.finishedAt };
 }
 
 /** benchmarks.json and BENCHMARKS.md, formatted as `prettier --check .` expects them. */

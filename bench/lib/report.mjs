@@ -219,6 +219,66 @@ function levelTable(part, extra) {
   );
 }
 
+/** Commands and timers on a local Redis Cluster, beside the same figures on the run's single Redis. */
+function clusterSection(single, cluster) {
+  const out = ['## On a Redis Cluster', ''];
+  if (cluster.skipped) return [...out, `Not run: ${cluster.skipped}.`, ''];
+  out.push(
+    `The commands and timers parts again, on a Redis Cluster of three masters started on this machine for the run (${cluster.redis}; ` +
+      'append-only file, noeviction): an api and a worker with `BATON_REDIS_MODE=cluster` and a database of their own, the queue prefix in a hash tag, ' +
+      "so every queue key (and the raw BullMQ limit's, in the same tag) is on the one master serving that slot. The cluster gives failover, not more throughput for one installation.",
+    '',
+  );
+  const rows = [];
+  const c = cluster.parts.commands;
+  for (const level of c?.levels ?? []) {
+    const beside = single.commands?.levels.find((l) => l.concurrency === level.concurrency);
+    rows.push([
+      `commands per second, ${level.concurrency} clients (ratio to raw SQL)`,
+      beside ? `${fmt(beside.baton.median)} (${fmt(beside.ratio)})` : '–',
+      `${fmt(level.baton.median)} (${fmt(level.ratio)})`,
+    ]);
+    rows.push([
+      `command latency p50 / p99, ${level.concurrency} clients`,
+      beside ? `${fmt(beside.batonLatencyMs.p50, ' ms')} / ${fmt(beside.batonLatencyMs.p99, ' ms')}` : '–',
+      `${fmt(level.batonLatencyMs.p50, ' ms')} / ${fmt(level.batonLatencyMs.p99, ' ms')}`,
+    ]);
+  }
+  const t = cluster.parts.timers;
+  if (t) {
+    const one = single.timers;
+    const late = (l) => (l ? `${fmt(l.p50, ' ms')} / ${fmt(l.p99, ' ms')} / ${fmt(l.max, ' ms')}` : '–');
+    rows.push(
+      [
+        `timers: Baton lateness p50 / p99 / max (${fmt(t.timers)} timers, ${fmt(t.ratePerSecond)}/s)`,
+        late(one?.baton.lateness),
+        late(t.baton.lateness),
+      ],
+      [
+        'timers: Baton fired / due',
+        one ? `${fmt(one.baton.fired)} / ${fmt(one.timers)}` : '–',
+        `${fmt(t.baton.fired)} / ${fmt(t.timers)}`,
+      ],
+      ['timers: Baton fired per second', fmt(one?.baton.firedPerSecond), fmt(t.baton.firedPerSecond)],
+      [
+        'timers: raw BullMQ lateness p50 / p99 / max (the limit)',
+        late(one?.limit.lateness),
+        late(t.limit.lateness),
+      ],
+      [
+        `timers, light pass: Baton / raw BullMQ lateness p99 (${fmt(t.light.ratePerSecond)}/s)`,
+        one
+          ? `${fmt(one.light.baton.lateness.p99, ' ms')} / ${fmt(one.light.limit.lateness.p99, ' ms')}`
+          : '–',
+        `${fmt(t.light.baton.lateness.p99, ' ms')} / ${fmt(t.light.limit.lateness.p99, ' ms')}`,
+      ],
+      ['timers: CPU ms per timer (Baton)', cpuCell(one?.baton.cpuMsPerTimer), cpuCell(t.baton.cpuMsPerTimer)],
+    );
+  }
+  out.push(table(['figure', 'one Redis', 'Redis Cluster, 3 masters'], rows), '');
+  return out;
+}
+
 function profileSection(name, profile) {
   const lines = [`### ${name}`, ''];
   for (const [process, summary] of Object.entries(profile)) {
@@ -279,6 +339,15 @@ export async function renderMarkdown(results) {
       'Do not edit this page by hand: change bench/ (the analysis lives in bench/ANALYSIS.md) and run `npm run bench`.',
     '',
   );
+  if (results.kept)
+    out.push(
+      `This run measured ${Object.keys(parts)
+        .filter((name) => !results.kept.parts.includes(name))
+        .join(
+          ', ',
+        )} only: ${results.kept.parts.join(', ')} are from the run of ${results.kept.from.slice(0, 16).replace('T', ' ')} UTC.`,
+      '',
+    );
   out.push('## Machine', '');
   out.push(
     table(
@@ -739,6 +808,7 @@ export async function renderMarkdown(results) {
       out.push(profileSection('Reads (GET a deliverable, 32 connections)', parts.profile.reads), '');
     if (parts.profile.jobs) out.push(profileSection('Probes end to end', parts.profile.jobs), '');
   }
+  if (results.cluster) out.push(...clusterSection(parts, results.cluster));
   const analysis = await readFile(new URL('../ANALYSIS.md', import.meta.url), 'utf8').catch(() => null);
   if (analysis && config.mode === 'full') out.push(analysis.trim(), '');
   out.push('## Running it', '');
@@ -746,7 +816,8 @@ export async function renderMarkdown(results) {
     '```sh\nnpm run bench              # full run, under 10 minutes on 2 cores: writes docs/BENCHMARKS.md and docs/benchmarks.json\n' +
       'npm run bench:smoke        # every part at a tiny scale, no timing assertions, output in a temporary folder (CI)\n' +
       'BENCH_SCALE=0.2 BENCH_TIMER_WINDOW_S=90 npm run bench   # timers: fraction of 100k deliverables / 300k timers, firing window\n' +
-      'npm run bench -- --only commands,reads --out /tmp/b     # some parts only, elsewhere\n```',
+      'npm run bench -- --only commands,reads --out /tmp/b     # some parts only, elsewhere\n' +
+      'npm run bench -- --only commands,timers --no-cluster    # without the Redis Cluster run\n```',
     '',
     'PostgreSQL and Redis come from DATABASE_URL / REDIS_URL, else 127.0.0.1:5432 and 127.0.0.1:6379, else the embedded default; the run uses a fresh database ' +
       'and a private queue prefix and removes both at the end.',

@@ -10,10 +10,8 @@
 // lateness below Baton's capacity.
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { createDeliverable, createService, expectStatus } from '../lib/http.mjs';
 import { backendsOf, CpuMeter, startScript } from '../lib/proc.mjs';
-import { deleteKeys } from '../lib/services.mjs';
 import { log, now, round, sleep, summarize } from '../lib/util.mjs';
 import { perOperation } from './commands.mjs';
 import { BATON_WORKER_CONCURRENCY } from './jobs.mjs';
@@ -52,8 +50,8 @@ async function queueBytes(redis, prefix, queue, jobIds) {
 }
 
 /** How many jobs per second addBulk takes here, from one throw-away batch. */
-async function addRate(redisUrl, prefix) {
-  const queue = new Queue('calibrate', { connection: { url: redisUrl }, prefix });
+async function addRate(target, prefix) {
+  const queue = new Queue('calibrate', { connection: target.connection(), prefix });
   const t0 = now();
   await queue.addBulk(
     Array.from({ length: PAGE }, () => ({
@@ -75,18 +73,17 @@ function lateness(values) {
 
 /** Raw BullMQ: `count` delayed jobs due evenly over `windowMs`, a no-op Worker, lateness from processedOn. */
 async function rawPass(ctx, { count, windowMs, drainMs, measureMemory, redis, fireOptions, rate }) {
-  const { services } = ctx;
   const prefix = `${ctx.prefix}_rawtimers`;
   const worker = await startScript('raw BullMQ timer worker', 'bullmq-noop-worker.mjs', {
-    REDIS_URL: services.redisUrl,
+    ...ctx.redis.workerEnv,
     PREFIX: prefix,
     QUEUE: 'raw-timers',
     CONCURRENCY: String(BATON_WORKER_CONCURRENCY),
   });
-  const queue = new Queue('raw-timers', { connection: { url: services.redisUrl }, prefix });
+  const queue = new Queue('raw-timers', { connection: ctx.redis.connection(), prefix });
   const spacing = windowMs / count;
   const ids = Array.from({ length: count }, () => randomUUID());
-  const memoryBefore = await usedMemory(redis);
+  const memoryBefore = measureMemory ? await usedMemory(redis) : 0;
   const start = Date.now() + 2000 + (count / rate) * 1000 * 2;
   let publishedLate = 0;
   const t0 = now();
@@ -113,7 +110,7 @@ async function rawPass(ctx, { count, windowMs, drainMs, measureMemory, redis, fi
       }
     : null;
   while (Date.now() < start) await sleep(100);
-  const meter = await new CpuMeter({ worker: worker.pid, redis: ctx.redisPid }).start();
+  const meter = await new CpuMeter({ worker: worker.pid, redis: ctx.redis.pid }).start();
   ctx.sampler.phase = 'raw-timers';
   const deadline = start + windowMs + drainMs;
   while ((await queue.getJobCountByTypes('completed')) < count && Date.now() < deadline) await sleep(250);
@@ -133,7 +130,7 @@ async function rawPass(ctx, { count, windowMs, drainMs, measureMemory, redis, fi
   }
   await queue.close();
   await worker.stop();
-  await deleteKeys(services.redisUrl, prefix);
+  await ctx.redis.deleteKeys(prefix);
   return {
     lateness: lateness(late),
     fired: late.length,
@@ -150,7 +147,7 @@ async function rawPass(ctx, { count, windowMs, drainMs, measureMemory, redis, fi
  * over `windowMs`, their outbox rows (published) and their delayed jobs through Baton's publishRows.
  */
 async function batonPass(ctx, { service, template, befores, limit, windowMs, drainMs, leadMs, storage }) {
-  const { sql, services } = ctx;
+  const { sql } = ctx;
   const { Queues, publishRows } = await import('../../dist/libs/queues/src/index.js');
   const redis = storage?.redis;
   // timers.created_at tells this pass's rows apart (a time in the past no command writes).
@@ -179,7 +176,7 @@ async function batonPass(ctx, { service, template, befores, limit, windowMs, dra
   const rowsSeconds = (now() - t0) / 1000;
   const pgAfter = storage ? await tableBytes(sql) : null;
   const memoryBefore = redis ? await usedMemory(redis) : 0;
-  const queues = new Queues({ connection: { url: services.redisUrl } }, ctx.prefix);
+  const queues = new Queues({ connection: ctx.redis.connection() }, ctx.prefix);
   const ids = [];
   let publishedLate = 0;
   const t1 = now();
@@ -228,7 +225,7 @@ async function batonPass(ctx, { service, template, befores, limit, windowMs, dra
   const meter = await new CpuMeter({
     worker: ctx.worker.pid,
     postgres: backendsOf(sql, ctx.db.name, 'baton'),
-    redis: ctx.redisPid,
+    redis: ctx.redis.pid,
   }).start();
   ctx.sampler.phase = 'timers';
   const deadline = start + windowMs + drainMs;
@@ -257,15 +254,17 @@ async function batonPass(ctx, { service, template, befores, limit, windowMs, dra
 }
 
 export async function runTimers(ctx) {
-  const { config, sql, services } = ctx;
+  const { config, sql } = ctx;
   const deliverables = Math.max(10, Math.round(100_000 * config.scale));
   const timerCount = deliverables * 3;
   const windowMs = config.timerWindowS * 1000;
   const drainMs = config.timerDrainS * 1000;
-  const redis = new Redis(services.redisUrl, { maxRetriesPerRequest: 3 });
+  // Memory per timer is read on the single Redis only: a cluster client's INFO answers from any node.
+  const redis = ctx.redis.mode === 'standalone' ? ctx.redis.client({ maxRetriesPerRequest: 3 }) : null;
+  const reader = redis ?? ctx.redis.client({ maxRetriesPerRequest: 3 });
   const { JOB_OPTIONS } = await import('../../dist/libs/queues/src/index.js');
   const fireOptions = JOB_OPTIONS['fire-timer'];
-  const rate = await addRate(services.redisUrl, `${ctx.prefix}_calibrate`);
+  const rate = await addRate(ctx.redis, `${ctx.prefix}_calibrate`);
   log(
     `timers: ${deliverables} deliverables, ${timerCount} timers over ${config.timerWindowS} s (${round(timerCount / config.timerWindowS)} per second)`,
   );
@@ -333,8 +332,8 @@ export async function runTimers(ctx) {
     count: timerCount,
     windowMs,
     drainMs,
-    measureMemory: true,
-    redis,
+    measureMemory: redis !== null,
+    redis: reader,
     fireOptions,
     rate,
   });
@@ -364,7 +363,7 @@ export async function runTimers(ctx) {
     windowMs: lightWindowMs,
     drainMs,
     measureMemory: false,
-    redis,
+    redis: reader,
     fireOptions,
     rate,
   });
@@ -380,7 +379,7 @@ export async function runTimers(ctx) {
   log(
     `timers light pass (${config.timerLightRate}/s): p99 Baton ${round(batonLight.lateness.p99)} ms, raw ${round(rawLight.lateness.p99)} ms`,
   );
-  redis.disconnect();
+  reader.disconnect();
 
   const perDeliverable =
     ['deliverables', 'deliverable_criteria', 'audit_events'].reduce(

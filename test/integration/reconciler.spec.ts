@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { emailJob, eventJob, outboxJob, timerJob } from '@baton/commands';
 import { loadConfig } from '@baton/config';
+import { RedisClients } from '@baton/core';
 import { Database } from '@baton/persistence';
 import { JobName, publishRows, Queues } from '@baton/queues';
 import { FinishedJobs, Housekeeping, Reconciler } from '@baton/worker';
@@ -37,11 +38,12 @@ describeRedis('reconciliation after Redis lost its jobs', () => {
     queues = new Queues(queueConnection(backend), `baton_reconcile_${randomBytes(4).toString('hex')}`, {
       installationId: await db.installationId(),
     });
-    reconciler = new Reconciler(db, queues, loadConfig({}), backend);
+    reconciler = new Reconciler(db, queues, loadConfig({}), new RedisClients(backend));
   });
 
   afterAll(async () => {
     await loseEverything();
+    await reconciler.onApplicationShutdown();
     await queues.close();
     await db.close();
     await scratch.drop();

@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { RateLimiter, RedisBuckets } from '@baton/api';
 
 const url = process.env.BATON_TEST_REDIS_URL;
@@ -9,8 +10,13 @@ const prefix = `${process.env.BATON_TEST_QUEUE_PREFIX}:rate-${randomBytes(3).toS
 const opened: RedisBuckets[] = [];
 
 function buckets(rate: number, burst: number, redisUrl = url!, away: Error[] = []): RedisBuckets {
-  const made = new RedisBuckets(redisUrl, prefix, rate, burst, new RateLimiter(rate, burst), (error) =>
-    away.push(error),
+  const made = new RedisBuckets(
+    (options) => new Redis(redisUrl, options),
+    prefix,
+    rate,
+    burst,
+    new RateLimiter(rate, burst),
+    (error) => away.push(error),
   );
   opened.push(made);
   return made;

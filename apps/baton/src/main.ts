@@ -16,6 +16,7 @@ log(`Data folder: ${config.dataDir}`);
 const infrastructure = startInfrastructureInWorker({
   databaseUrl: config.databaseUrl,
   redisUrl: config.redisUrl,
+  redisTopology: config.redisTopology,
   dataDir: config.dataDir,
   log,
   debug: log.debug,

@@ -43,6 +43,21 @@ const commaList = z.string().transform((text) =>
     .filter((part) => part.length > 0),
 );
 
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 address. */
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):\d{1,5}$/, 'expected host:port, e.g. 10.0.0.5:26379')
+  .transform((text) => {
+    const at = text.lastIndexOf(':');
+    return { host: text.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(text.slice(at + 1)) };
+  })
+  .refine((address) => address.port > 0 && address.port < 65536, 'the port must be 1 to 65535');
+
+/** One Redis URL, or several (a Redis Cluster's seed nodes) separated by commas. */
+const redisUrls = commaList.pipe(
+  z.array(z.url({ protocol: /^rediss?$/, error: 'expected redis:// or rediss:// URLs' })).min(1),
+);
+
 /**
  * An Ed25519 private key as PKCS#8 PEM (`openssl genpkey -algorithm ed25519`). A variable written on one
  * line with `\n` for its line breaks is read as well.
@@ -77,7 +92,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  /** One redis:// or rediss:// URL; for BATON_REDIS_MODE=cluster, one or more seed nodes, comma-separated. */
+  REDIS_URL: z.preprocess(emptyAsUndefined, redisUrls.optional()),
   BATON_DATA_DIR: z.string().min(1).default('./.baton'),
   BATON_ADMIN_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16).max(200).optional()),
   BATON_QUEUE_PREFIX: z.preprocess(
@@ -86,6 +102,24 @@ export const configSchema = z.object({
       .string()
       .max(100)
       .regex(/^[A-Za-z0-9_{}.-]+$/, 'letters, digits, _ . - and {} (Redis Cluster hash tags) only')
+      .optional(),
+  ),
+  BATON_REDIS_MODE: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['standalone', 'cluster', 'sentinel']).default('standalone'),
+  ),
+  BATON_REDIS_SENTINELS: z.preprocess(
+    emptyAsUndefined,
+    commaList
+      .pipe(z.array(hostPort).min(1, 'expected host:port of one or more Sentinels, comma-separated'))
+      .optional(),
+  ),
+  BATON_REDIS_SENTINEL_NAME: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_.-]+$/, "the master's name as the Sentinels know it (sentinel monitor <name> ...)")
       .optional(),
   ),
   BATON_OUTBOUND_DENY: z.preprocess((value) => value ?? DEFAULT_OUTBOUND_DENY, cidrList),
@@ -183,11 +217,61 @@ export const configSchema = z.object({
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 export const checkedConfigSchema = configSchema.superRefine((raw, context) => {
+  const problem = (path: string, message: string): void =>
+    context.addIssue({ code: 'custom', path: [path], message });
+  checkRedisTopology(raw, problem);
   if (raw.BATON_OIDC_ISSUER) return;
   for (const name of ['BATON_OIDC_JWKS_URL', 'BATON_OIDC_AUDIENCE', 'BATON_OIDC_CLIENT_ID'] as const) {
-    if (raw[name] !== undefined)
-      context.addIssue({ code: 'custom', path: [name], message: 'needs BATON_OIDC_ISSUER' });
+    if (raw[name] !== undefined) problem(name, 'needs BATON_OIDC_ISSUER');
   }
 });
+
+/**
+ * What BATON_REDIS_MODE needs of the other Redis variables. Cluster and Sentinel name their servers: the
+ * queues never fall back to a local Redis or to BullMQ's PostgreSQL backend there.
+ */
+function checkRedisTopology(
+  raw: z.infer<typeof configSchema>,
+  problem: (path: string, message: string) => void,
+): void {
+  const mode = raw.BATON_REDIS_MODE;
+  const urls = raw.REDIS_URL ?? [];
+  if (mode !== 'cluster' && urls.length > 1)
+    problem('REDIS_URL', 'several URLs are the seed nodes of a Redis Cluster: set BATON_REDIS_MODE=cluster');
+  if (mode !== 'sentinel') {
+    for (const name of ['BATON_REDIS_SENTINELS', 'BATON_REDIS_SENTINEL_NAME'] as const) {
+      if (raw[name] !== undefined) problem(name, 'needs BATON_REDIS_MODE=sentinel');
+    }
+  }
+  switch (mode) {
+    case 'standalone':
+      return;
+    case 'cluster':
+      if (urls.length === 0)
+        problem(
+          'REDIS_URL',
+          'BATON_REDIS_MODE=cluster needs REDIS_URL naming one or more seed nodes (redis://host:port, comma-separated); the queues cannot run on PostgreSQL or a local Redis in cluster mode',
+        );
+      for (const url of urls) {
+        if (!['', '/', '/0'].includes(new URL(url).pathname))
+          problem(
+            'REDIS_URL',
+            `a Redis Cluster has database 0 only: drop the ${new URL(url).pathname} from ${url}`,
+          );
+      }
+      return;
+    case 'sentinel':
+      if (raw.BATON_REDIS_SENTINELS === undefined)
+        problem('BATON_REDIS_SENTINELS', 'BATON_REDIS_MODE=sentinel needs the Sentinels: host:port,...');
+      if (raw.BATON_REDIS_SENTINEL_NAME === undefined)
+        problem('BATON_REDIS_SENTINEL_NAME', "BATON_REDIS_MODE=sentinel needs the master's name");
+      if (urls.length > 1)
+        problem(
+          'REDIS_URL',
+          'in sentinel mode REDIS_URL is one URL (credentials, /N and TLS of the master), if any',
+        );
+      return;
+  }
+}
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { ConfigError, defaultQueuePrefix, loadConfig } from './config.js';
+import { clusterSafePrefix, ConfigError, defaultQueuePrefix, loadConfig } from './config.js';
 
 /** What loadConfig says is wrong with `env`, one problem a line; empty when it takes it. */
 function problems(env: Record<string, string>): string {
@@ -27,6 +27,70 @@ describe('loadConfig', () => {
     expect(defaultQueuePrefix('0b6f3c5e-2f1a-4c1e-9d7a-1f2e3d4c5b6a')).toBe('baton-0b6f3c5e2f1a');
     expect(loadConfig({ BATON_QUEUE_PREFIX: '{baton}' }).queuePrefix).toBe('{baton}');
     expect(loadConfig({ BATON_QUEUE_PREFIX: '' }).queuePrefix).toBeUndefined();
+  });
+
+  it('reads a single Redis, a Redis Cluster (seed nodes, prefix in a hash tag) and Sentinel', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379/2',
+      redisTopology: null,
+    });
+    const cluster = loadConfig({
+      BATON_REDIS_MODE: 'cluster',
+      REDIS_URL: 'redis://127.0.0.1:7001, redis://127.0.0.1:7002',
+    });
+    expect(cluster.redisTopology).toEqual({
+      mode: 'cluster',
+      nodes: ['redis://127.0.0.1:7001', 'redis://127.0.0.1:7002'],
+    });
+    expect(cluster.redisUrl).toBe('redis://127.0.0.1:7001');
+    expect(clusterSafePrefix('baton-0b6f3c5e2f1a', cluster.redisTopology)).toBe('{baton-0b6f3c5e2f1a}');
+    expect(clusterSafePrefix('{baton}', cluster.redisTopology)).toBe('{baton}');
+    expect(clusterSafePrefix('acme{baton}', cluster.redisTopology)).toBe('acme{baton}');
+    // An empty tag is no tag: Redis hashes the whole key.
+    expect(clusterSafePrefix('a{}b', cluster.redisTopology)).toBe('{a{}b}');
+    expect(clusterSafePrefix('baton-0b6f3c5e2f1a', null)).toBe('baton-0b6f3c5e2f1a');
+    expect(
+      loadConfig({
+        BATON_REDIS_MODE: 'sentinel',
+        BATON_REDIS_SENTINELS: '10.0.0.5:26379,[fd00::7]:26380, sentinel-c:26379',
+        BATON_REDIS_SENTINEL_NAME: 'baton-master',
+      }).redisTopology,
+    ).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: '10.0.0.5', port: 26379 },
+        { host: 'fd00::7', port: 26380 },
+        { host: 'sentinel-c', port: 26379 },
+      ],
+      name: 'baton-master',
+    });
+  });
+
+  it('refuses Redis settings that do not go together, saying what is missing', () => {
+    expect(problems({ REDIS_URL: 'redis://a:7001,redis://b:7002' })).toMatch(
+      /REDIS_URL: several URLs are the seed nodes of a Redis Cluster: set BATON_REDIS_MODE=cluster/,
+    );
+    expect(problems({ BATON_REDIS_MODE: 'cluster' })).toMatch(
+      /REDIS_URL: BATON_REDIS_MODE=cluster needs REDIS_URL naming one or more seed nodes.*cannot run on PostgreSQL/,
+    );
+    expect(problems({ BATON_REDIS_MODE: 'cluster', REDIS_URL: 'redis://a:7001/3' })).toMatch(
+      /database 0 only/,
+    );
+    expect(problems({ BATON_REDIS_MODE: 'cluster', REDIS_URL: 'http://a:7001' })).toMatch(/REDIS_URL/);
+    expect(problems({ BATON_REDIS_MODE: 'sentinel' }).split('\n')).toEqual([
+      'BATON_REDIS_SENTINELS: BATON_REDIS_MODE=sentinel needs the Sentinels: host:port,...',
+      "BATON_REDIS_SENTINEL_NAME: BATON_REDIS_MODE=sentinel needs the master's name",
+    ]);
+    expect(
+      problems({ BATON_REDIS_SENTINELS: 'a:26379', BATON_REDIS_SENTINEL_NAME: 'm' }).split('\n'),
+    ).toEqual([
+      'BATON_REDIS_SENTINELS: needs BATON_REDIS_MODE=sentinel',
+      'BATON_REDIS_SENTINEL_NAME: needs BATON_REDIS_MODE=sentinel',
+    ]);
+    expect(
+      problems({ BATON_REDIS_MODE: 'sentinel', BATON_REDIS_SENTINELS: 'a', BATON_REDIS_SENTINEL_NAME: 'm' }),
+    ).toMatch(/BATON_REDIS_SENTINELS.0: expected host:port/);
+    expect(problems({ BATON_REDIS_MODE: 'replicas' })).toMatch(/BATON_REDIS_MODE/);
   });
 
   it('reads which proxies to believe for the client address', () => {

@@ -6,8 +6,13 @@ export interface BatonConfig {
   host: string;
   /** Unset: the embedded default starts a PostgreSQL in `dataDir`. */
   databaseUrl: string | undefined;
-  /** Unset: 127.0.0.1:6379 if it answers, else a redis-server in `dataDir`, else BullMQ's PostgreSQL backend. */
+  /**
+   * Unset: 127.0.0.1:6379 if it answers, else a redis-server in `dataDir`, else BullMQ's PostgreSQL backend.
+   * With a cluster, its first seed node; with Sentinel, the master's credentials, `/N` and TLS (host unused).
+   */
   redisUrl: string | undefined;
+  /** Redis beyond a single server (BATON_REDIS_MODE); null: one Redis at `redisUrl`. */
+  redisTopology: RedisTopology | null;
   dataDir: string;
   adminToken: string | undefined;
   /** BullMQ's key prefix; unset: `baton-` and this installation's id (see `defaultQueuePrefix`). */
@@ -64,6 +69,25 @@ export interface BatonConfig {
   oidc: OidcConfig | null;
 }
 
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** How a Redis that is more than one server is reached: a cluster through its seed nodes, or Sentinel. */
+export type RedisTopology =
+  | {
+      mode: 'cluster';
+      /** REDIS_URL's seed nodes (redis:// URLs): any one that answers tells the client the rest. */
+      nodes: string[];
+    }
+  | {
+      mode: 'sentinel';
+      sentinels: HostPort[];
+      /** The master's name as the Sentinels know it. */
+      name: string;
+    };
+
 export interface OidcConfig {
   /** Must equal the tokens' `iss`; its discovery document names the JWKS unless `jwksUrl` is set. */
   issuer: string;
@@ -91,6 +115,25 @@ export function defaultQueuePrefix(installationId: string): string {
   return `baton-${installationId.replace(/-/g, '').slice(0, 12)}`;
 }
 
+/**
+ * The queue prefix to use on `topology`. On a Redis Cluster every key of a queue must hash to one slot
+ * (BullMQ's scripts touch several keys at once): a prefix without a hash tag is wrapped in one, `baton-x`
+ * becoming `{baton-x}`, so every key Baton writes (all queues, the reconciler's sentinel key, rate limits)
+ * lives in that prefix's slot. Elsewhere the prefix is used as it is.
+ */
+export function clusterSafePrefix(prefix: string, topology: RedisTopology | null): string {
+  if (topology?.mode !== 'cluster' || hasHashTag(prefix)) return prefix;
+  return `{${prefix}}`;
+}
+
+/** Whether Redis Cluster hashes keys starting with `prefix` by a tag in it: a non-empty `{...}`, the first one. */
+export function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  if (open < 0) return false;
+  const close = prefix.indexOf('}', open + 1);
+  return close > open + 1;
+}
+
 /** Reads and validates the environment once, at start. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): BatonConfig {
   const parsed = checkedConfigSchema.safeParse(env);
@@ -102,7 +145,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: raw.PORT,
     host: raw.HOST,
     databaseUrl: raw.DATABASE_URL,
-    redisUrl: raw.REDIS_URL,
+    redisUrl: raw.REDIS_URL?.[0],
+    redisTopology:
+      raw.BATON_REDIS_MODE === 'cluster'
+        ? { mode: 'cluster', nodes: raw.REDIS_URL ?? [] }
+        : raw.BATON_REDIS_MODE === 'sentinel'
+          ? {
+              mode: 'sentinel',
+              sentinels: raw.BATON_REDIS_SENTINELS ?? [],
+              name: raw.BATON_REDIS_SENTINEL_NAME ?? '',
+            }
+          : null,
     dataDir: resolve(raw.BATON_DATA_DIR),
     adminToken: raw.BATON_ADMIN_TOKEN,
     queuePrefix: raw.BATON_QUEUE_PREFIX,

@@ -1,2 +1,12 @@
-export { loadConfig, ConfigError, defaultQueuePrefix, type BatonConfig, type OidcConfig } from './config.js';
+export {
+  clusterSafePrefix,
+  ConfigError,
+  defaultQueuePrefix,
+  hasHashTag,
+  loadConfig,
+  type BatonConfig,
+  type HostPort,
+  type OidcConfig,
+  type RedisTopology,
+} from './config.js';
 export { CONFIG_VARIABLES, DEFAULT_OUTBOUND_DENY } from './config.schema.js';

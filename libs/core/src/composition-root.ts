@@ -4,14 +4,16 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Access, OidcVerifier } from '@baton/access';
 import { HandoverCache, HandoverCommands } from '@baton/commands';
-import { type BatonConfig, defaultQueuePrefix } from '@baton/config';
+import { type BatonConfig, clusterSafePrefix, defaultQueuePrefix } from '@baton/config';
 import { Database } from '@baton/persistence';
 import { JobName, Queues } from '@baton/queues';
 import { startTracing, type Tracing } from '@baton/telemetry';
 import { type Logger } from 'pino';
 import { Metrics } from './metrics.js';
+import { RedisClients } from './redis-clients.js';
 import { warnUnlessNoEviction } from './redis-policy.js';
 import {
+  configuredRedis,
   configureQueueBackend,
   describeDatabase,
   describeQueue,
@@ -30,6 +32,8 @@ export interface Runtime {
   db: Database;
   queues: Queues;
   queueBackend: QueueBackend;
+  /** Every Redis client comes from here, when the queues run on Redis; null on BullMQ's PostgreSQL backend. */
+  redis: RedisClients | null;
   access: Access;
   commands: HandoverCommands;
   /** Restored handovers by deliverable version: what commands commit, what reads find. */
@@ -58,11 +62,11 @@ async function resolveInfrastructure(config: BatonConfig, options: OpenOptions):
   }
   const databaseUrl = config.databaseUrl;
   const local = 'redis://127.0.0.1:6379';
-  const queue: QueueBackend = config.redisUrl
-    ? { backend: 'redis', url: config.redisUrl, origin: 'env' }
-    : (await redisAnswers(local, LOCAL_REDIS_TIMEOUT_MS))
+  const queue: QueueBackend =
+    configuredRedis(config.redisUrl, config.redisTopology) ??
+    ((await redisAnswers(local, LOCAL_REDIS_TIMEOUT_MS))
       ? { backend: 'redis', url: local, origin: 'local' }
-      : { backend: 'postgres', databaseUrl };
+      : { backend: 'postgres', databaseUrl });
   return { databaseUrl, postgres: 'env', queue, stop: () => Promise.resolve() };
 }
 
@@ -101,6 +105,7 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     throw error;
   });
   let db: Database | undefined;
+  let redis: RedisClients | null = null;
   try {
     db = await Database.connect({
       url: infra.databaseUrl,
@@ -112,10 +117,14 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
     options.log(`${describeDatabase(infra, config.dataDir)}${ran.length > 0 ? applied : ''}`);
     if (ran.length > 0) options.log.debug(`Applied migrations: ${ran.join(', ')}`);
     await configureQueueBackend(infra.queue);
-    if (infra.queue.backend === 'redis') await warnUnlessNoEviction(infra.queue.url, options.log);
+    redis = infra.queue.backend === 'redis' ? new RedisClients(infra.queue) : null;
+    if (redis) await warnUnlessNoEviction(redis, options.log);
     const installationId = await db.installationId();
-    const prefix = config.queuePrefix ?? defaultQueuePrefix(installationId);
-    const queues = new Queues(queueConnection(infra.queue), prefix, {
+    const prefix = clusterSafePrefix(
+      config.queuePrefix ?? defaultQueuePrefix(installationId),
+      config.redisTopology,
+    );
+    const queues = new Queues(redis ? redis.queueConnection() : queueConnection(infra.queue), prefix, {
       installationId,
       jobOptions: {
         [JobName.DeliverWebhook]: {
@@ -144,14 +153,17 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       cache: handovers,
     });
     // Which Redis and prefix: two installations on one Redis must not share a prefix (each takes its own jobs).
-    const named = `prefix "${prefix}" ${config.queuePrefix ? '(BATON_QUEUE_PREFIX)' : `(installation ${installationId})`}`;
+    const wrapped = prefix !== (config.queuePrefix ?? defaultQueuePrefix(installationId));
+    const named = `prefix "${prefix}" ${config.queuePrefix ? '(BATON_QUEUE_PREFIX' : `(installation ${installationId}`}${wrapped ? ', in a hash tag for Redis Cluster)' : ')'}`;
     options.log(`${describeQueue(infra.queue, config.dataDir)}, ${named}`);
     const opened = db;
+    const clients = redis;
     return {
       config,
       db: opened,
       queues,
       queueBackend: infra.queue,
+      redis: clients,
       access,
       commands,
       handovers,
@@ -160,12 +172,14 @@ export async function openRuntime(config: BatonConfig, options: OpenOptions): Pr
       close: async () => {
         await access.close();
         await queues.close();
+        await clients?.close();
         await opened.close();
         await infra.stop();
         await tracing?.shutdown();
       },
     };
   } catch (error) {
+    await redis?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     await infra.stop().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);

@@ -3,7 +3,7 @@ import { Access } from '@baton/access';
 import { HandoverCache, HandoverCommands } from '@baton/commands';
 import { Database } from '@baton/persistence';
 import { Queues } from '@baton/queues';
-import { BATON_CONFIG, QUEUE_BACKEND } from './tokens.js';
+import { BATON_CONFIG, QUEUE_BACKEND, REDIS_CLIENTS } from './tokens.js';
 import { Metrics } from './metrics.js';
 import { LoggingModule } from './logger.js';
 import { type Runtime } from './composition-root.js';
@@ -21,6 +21,8 @@ export class CoreModule {
       { provide: HandoverCommands, useValue: runtime.commands },
       { provide: HandoverCache, useValue: runtime.handovers },
       { provide: Metrics, useValue: runtime.metrics },
+      // Absent on BullMQ's PostgreSQL backend: its users take it as @Optional().
+      ...(runtime.redis ? [{ provide: REDIS_CLIENTS, useValue: runtime.redis }] : []),
     ];
     return {
       module: CoreModule,

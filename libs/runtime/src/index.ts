@@ -1,4 +1,5 @@
 export {
+  configuredRedis,
   describeDatabase,
   describeQueue,
   LOCAL_REDIS_TIMEOUT_MS,
@@ -9,3 +10,4 @@ export { configureQueueBackend, queueConnection, QUEUE_SCHEMA } from './queue-ba
 export { findFreePort, listeningAt, redisAnswers, redactUrl } from './network.util.js';
 export { startLog, type StartLog } from './start-log.js';
 export { startInfrastructureInWorker } from './infrastructure.thread.js';
+export { reconnectOnReadOnly, redisReach, type RedisBackend, type RedisReach } from './redis-topology.js';

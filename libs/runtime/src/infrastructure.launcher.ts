@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { RedisTopology } from '@baton/config';
 import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.launcher.js';
 import type { Infrastructure, InfrastructureOptions, QueueBackend } from './infrastructure.types.js';
 import { redactUrl, redisAnswers } from './network.util.js';
@@ -49,7 +50,8 @@ async function resolveRedis(
   options: InfrastructureOptions,
   dataDir: string,
 ): Promise<{ queue: QueueBackend; server?: SpawnedRedisServer } | undefined> {
-  if (options.redisUrl) return { queue: { backend: 'redis', url: options.redisUrl, origin: 'env' } };
+  const configured = configuredRedis(options.redisUrl, options.redisTopology);
+  if (configured) return { queue: configured };
   const localUrl = options.localRedisUrl ?? LOCAL_REDIS_URL;
   if (await redisAnswers(localUrl, LOCAL_REDIS_TIMEOUT_MS)) {
     return { queue: { backend: 'redis', url: localUrl, origin: 'local' } };
@@ -59,6 +61,15 @@ async function resolveRedis(
   if (!executable) return undefined;
   const server = await spawnRedisServer({ dataDir, log: options.log, executable });
   return { queue: { backend: 'redis', url: server.url, origin: 'spawned' }, server };
+}
+
+/** The Redis that REDIS_URL and BATON_REDIS_MODE name, if they name one: used as it is. */
+export function configuredRedis(
+  url: string | undefined,
+  topology: RedisTopology | null | undefined,
+): QueueBackend | undefined {
+  if (topology) return { backend: 'redis', url: url ?? '', origin: 'env', topology };
+  return url ? { backend: 'redis', url, origin: 'env' } : undefined;
 }
 
 /** Which database, for the start-up lines. */
@@ -76,6 +87,16 @@ export function describeDatabase(
 export function describeQueue(queue: QueueBackend, dataDir: string): string {
   if (queue.backend === 'postgres') {
     return 'Queues: BullMQ PostgreSQL backend (no REDIS_URL, no Redis on 127.0.0.1:6379, no redis-server on PATH)';
+  }
+  switch (queue.topology?.mode) {
+    case 'cluster':
+      return `Queues: Redis Cluster through ${queue.topology.nodes.map(redactUrl).join(', ')} (REDIS_URL, BATON_REDIS_MODE=cluster)`;
+    case 'sentinel': {
+      const sentinels = queue.topology.sentinels.map(({ host, port }) => `${host}:${port}`).join(', ');
+      return `Queues: Redis master "${queue.topology.name}" through the Sentinels ${sentinels} (BATON_REDIS_MODE=sentinel)`;
+    }
+    case undefined:
+      break;
   }
   switch (queue.origin) {
     case 'env':

@@ -1,10 +1,18 @@
+import type { RedisTopology } from '@baton/config';
+
 /** Where BullMQ keeps its queues. */
 export type QueueBackend =
   | {
       backend: 'redis';
+      /**
+       * The Redis; with a cluster, its first seed node; with Sentinel, the master's credentials, `/N` and TLS
+       * (its host is not used), or '' for none.
+       */
       url: string;
       /** env: REDIS_URL; local: a Redis answering on 127.0.0.1:6379; spawned: our own redis-server. */
       origin: 'env' | 'local' | 'spawned';
+      /** A Redis Cluster or a master behind Sentinel (BATON_REDIS_MODE); unset: one Redis at `url`. */
+      topology?: RedisTopology;
     }
   | {
       /** BullMQ's PostgreSQL backend, in schema `bullmq` of the application's database. */
@@ -29,6 +37,8 @@ export interface InfrastructureOptions {
   databaseUrl?: string;
   /** Use this Redis as is; unset: a local Redis, else a spawned redis-server, else BullMQ's PostgreSQL backend. */
   redisUrl?: string;
+  /** A Redis Cluster or Sentinel (BATON_REDIS_MODE): used as configured, never a local or spawned Redis. */
+  redisTopology?: RedisTopology | null;
   dataDir: string;
   /** What needs attention (a first initdb, a stale server stopped, a restart attempt). */
   log: (line: string) => void;

@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'bullmq';
 import type { QueueBackend } from './infrastructure.types.js';
+import { type RedisBackend, redisReach } from './redis-topology.js';
 
 // BullMQ is loaded when the backend is configured, not with this library: `npm start` imports the
 // launchers first and starts PostgreSQL before it loads the rest.
@@ -19,9 +20,7 @@ const POSTGRES_POOL_SIZE = 5;
 export function queueConnection(queue: QueueBackend): { connection: ConnectionOptions } {
   switch (queue.backend) {
     case 'redis':
-      // ioredis parses the URL (auth, TLS for rediss://, /N database); BullMQ sets
-      // maxRetriesPerRequest: null on the connections that block.
-      return { connection: { url: queue.url } };
+      return redisConnection(queue);
     case 'postgres':
       if (!bullmq || (bullmq.getDefaultBackendFactory() as unknown) !== bullmq.createPostgresBackend) {
         throw new Error('Call configureQueueBackend() before creating queues on the PostgreSQL backend');
@@ -35,6 +34,22 @@ export function queueConnection(queue: QueueBackend): { connection: ConnectionOp
           application_name: 'baton-queue',
         },
       };
+  }
+}
+
+function redisConnection(queue: RedisBackend): { connection: ConnectionOptions } {
+  const reach = redisReach(queue);
+  switch (reach.mode) {
+    case 'standalone':
+      // ioredis parses the URL (auth, TLS for rediss://, /N database); BullMQ sets
+      // maxRetriesPerRequest: null on the connections that block.
+      return { connection: { url: queue.url } };
+    case 'sentinel':
+      // BullMQ makes each connection from these options, so each asks the Sentinels for the master.
+      // (ioredis' options type and BullMQ's own spelling of it differ in detail, not in meaning.)
+      return { connection: reach.options as ConnectionOptions };
+    case 'cluster':
+      throw new Error('A Redis Cluster connection is an ioredis Cluster client: take it from RedisClients');
   }
 }
 

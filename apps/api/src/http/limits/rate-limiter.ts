@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ExpiringSet } from '@baton/access';
 import { type BatonConfig } from '@baton/config';
-import { BATON_CONFIG, QUEUE_BACKEND, type QueueBackend } from '@baton/core';
+import { BATON_CONFIG, REDIS_CLIENTS, RedisClients } from '@baton/core';
 import { Queues } from '@baton/queues';
 import { RedisBuckets } from './redis-buckets.js';
 
@@ -62,15 +62,16 @@ export class RateLimit implements OnApplicationShutdown {
 
   constructor(
     @Inject(BATON_CONFIG) config: BatonConfig,
-    @Optional() @Inject(QUEUE_BACKEND) backend?: QueueBackend,
+    @Optional() @Inject(REDIS_CLIENTS) clients?: RedisClients,
     @Optional() queues?: Queues,
   ) {
     const { perSecond, burst } = config.rateLimit;
     this.local = new RateLimiter(perSecond, burst);
     this.shared =
-      backend?.backend === 'redis' && queues
+      clients && queues
         ? new RedisBuckets(
-            backend.url,
+            (options) => clients.create('baton-rate-limit', options),
+            // In the queues' prefix: on a cluster, in their hash tag's slot (the script has one key anyway).
             `${queues.prefix}:baton:rate:`,
             perSecond,
             burst,

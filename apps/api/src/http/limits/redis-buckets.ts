@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 
 /**
  * A token bucket in one Redis hash, refilled by Redis's own clock (every api process agrees on the time) and
@@ -27,7 +27,9 @@ const ANSWER_WITHIN_MS = 250;
 /** After a failure, requests are counted in this process for this long before Redis is asked again. */
 const AWAY_FOR_MS = 5000;
 
-type WithTake = Redis & { batonTakeToken(key: string, rate: number, burst: number): Promise<number> };
+type WithTake = (Redis | Cluster) & {
+  batonTakeToken(key: string, rate: number, burst: number): Promise<number>;
+};
 
 /**
  * Rate-limit buckets shared by every api process through Redis: N replicas allow the configured rate, not N
@@ -39,7 +41,8 @@ export class RedisBuckets {
   private awayUntil = 0;
 
   constructor(
-    url: string,
+    /** Makes the client, with these options, for the Redis the queues use (RedisClients.create). */
+    connect: (options: RedisOptions) => Redis | Cluster,
     private readonly keyPrefix: string,
     private readonly rate: number,
     private readonly burst: number,
@@ -47,12 +50,11 @@ export class RedisBuckets {
     private readonly local: { take(caller: string): number },
     private readonly away: (error: Error) => void,
   ) {
-    this.redis = new Redis(url, {
+    this.redis = connect({
       // A call made while (re)connecting waits for the connection, bounded by ANSWER_WITHIN_MS: past it the
       // local count takes over.
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,
-      connectionName: 'baton-rate-limit',
     }) as WithTake;
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('batonTakeToken', { numberOfKeys: 1, lua: TAKE });
