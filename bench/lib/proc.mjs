@@ -121,7 +121,9 @@ export async function startBaton({ app, env, nodeArgs = [], timeoutMs = 60_000 }
       HOST: '127.0.0.1',
       BATON_DATA_DIR: dataDir,
       BATON_ADMIN_TOKEN: adminToken,
-      BATON_LOG_LEVEL: 'warn',
+      // Baton's default: a JSON line per request and per job, read by the bench as a log collector would.
+      // BENCH_BATON_LOG_LEVEL=warn measures without them.
+      BATON_LOG_LEVEL: process.env.BENCH_BATON_LOG_LEVEL ?? 'log',
       // The bench drives the API far harder than any client: the rate limit is not what is measured.
       BATON_RATE_LIMIT: '100000',
       BATON_RATE_BURST: '100000',
