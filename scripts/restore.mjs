@@ -7,7 +7,8 @@
 // Exit code: 0 restored; 2 refused (the database holds deliverables and --force is missing, Baton is still
 // connected to it, no pg_restore fit for the server).
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   contents,
   openDatabase,
@@ -18,6 +19,8 @@ import {
   tool,
   withClient,
 } from './backup-restore.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 async function main() {
   const args = process.argv.slice(2);
@@ -77,16 +80,32 @@ async function main() {
 
 /**
  * Removes the reconciler's sentinel key of the installation's queue prefix (BATON_QUEUE_PREFIX, else the
- * installation's own), so the workers reconcile: the queues are rebuilt from the restored rows.
+ * installation's own; wrapped in a hash tag on a Redis Cluster), so the workers reconcile: the queues are
+ * rebuilt from the restored rows. The Redis is the one Baton's settings name, on any topology
+ * (BATON_REDIS_MODE: one server, a cluster, the master behind Sentinel), reached as Baton reaches it.
  */
 async function forgetQueues(installation) {
-  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const prefix = process.env.BATON_QUEUE_PREFIX ?? `baton-${installation.replace(/-/g, '').slice(0, 12)}`;
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  const { build, isBuilt } = await import('./build.mjs');
+  const built = (path) => pathToFileURL(join(ROOT, path)).href;
+  if (!(await isBuilt('dist/libs/core/src/redis-clients.js')) && !(await build()))
+    throw new Refusal('The build failed (see above)');
+  const { loadConfig, clusterSafePrefix, defaultQueuePrefix } = await import(
+    built('dist/libs/config/src/index.js')
+  );
+  const { RedisClients } = await import(built('dist/libs/core/src/redis-clients.js'));
+  const config = loadConfig();
+  const url = config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const topology = config.redisTopology;
+  const prefix = clusterSafePrefix(config.queuePrefix ?? defaultQueuePrefix(installation), topology);
+  const redis = new RedisClients({ backend: 'redis', url, origin: 'env', topology }).create('baton-restore', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
+    // Both keys share the prefix, and so its slot on a cluster.
     const removed = await redis.del(`${prefix}:baton:sentinel`, `${prefix}:baton:sentinel:${installation}`);
     return `the workers rebuild the queues of prefix "${prefix}" from it (sentinel ${removed > 0 ? 'removed' : 'already absent'})`;
   } catch {
