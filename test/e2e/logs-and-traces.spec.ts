@@ -17,6 +17,7 @@ import { waitFor } from '../support/handover-flow.js';
 import { ApiClient } from '../support/http-client.js';
 import { Receiver } from '../support/receiver.js';
 import { scratchDatabase } from '../support/scratch-database.js';
+import { jsonLines } from '../support/log-lines.js';
 
 interface OtlpSpan {
   service: string;
@@ -50,20 +51,6 @@ function spansOf(collector: Receiver): OtlpSpan[] {
       },
     ),
   );
-}
-
-/** A process's output as log records: every line must be one JSON object. */
-function records(output: string): Record<string, unknown>[] {
-  return output
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`not a JSON log line: ${line}`);
-      }
-    });
 }
 
 describe('one request id and one trace across the api, the worker and a webhook', () => {
@@ -146,7 +133,7 @@ describe('one request id and one trace across the api, the worker and a webhook'
     expect(delivery).toMatchObject({ status: 'delivered', requestId });
 
     // The api's log: the request's line, with the id. Every line is JSON, from the api's service.
-    const apiLines = records(api.output());
+    const apiLines = jsonLines(api.output());
     expect(apiLines.every((line) => line.service === 'baton-api')).toBe(true);
     expect(apiLines.find((line) => line.requestId === requestId)).toMatchObject({
       level: 'info',
@@ -156,11 +143,11 @@ describe('one request id and one trace across the api, the worker and a webhook'
     });
     // The worker's log: the event's job and the webhook's job, under the same id.
     await waitFor(
-      () => Promise.resolve(records(worker.output()).filter((line) => line.requestId === requestId)),
+      () => Promise.resolve(jsonLines(worker.output()).filter((line) => line.requestId === requestId)),
       (lines) => lines.some((line) => line.msg === 'deliver-webhook delivered'),
       "the worker's lines",
     );
-    const workerLines = records(worker.output());
+    const workerLines = jsonLines(worker.output());
     expect(workerLines.every((line) => line.service === 'baton-worker')).toBe(true);
     const jobs = workerLines.filter((line) => line.requestId === requestId).map((line) => line.msg);
     expect(jobs).toEqual(expect.arrayContaining(['deliver-event fanned out', 'deliver-webhook delivered']));

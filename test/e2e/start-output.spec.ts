@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { redactUrl } from '@baton/runtime';
 import { testEnvironment } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
+import { jsonLines } from '../support/log-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -86,23 +87,9 @@ function expectQuiet(output: string): void {
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Output as JSON log records: every line must be one. */
-function records(output: string): Record<string, unknown>[] {
-  return output
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`not a JSON log line: ${line}`);
-      }
-    });
-}
-
 /** The JSON format's promise at the default level: Baton's own lines only, at info, none a warning. */
 function expectQuietJson(output: string, service: string): string[] {
-  const lines = records(output);
+  const lines = jsonLines(output);
   expect(lines.filter((line) => line.context !== 'Baton' || line.level !== 'info')).toEqual([]);
   expect(lines.every((line) => line.service === service && typeof line.time === 'string')).toBe(true);
   expect(output).not.toMatch(/\x1b\[/); // eslint-disable-line no-control-regex
@@ -210,7 +197,7 @@ describe('start and stop output at the default log level', () => {
   it('shows the route table and Nest start-up at debug, as JSON lines with their class', async () => {
     const services = { ...testEnvironment(), ...env, DATABASE_URL: scratch.url, BATON_DATA_DIR: apiDataDir };
     const api = await start('api', { ...services, HOST: '127.0.0.1', BATON_LOG_LEVEL: 'debug' }, LISTENING);
-    const lines = records(api.output());
+    const lines = jsonLines(api.output());
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 'debug',

@@ -14,10 +14,18 @@ import { type Redis } from 'ioredis';
 import pg from 'pg';
 import { verifyChain } from '@baton/commands';
 import { type ApiClient } from '../support/http-client.js';
-import { ok } from '../support/scene.js';
+import { ok, type SceneOptions } from '../support/scene.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const QUEUES = ['notifications', 'probes', 'timers', 'webhooks'] as const;
+
+/** A scene where only readiness reminders come due (6 s and 10 s before go-live) while a fault lasts. */
+export const REMINDERS_ONLY: SceneOptions = {
+  readinessReminders: ['PT10S', 'PT6S'],
+  elsDuration: 'P1D',
+  elsFollowUpEvery: 'P1D',
+  elsExitSla: 'PT1H',
+};
 
 export const faultPrefix = (): string => `baton_fault_${randomBytes(4).toString('hex')}`;
 

@@ -17,6 +17,7 @@ import {
   setUpScene,
   SlowReceiver,
   waitUntilSettled,
+  REMINDERS_ONLY,
 } from './fault-kit.js';
 import { isCommand, pollHealth, startLoad } from './load.js';
 import { type PrivateRedis, startPrivateRedis } from './private-services.js';
@@ -51,12 +52,7 @@ describe('Redis down for 8 s under load', () => {
         BATON_RECONCILE_INTERVAL_MS: '1000',
       }),
     });
-    scene = await setUpScene(new ApiClient(baton.url, baton.adminToken), hooks, {
-      readinessReminders: ['PT10S', 'PT6S'],
-      elsDuration: 'P1D',
-      elsFollowUpEvery: 'P1D',
-      elsExitSla: 'PT1H',
-    });
+    scene = await setUpScene(new ApiClient(baton.url, baton.adminToken), hooks, REMINDERS_ONLY);
   });
 
   afterAll(async () => {

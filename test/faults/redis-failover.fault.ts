@@ -24,6 +24,7 @@ import {
   setUpScene,
   SlowReceiver,
   waitUntilSettled,
+  REMINDERS_ONLY,
 } from './fault-kit.js';
 import { isCommand, startLoad } from './load.js';
 
@@ -68,12 +69,7 @@ function failoverUnderLoad(title: string, start: () => Promise<Topology>): void 
           ...topology.env,
         }),
       });
-      scene = await setUpScene(new ApiClient(baton.url, baton.adminToken), hooks, {
-        readinessReminders: ['PT10S', 'PT6S'],
-        elsDuration: 'P1D',
-        elsFollowUpEvery: 'P1D',
-        elsExitSla: 'PT1H',
-      });
+      scene = await setUpScene(new ApiClient(baton.url, baton.adminToken), hooks, REMINDERS_ONLY);
     });
 
     afterAll(async () => {

@@ -7,6 +7,7 @@ import { type CommandInput, decide, HandoverCommands, verifyChain } from '@baton
 import { type Actor, DEFAULT_POLICIES, FINAL_STATUSES } from '@baton/handover';
 import { Database, type DeliverableChange } from '@baton/persistence';
 import { scratchDatabase } from '../support/scratch-database.js';
+import { seedCatalogue, seedDraft } from '../support/seed.js';
 
 const PMO: Actor = { principalId: randomUUID(), roles: ['pmo'] };
 const SMO: Actor = { principalId: randomUUID(), roles: ['smo'] };
@@ -36,26 +37,7 @@ beforeAll(async () => {
   commands = new HandoverCommands(db);
   client = new pg.Client({ connectionString: scratch.url });
   await client.connect();
-  serviceId = randomUUID();
-  projectId = randomUUID();
-  await db.services.insert({
-    id: serviceId,
-    name: 'service',
-    tier: 4,
-    ownerName: null,
-    supportGroup: null,
-    createdBy: null,
-    createdAt: new Date(),
-  });
-  await db.projects.insert({
-    id: projectId,
-    key: 'MIDDLE',
-    name: 'p',
-    methodology: 'agile',
-    managerName: null,
-    createdBy: null,
-    createdAt: new Date(),
-  });
+  ({ serviceId, projectId } = await seedCatalogue(db, 'MIDDLE'));
 });
 
 afterAll(async () => {
@@ -64,21 +46,12 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-async function newDeliverable(): Promise<string> {
-  const { row } = await commands.create(
-    {
-      projectId,
-      serviceId,
-      title: 'middle',
-      description: null,
-      changeType: 'minor_change',
-      targetGoLive: new Date(Date.now() + 30 * 86_400_000),
-      criteria: CRITERIA,
-      checklist: null,
-    },
-    PMO,
+function newDeliverable(): Promise<string> {
+  return seedDraft(
+    commands,
+    { serviceId, projectId },
+    { title: 'middle', criteria: CRITERIA, goLiveInMs: 30 * 86_400_000 },
   );
-  return row.id;
 }
 
 const count = async (sql: string, values: unknown[]): Promise<number> =>

@@ -2,10 +2,9 @@
 // statement's span is the request's child, and the outbox rows the command commits keep the request id and
 // the request's traceparent, which the relay hands to the jobs.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { HandoverCommands } from '@baton/commands';
-import { DEFAULT_CHECKLIST } from '@baton/handover';
 import { Database, type OutboxRow } from '@baton/persistence';
 import { causeOf, Queues } from '@baton/queues';
 import {
@@ -17,6 +16,7 @@ import {
   withCorrelation,
 } from '@baton/telemetry';
 import { scratchDatabase } from '../support/scratch-database.js';
+import { seedCatalogue, seedDraft } from '../support/seed.js';
 
 describe('a command under a request', () => {
   const exporter = new InMemorySpanExporter();
@@ -40,39 +40,7 @@ describe('a command under a request', () => {
   });
 
   it('writes its rows with the request id and traceparent, in a statement span that is the request span’s child', async () => {
-    const serviceId = randomUUID();
-    const projectId = randomUUID();
-    await db.services.insert({
-      id: serviceId,
-      name: 's',
-      tier: 4,
-      ownerName: null,
-      supportGroup: null,
-      createdBy: null,
-      createdAt: new Date(),
-    });
-    await db.projects.insert({
-      id: projectId,
-      key: `K-${randomBytes(3).toString('hex')}`,
-      name: 'p',
-      methodology: 'agile',
-      managerName: null,
-      createdBy: null,
-      createdAt: new Date(),
-    });
-    const { row } = await commands.create(
-      {
-        projectId,
-        serviceId,
-        title: 't',
-        description: null,
-        changeType: 'minor_change',
-        targetGoLive: new Date(Date.now() + 86_400_000),
-        criteria: DEFAULT_CHECKLIST.criteria,
-        checklist: null,
-      },
-      { principalId: randomUUID(), roles: ['pmo'] },
-    );
+    const id = await seedDraft(commands, await seedCatalogue(db));
     exporter.reset();
 
     const requestId = `req-${randomBytes(4).toString('hex')}`;
@@ -80,7 +48,7 @@ describe('a command under a request', () => {
     await withCorrelation({ requestId }, () =>
       inSpan('POST /v1/deliverables/:id/hold', { kind: SpanKind.SERVER }, async () => {
         request = activeSpanIds();
-        await commands.execute(row.id, { type: 'hold', reason: 'traced' }, { principalId: null, roles: [] });
+        await commands.execute(id, { type: 'hold', reason: 'traced' }, { principalId: null, roles: [] });
       }),
     );
 
@@ -101,7 +69,7 @@ describe('a command under a request', () => {
     // The row it committed, as the relay reads it, and the job data the relay makes of it.
     let relayed: OutboxRow[] = [];
     await db.outbox.relay(100, (rows) => {
-      relayed = rows.filter((one) => one.deliverableId === row.id);
+      relayed = rows.filter((one) => one.deliverableId === id);
       return Promise.resolve([]);
     });
     expect(relayed.map(({ jobName, requestId: id, traceparent }) => ({ jobName, id, traceparent }))).toEqual([

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HandoverCommands } from '@baton/commands';
-import { DEFAULT_CHECKLIST } from '@baton/handover';
 import { Database } from '@baton/persistence';
 import { loadConfig } from '@baton/config';
 import { publishRows, QueueName, Queues } from '@baton/queues';
@@ -10,6 +9,7 @@ import { OutboxRelay } from '@baton/worker';
 import { configureQueueBackend, queueConnection } from '@baton/runtime';
 import { hasRedis } from '../support/baton-process.js';
 import { scratchDatabase } from '../support/scratch-database.js';
+import { seedCatalogue, seedDraft } from '../support/seed.js';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis())
@@ -44,41 +44,9 @@ describeRedis('outbox relay', () => {
   });
 
   async function deliverableWithEffects(): Promise<string> {
-    const serviceId = randomUUID();
-    const projectId = randomUUID();
-    await db.services.insert({
-      id: serviceId,
-      name: 's',
-      tier: 4,
-      ownerName: null,
-      supportGroup: null,
-      createdBy: null,
-      createdAt: new Date(),
-    });
-    await db.projects.insert({
-      id: projectId,
-      key: `K-${randomBytes(3).toString('hex')}`,
-      name: 'p',
-      methodology: 'agile',
-      managerName: null,
-      createdBy: null,
-      createdAt: new Date(),
-    });
-    const { row } = await commands.create(
-      {
-        projectId,
-        serviceId,
-        title: 't',
-        description: null,
-        changeType: 'minor_change',
-        targetGoLive: new Date(Date.now() + 86_400_000),
-        criteria: DEFAULT_CHECKLIST.criteria,
-        checklist: null,
-      },
-      { principalId: randomUUID(), roles: ['pmo'] },
-    );
-    await commands.execute(row.id, { type: 'hold', reason: 'to make an effect' }, system);
-    return row.id;
+    const id = await seedDraft(commands, await seedCatalogue(db));
+    await commands.execute(id, { type: 'hold', reason: 'to make an effect' }, system);
+    return id;
   }
 
   it('commits the effects of a transition as outbox rows with the transition', async () => {

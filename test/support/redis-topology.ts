@@ -265,27 +265,25 @@ export async function startRedisCluster(
 
 /** Whether the server on `port` is a master, or a replica whose link to its master is up and synced. */
 async function replicaSynced(port: number): Promise<boolean> {
-  const client = new Redis(port, '127.0.0.1', {
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const info = await client.info('replication');
-    return (
-      /role:master/.test(info) ||
-      (/master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info))
-    );
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
+  return askNode(
+    port,
+    async (client) => {
+      const info = await client.info('replication');
+      return (
+        /role:master/.test(info) ||
+        (/master_link_status:up/.test(info) && /master_sync_in_progress:0/.test(info))
+      );
+    },
+    false,
+  );
 }
 
-async function clusterInfo(port: number): Promise<string> {
+function clusterInfo(port: number): Promise<string> {
+  return askNode(port, (client) => client.cluster('INFO'), '');
+}
+
+/** `ask` on a short-lived client of the server on `port`; `otherwise` when the server does not answer it. */
+async function askNode<T>(port: number, ask: (client: Redis) => Promise<T>, otherwise: T): Promise<T> {
   const client = new Redis(port, '127.0.0.1', {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -294,9 +292,9 @@ async function clusterInfo(port: number): Promise<string> {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return await client.cluster('INFO');
+    return await ask(client);
   } catch {
-    return '';
+    return otherwise;
   } finally {
     client.disconnect();
   }
@@ -366,20 +364,17 @@ export async function startRedisSentinels(): Promise<LocalSentinels> {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const ready = await Promise.all(
-        sentinelPorts.map(async (port) => {
-          const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true });
-          client.on('error', () => undefined);
-          try {
-            await client.connect();
-            const [fields] = [(await client.call('SENTINEL', 'MASTER', name)) as string[]];
-            const field = (key: string) => Number(fields[fields.indexOf(key) + 1]);
-            return field('num-slaves') >= 1 && field('num-other-sentinels') >= 2;
-          } catch {
-            return false;
-          } finally {
-            client.disconnect();
-          }
-        }),
+        sentinelPorts.map((port) =>
+          askNode(
+            port,
+            async (client) => {
+              const fields = (await client.call('SENTINEL', 'MASTER', name)) as string[];
+              const field = (key: string) => Number(fields[fields.indexOf(key) + 1]);
+              return field('num-slaves') >= 1 && field('num-other-sentinels') >= 2;
+            },
+            false,
+          ),
+        ),
       );
       if (ready.every(Boolean)) break;
       if (Date.now() > deadline)
@@ -417,15 +412,6 @@ export async function startRedisSentinels(): Promise<LocalSentinels> {
   }
 }
 
-async function role(port: number): Promise<string> {
-  const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1, lazyConnect: true });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return String((await client.role())[0]);
-  } catch {
-    return '';
-  } finally {
-    client.disconnect();
-  }
+function role(port: number): Promise<string> {
+  return askNode(port, async (client) => String((await client.role())[0]), '');
 }
