@@ -123,17 +123,7 @@ async function main() {
   }
   const env = { DATABASE_URL: db.url, REDIS_URL: services.redisUrl, BATON_QUEUE_PREFIX: prefix };
 
-  const sql = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench' });
-  sql.on('error', (error) => log(`bench pool: ${error.message}`));
-  cleanups.push(() => sql.end());
-  const api = await startBaton({ app: 'api', env });
-  const worker = await startBaton({ app: 'worker', env: { ...env, BATON_ADMIN_TOKEN: api.adminToken } });
-  const sampler = new RssSampler(250);
-  sampler.watch('api', api.pid);
-  sampler.watch('worker', worker.pid);
-  sampler.start();
-  cleanups.push(async () => sampler.stop());
-  const admin = new Client(api.url, api.adminToken);
+  const { sql, api, worker, sampler, admin } = await startBatonPair(db, env);
   const world = await createWorld(admin);
   const redisPid = await localRedisPid(services.redisUrl);
   const ctx = {
@@ -211,6 +201,21 @@ async function main() {
   log(`done in ${results.seconds} s: ${join(outDir, 'BENCHMARKS.md')} and benchmarks.json`);
 }
 
+/** An api and a worker on `db` with `env`, the bench's own pool on it, and their memory sampled; all stopped by cleanup. */
+async function startBatonPair(db, env) {
+  const sql = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench' });
+  sql.on('error', (error) => log(`bench pool: ${error.message}`));
+  cleanups.push(() => sql.end());
+  const api = await startBaton({ app: 'api', env });
+  const worker = await startBaton({ app: 'worker', env: { ...env, BATON_ADMIN_TOKEN: api.adminToken } });
+  const sampler = new RssSampler(250);
+  sampler.watch('api', api.pid);
+  sampler.watch('worker', worker.pid);
+  sampler.start();
+  cleanups.push(async () => sampler.stop());
+  return { sql, api, worker, sampler, admin: new Client(api.url, api.adminToken) };
+}
+
 /**
  * The commands and timers parts (as --only selects them) on a local Redis Cluster of three masters: an api
  * and a worker with BATON_REDIS_MODE=cluster, on a database of their own, the raw BullMQ limit on the same
@@ -227,16 +232,7 @@ async function runOnCluster(services) {
   const db = await scratchDatabase(services.postgresUrl);
   cleanups.push(() => db.drop());
   const env = { DATABASE_URL: db.url, ...target.env, BATON_QUEUE_PREFIX: prefix };
-  const sql = new pg.Pool({ connectionString: db.url, max: 4, application_name: 'bench' });
-  sql.on('error', (error) => log(`bench pool: ${error.message}`));
-  cleanups.push(() => sql.end());
-  const api = await startBaton({ app: 'api', env });
-  const worker = await startBaton({ app: 'worker', env: { ...env, BATON_ADMIN_TOKEN: api.adminToken } });
-  const sampler = new RssSampler(250);
-  sampler.watch('api', api.pid);
-  sampler.watch('worker', worker.pid);
-  sampler.start();
-  const admin = new Client(api.url, api.adminToken);
+  const { sql, api, worker, sampler, admin } = await startBatonPair(db, env);
   const ctx = {
     config: CONFIG,
     services: { ...services, redisUrl: null },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { findFreePort } from '../../dist/libs/runtime/src/index.js';
+import { deleteKeys, deleteKeysOn } from './services.mjs';
 import { sleep } from './util.mjs';
 
 /** The run's single Redis at `url` (`pid` when it runs on this machine). */
@@ -21,7 +22,7 @@ export function singleRedis(url, pid) {
     prefix: (name) => name,
     connection: () => ({ url }),
     client: (options = {}) => new Redis(url, options),
-    deleteKeys: (prefix) => deleteKeysOn([new Redis(url, { maxRetriesPerRequest: 1 })], prefix),
+    deleteKeys: (prefix) => deleteKeys(url, prefix),
     close: async () => undefined,
   };
 }
@@ -167,21 +168,5 @@ async function waitPing(port) {
     if (pong === 'PONG') return;
     if (tries > 200) throw new Error(`redis-server on ${port} did not answer`);
     await sleep(50);
-  }
-}
-
-/** Removes the keys starting with `prefix` from each of `servers` (every key of a hash tag is on one). */
-async function deleteKeysOn(servers, prefix) {
-  for (const redis of servers) {
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-        cursor = next;
-        if (keys.length > 0) await redis.unlink(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
   }
 }

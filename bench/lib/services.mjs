@@ -83,17 +83,23 @@ export async function scratchDatabase(serverUrl, prefix = 'baton_bench') {
 }
 
 /** Deletes every Redis key under `prefix` (the run's queues). */
-export async function deleteKeys(redisUrl, prefix) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
+export function deleteKeys(redisUrl, prefix) {
+  return deleteKeysOn([new Redis(redisUrl, { maxRetriesPerRequest: 1 })], prefix);
+}
+
+/** Removes the keys starting with `prefix` from each of `servers`, and disconnects them. */
+export async function deleteKeysOn(servers, prefix) {
+  for (const redis of servers) {
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+        cursor = next;
+        if (keys.length > 0) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
   }
 }
 
