@@ -51,7 +51,7 @@ const pathOf = (req: IncomingMessage): string =>
 
 /**
  * nestjs-pino's settings: one line per request (`GET /v1/deliverables 200`, with `requestId`, `durationMs`,
- * `req.method`, `req.path`, `res.statusCode`) at `info`, `error` for a 5xx; every line logged while a request
+ * `req.method`, `req.path`, `res.statusCode`) at `info`, `warn` for a 503, `error` for another 5xx; every line logged while a request
  * runs carries its `requestId` (the id the api gave it, from X-Request-Id when the caller sent a sane one).
  */
 export function loggingParams(logger: Logger): Params {
@@ -79,7 +79,10 @@ function httpOptions(logger: Logger): Options {
       req: (req: IncomingMessage) => ({ method: req.method, path: pathOf(req) }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // 503 is a state Baton says it is in (stopping, a dependency down; said once more by the line that explains
+    // it), not a fault of its own.
+    customLogLevel: (_req, res) =>
+      res.statusCode === 503 ? 'warn' : res.statusCode >= 500 ? 'error' : 'info',
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res, error) =>
       `${req.method} ${pathOf(req)} ${res.statusCode}: ${error.message}`,
