@@ -750,7 +750,7 @@ function Deliveries({ id }: { id: string }) {
                           ) : null}
                           {d.requestId ? (
                             <div
-                              className="small"
+                              className="small muted"
                               title="Its X-Request-Id: the same id is on the api's and the worker's log lines of that work"
                             >
                               request <code>{d.requestId}</code>
