@@ -234,12 +234,12 @@ function clusterSection(single, cluster) {
   for (const level of c?.levels ?? []) {
     const beside = single.commands?.levels.find((l) => l.concurrency === level.concurrency);
     rows.push([
-      `commands per second, ${level.concurrency} clients (ratio to raw SQL)`,
+      `commands per second, ${clients(level.concurrency)} (ratio to raw SQL)`,
       beside ? `${fmt(beside.baton.median)} (${fmt(beside.ratio)})` : '–',
       `${fmt(level.baton.median)} (${fmt(level.ratio)})`,
     ]);
     rows.push([
-      `command latency p50 / p99, ${level.concurrency} clients`,
+      `command latency p50 / p99, ${clients(level.concurrency)}`,
       beside ? `${fmt(beside.batonLatencyMs.p50, ' ms')} / ${fmt(beside.batonLatencyMs.p99, ' ms')}` : '–',
       `${fmt(level.batonLatencyMs.p50, ' ms')} / ${fmt(level.batonLatencyMs.p99, ' ms')}`,
     ]);
@@ -824,4 +824,8 @@ export async function renderMarkdown(results) {
     '',
   );
   return out.join('\n');
+}
+
+function clients(count) {
+  return `${count} client${count === 1 ? '' : 's'}`;
 }
