@@ -155,10 +155,16 @@ describe('one request id and one trace across the api, the worker and a webhook'
     // The trace: the request's span and its statement in the api, the jobs and the webhook call in the worker.
     const trace = await waitFor(
       () => Promise.resolve(spansOf(collector).filter((span) => span.traceId === traceId)),
+      // Each process exports in batches of its own: wait for every span the checks below read.
       (spans) =>
-        spans.some((span) => span.attributes['baton.job.name'] === 'deliver-webhook') &&
-        spans.some((span) => span.name === 'POST' && span.service === 'baton-worker'),
+        ['PATCH /v1/deliverables/:id', 'UPDATE deliverables', 'POST'].every((name) =>
+          spans.some((span) => span.name === name),
+        ) &&
+        ['deliver-event', 'deliver-webhook'].every((job) =>
+          spans.some((span) => span.attributes['baton.job.name'] === job),
+        ),
       'the spans of the trace',
+      30_000,
     );
     const byId = new Map(trace.map((span) => [span.spanId, span]));
     const request = trace.find((span) => span.name === 'PATCH /v1/deliverables/:id');
