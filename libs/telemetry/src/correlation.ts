@@ -32,8 +32,3 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   const given = Array.isArray(header) ? header[0] : header;
   return given !== undefined && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
 }
-
-/** Whether a value read back from a job or a row is a request id this code would have accepted. */
-export function isRequestId(value: unknown): value is string {
-  return typeof value === 'string' && ACCEPTED_REQUEST_ID.test(value);
-}

@@ -1,4 +1,4 @@
-export { type Correlation, correlation, isRequestId, requestIdFrom, withCorrelation } from './correlation.js';
+export { type Correlation, correlation, requestIdFrom, withCorrelation } from './correlation.js';
 export { createLogger, type LogLevelName, type LogOptions, PINO_LEVELS, prettyLine } from './logging.js';
 export {
   activeSpanIds,

@@ -10,7 +10,7 @@ import { Metrics } from '@baton/core';
 import { HandoverErrorCode, isHandoverError } from '@baton/handover';
 import { Database } from '@baton/persistence';
 import { ALL_JOB_NAMES, causeOf, JOB_QUEUE, type JobName, Queues } from '@baton/queues';
-import { contextOf, inSpan, isRequestId, requestIdFrom, SpanKind, withCorrelation } from '@baton/telemetry';
+import { contextOf, inSpan, requestIdFrom, SpanKind, withCorrelation } from '@baton/telemetry';
 import { PinoLogger } from 'nestjs-pino';
 import { FinishedJobs } from './finished-jobs.js';
 import { JOB_HANDLERS, type JobHandler, type JobOutcome } from './job-handler.js';
@@ -129,7 +129,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     // The job runs under the request that caused it: its id on every line logged and every row written, its
     // span a child of the span that wrote the job's outbox row.
     const cause = causeOf(job.data);
-    const requestId = isRequestId(cause.requestId) ? cause.requestId : requestIdFrom(undefined);
+    const requestId = requestIdFrom(cause.requestId ?? undefined);
     const bindings = { requestId, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 };
     return this.pino.runInContext(
       () =>
